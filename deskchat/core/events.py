@@ -1,0 +1,92 @@
+"""Domain events: frozen dataclasses carrying ids, never ORM or Qt objects.
+
+Events are published on :class:`deskchat.core.bus.EventBus` after the store committed the change they describe.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class DeliveryState(StrEnum):
+    """Where an outgoing message is on its way to the customer (incoming messages are ``RECEIVED``)."""
+
+    QUEUED = "queued"  # in the outbox, not yet accepted by the channel (clock icon)
+    SENT = "sent"  # accepted by the server (one tick)
+    DELIVERED = "delivered"  # reached the customer's device (two grey ticks)
+    READ = "read"  # read by the customer (two blue ticks)
+    PLAYED = "played"  # voice note played
+    FAILED = "failed"  # the channel refused it; the attendant may retry
+    RECEIVED = "received"  # incoming
+
+
+#: Order of the outgoing states: a receipt never moves a message backwards.
+DELIVERY_RANK: dict[DeliveryState, int] = {
+    DeliveryState.FAILED: 0,
+    DeliveryState.QUEUED: 1,
+    DeliveryState.SENT: 2,
+    DeliveryState.DELIVERED: 3,
+    DeliveryState.READ: 4,
+    DeliveryState.PLAYED: 5,
+    DeliveryState.RECEIVED: 0,
+}
+
+
+class ChannelKind(StrEnum):
+    WHATSAPP = "whatsapp"
+    EMAIL = "email"
+
+
+class ConversationStatus(StrEnum):
+    """The attendant's tabs: Pendentes / Em atendimento / Encerrados."""
+
+    PENDING = "pending"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base class of every event on the bus."""
+
+
+@dataclass(frozen=True, slots=True)
+class MessageStored(Event):
+    conversation_id: int
+    message_id: int
+    outgoing: bool
+
+
+@dataclass(frozen=True, slots=True)
+class MessageUpdated(Event):
+    """Delivery state, edit, delete mark or reaction of a stored message changed."""
+
+    conversation_id: int
+    message_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationChanged(Event):
+    """Status, unread count, preview or assignment of a conversation changed."""
+
+    conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ConversationsReset(Event):
+    """Many conversations changed at once (bulk import, history sync): lists reload."""
+
+
+@dataclass(frozen=True, slots=True)
+class ContactChanged(Event):
+    contact_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelStateChanged(Event):
+    """A channel account's connection state changed; ``state`` is a stable machine name, ``detail`` free text."""
+
+    account_id: int
+    state: str
+    detail: str = ""

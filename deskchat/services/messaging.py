@@ -1,0 +1,206 @@
+"""Outbound: the attendant's message becomes a queued bubble at once, and an outbox worker delivers it.
+
+``send_text`` commits the message row (state ``queued``) and its outbox row in one transaction and returns; the
+bubble shows a clock. :class:`OutboxWorker` drains due rows to the account's channel: on success the message gets the
+channel's id and a tick; a transient error is retried with capped exponential backoff; a permanent one marks the
+message ``failed`` until the attendant retries. A retry reuses the same outbox row and idempotency key, so it never
+creates a second copy at a receiver that deduplicates on it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import uuid
+from collections.abc import Callable
+
+from sqlalchemy import Connection, select
+
+from deskchat.channels.base import Channel, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.core.bus import EventBus
+from deskchat.core.events import ConversationChanged, DeliveryState, MessageStored, MessageUpdated
+from deskchat.store import conversations, outbox
+from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
+from deskchat.store.database import Store
+from deskchat.store.messages import NewMessage
+from deskchat.store.outbox import OutboxItem, OutboxKind
+from deskchat.store.schema import conversations as conversations_table
+
+log = logging.getLogger("deskchat.outbox")
+
+MAX_BACKOFF_MS = 5 * 60_000
+IDLE_POLL_S = 30.0  # the worker also wakes up this often for rows whose backoff ended
+
+
+def backoff_ms(attempts: int) -> int:
+    """Capped exponential backoff with 50–100 % jitter: 1 s, 2 s, 4 s … 5 min."""
+    base = min(1000 * 2 ** max(attempts - 1, 0), MAX_BACKOFF_MS)
+    return int(base * random.uniform(0.5, 1.0))
+
+
+def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str) -> int:
+    account_id, chat_key = conn.execute(
+        select(conversations_table.c.account_id, conversations_table.c.channel_key).where(
+            conversations_table.c.id == conversation_id
+        )
+    ).one()
+    now = now_ms()
+    message_id = message_store.add_message(
+        conn,
+        NewMessage(
+            conversation_id=conversation_id,
+            account_id=account_id,
+            channel_id=key,  # replaced by the channel's own id once sent
+            outgoing=True,
+            text=text,
+            sent_at=now,
+            delivery=DeliveryState.QUEUED,
+            reply_to_channel_id=reply_to,
+        ),
+    )
+    assert message_id is not None
+    outbox.enqueue(
+        conn,
+        OutboxKind.CHANNEL_MESSAGE,
+        key,
+        {"chat_key": chat_key, "text": text, "reply_to": reply_to},
+        account_id=account_id,
+        message_id=message_id,
+    )
+    conversations.record_message(conn, conversation_id, now, text, outgoing=True, unread_delta=0)
+    conversations.mark_read(conn, conversation_id)
+    return message_id
+
+
+def _requeue(conn: Connection, message_id: int) -> int | None:
+    if not outbox.requeue_message(conn, message_id):
+        return None
+    row = message_store.get(conn, message_id)
+    assert row is not None
+    message_store.advance_delivery(conn, message_id, DeliveryState.QUEUED)
+    return row.conversation_id
+
+
+class MessagingService:
+    """UI intents that send something."""
+
+    def __init__(self, store: Store, bus: EventBus) -> None:
+        self._store = store
+        self._bus = bus
+        self.work_queued = asyncio.Event()  # the worker waits on it
+
+    async def send_text(self, conversation_id: int, text: str, reply_to_channel_id: str | None = None) -> int:
+        """Queue ``text`` in the conversation; returns the new message id as soon as it is committed."""
+        text = text.strip()
+        if not text:
+            raise ValueError("empty message")
+        key = f"deskchat-{uuid.uuid4()}"
+        message_id = await self._store.write(
+            lambda conn: _queue_text(conn, conversation_id, text, reply_to_channel_id, key)
+        )
+        self._bus.publish(MessageStored(conversation_id, message_id, True))
+        self._bus.publish(ConversationChanged(conversation_id))
+        self.work_queued.set()
+        return message_id
+
+    async def retry(self, message_id: int) -> bool:
+        """Queue a failed message again."""
+        conversation_id = await self._store.write(lambda conn: _requeue(conn, message_id))
+        if conversation_id is None:
+            return False
+        self._bus.publish(MessageUpdated(conversation_id, message_id))
+        self.work_queued.set()
+        return True
+
+
+class OutboxWorker:
+    """Delivers queued channel messages; one task for the whole app."""
+
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus,
+        messaging: MessagingService,
+        channel_for: Callable[[int], Channel | None],
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._messaging = messaging
+        self._channel_for = channel_for
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._store.write_now(outbox.recover_in_flight)
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-worker")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def drain_once(self) -> int:
+        """Send every due item once; returns how many were attempted."""
+        items = await self._store.write(lambda conn: outbox.claim_due(conn, OutboxKind.CHANNEL_MESSAGE))
+        for item in items:
+            await self._deliver(item)
+        return len(items)
+
+    async def _run(self) -> None:
+        while True:
+            self._messaging.work_queued.clear()
+            try:
+                attempted = await self.drain_once()
+            except Exception:
+                log.exception("outbox drain failed")
+                attempted = 0
+            if attempted:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._messaging.work_queued.wait(), IDLE_POLL_S)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        assert item.account_id is not None and item.message_id is not None
+        message_id = item.message_id
+        channel = self._channel_for(item.account_id)
+        outgoing = OutgoingMessage(
+            account_id=item.account_id,
+            chat_key=str(item.payload["chat_key"]),
+            text=str(item.payload["text"]),
+            idempotency_key=item.idempotency_key,
+            reply_to_channel_id=item.payload.get("reply_to"),
+        )
+        try:
+            if channel is None:
+                raise ConnectionError("channel not connected")
+            receipt = await channel.send(outgoing)
+        except PermanentSendError as exc:
+            log.warning("message %d refused: %s", message_id, exc)
+            await self._store.write(lambda conn: self._failed(conn, item, str(exc)))
+        except Exception as exc:
+            log.info("message %d not sent yet (%s); will retry", message_id, exc)
+            delay = backoff_ms(item.attempts + 1)
+            await self._store.write(lambda conn: outbox.retry_later(conn, item.id, delay, str(exc)))
+            return
+        else:
+            await self._store.write(lambda conn: self._sent(conn, item, receipt))
+        row = await self._store.write(lambda conn: message_store.get(conn, message_id))
+        if row is not None:
+            self._bus.publish(MessageUpdated(row.conversation_id, message_id))
+
+    @staticmethod
+    def _sent(conn: Connection, item: OutboxItem, receipt: SendReceipt) -> None:
+        assert item.message_id is not None
+        message_store.set_channel_id(conn, item.message_id, receipt.channel_id)
+        message_store.advance_delivery(conn, item.message_id, receipt.state)
+        outbox.finish(conn, item.id)
+
+    @staticmethod
+    def _failed(conn: Connection, item: OutboxItem, error: str) -> None:
+        assert item.message_id is not None
+        message_store.advance_delivery(conn, item.message_id, DeliveryState.FAILED)
+        outbox.fail(conn, item.id, error)

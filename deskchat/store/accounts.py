@@ -1,0 +1,54 @@
+"""Channel accounts (a WhatsApp number, a mailbox) and their integration log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, insert, select, update
+
+from deskchat.store.clock import now_ms
+from deskchat.store.schema import accounts, integration_log
+
+LOG_KEEP = 500  # rows kept per account; the screen shows the last 50
+
+
+@dataclass(frozen=True)
+class AccountRow:
+    id: int
+    kind: str
+    name: str
+    address: str
+    state: str
+
+
+def create_account(conn: Connection, kind: str, name: str, address: str = "") -> int:
+    return int(
+        conn.execute(
+            insert(accounts).values(kind=kind, name=name, address=address, created_at=now_ms())
+        ).inserted_primary_key[0]
+    )
+
+
+def list_accounts(conn: Connection) -> list[AccountRow]:
+    rows = conn.execute(
+        select(accounts.c.id, accounts.c.kind, accounts.c.name, accounts.c.address, accounts.c.state).order_by(
+            accounts.c.id
+        )
+    )
+    return [AccountRow(*row) for row in rows]
+
+
+def set_account_state(conn: Connection, account_id: int, state: str) -> None:
+    conn.execute(update(accounts).where(accounts.c.id == account_id).values(state=state))
+
+
+def add_log_entry(conn: Connection, account_id: int | None, event: str, detail: str = "", level: str = "info") -> None:
+    conn.execute(
+        insert(integration_log).values(account_id=account_id, at=now_ms(), level=level, event=event, detail=detail)
+    )
+    if account_id is not None:
+        conn.exec_driver_sql(
+            "DELETE FROM integration_log WHERE account_id = ? AND id NOT IN "
+            "(SELECT id FROM integration_log WHERE account_id = ? ORDER BY id DESC LIMIT ?)",
+            (account_id, account_id, LOG_KEEP),
+        )

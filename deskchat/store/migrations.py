@@ -1,0 +1,168 @@
+"""Stepwise schema migrations, tracked in ``PRAGMA user_version``.
+
+A new store runs every step from 1 on, exactly as an old store is upgraded, so both paths are the same code. Each
+step runs in one transaction: a crash leaves the store at the previous version. Steps are append-only: never edit a
+step that has shipped; add a new one.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from sqlalchemy import Connection
+
+log = logging.getLogger("deskchat.store")
+
+
+class StoreFromNewerVersion(RuntimeError):
+    """The store was written by a newer DeskChat; opening it here could damage it."""
+
+
+_V1 = [
+    """CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, address TEXT NOT NULL DEFAULT '',
+        state TEXT NOT NULL DEFAULT 'disconnected', settings_json TEXT NOT NULL DEFAULT '{}',
+        created_at INTEGER NOT NULL)""",
+    """CREATE TABLE contacts (
+        id INTEGER PRIMARY KEY, display_name TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE contact_identities (
+        id INTEGER PRIMARY KEY, contact_id INTEGER NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL, value TEXT NOT NULL, UNIQUE (kind, value))""",
+    "CREATE INDEX ix_identities_contact ON contact_identities(contact_id)",
+    """CREATE TABLE conversations (
+        id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL REFERENCES accounts(id),
+        contact_id INTEGER NOT NULL REFERENCES contacts(id), channel_key TEXT NOT NULL,
+        title TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'pending',
+        unread_count INTEGER NOT NULL DEFAULT 0, last_message_at INTEGER NOT NULL DEFAULT 0,
+        last_preview TEXT NOT NULL DEFAULT '', last_outgoing INTEGER NOT NULL DEFAULT 0,
+        assignee TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, closed_at INTEGER,
+        UNIQUE (account_id, channel_key))""",
+    "CREATE INDEX ix_conversations_list ON conversations(status, last_message_at DESC, id DESC)",
+    "CREATE INDEX ix_conversations_contact ON conversations(contact_id)",
+    """CREATE TABLE messages (
+        id INTEGER PRIMARY KEY, conversation_id INTEGER NOT NULL REFERENCES conversations(id),
+        account_id INTEGER NOT NULL, channel_id TEXT NOT NULL, outgoing INTEGER NOT NULL,
+        kind TEXT NOT NULL DEFAULT 'text', sender_name TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '', sent_at INTEGER NOT NULL, stored_at INTEGER NOT NULL,
+        delivery TEXT NOT NULL, reply_to_channel_id TEXT, edited_at INTEGER, deleted_at INTEGER,
+        UNIQUE (account_id, channel_id))""",
+    "CREATE INDEX ix_messages_conversation_time ON messages(conversation_id, sent_at, id)",
+    """CREATE TABLE media (
+        id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL UNIQUE, mime TEXT NOT NULL DEFAULT 'application/octet-stream',
+        size INTEGER NOT NULL, data BLOB NOT NULL)""",
+    """CREATE TABLE attachments (
+        id INTEGER PRIMARY KEY, message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        file_name TEXT NOT NULL DEFAULT '', mime TEXT NOT NULL DEFAULT 'application/octet-stream',
+        size INTEGER NOT NULL DEFAULT 0, media_id INTEGER REFERENCES media(id), thumbnail BLOB,
+        download_state TEXT NOT NULL DEFAULT 'pending', remote_ref TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX ix_attachments_message ON attachments(message_id)",
+    """CREATE TABLE crm_clients (
+        id INTEGER PRIMARY KEY, contact_id INTEGER UNIQUE REFERENCES contacts(id), crm_id TEXT UNIQUE,
+        name TEXT NOT NULL DEFAULT '', cnpj TEXT NOT NULL DEFAULT '', company_type TEXT NOT NULL DEFAULT '',
+        credit_limit_cents INTEGER NOT NULL DEFAULT 0, debt_cents INTEGER NOT NULL DEFAULT 0,
+        sales_stage TEXT NOT NULL DEFAULT 'lead', responsible TEXT NOT NULL DEFAULT '',
+        etag TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE crm_cases (
+        id INTEGER PRIMARY KEY, crm_id TEXT UNIQUE, client_id INTEGER REFERENCES crm_clients(id),
+        contact_id INTEGER REFERENCES contacts(id), title TEXT NOT NULL DEFAULT '',
+        status TEXT NOT NULL DEFAULT 'open', queue TEXT NOT NULL DEFAULT '', priority TEXT NOT NULL DEFAULT 'normal',
+        assignee TEXT NOT NULL DEFAULT '', opened_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        etag TEXT NOT NULL DEFAULT '')""",
+    "CREATE INDEX ix_cases_contact ON crm_cases(contact_id)",
+    """CREATE TABLE conversation_cases (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        case_id INTEGER NOT NULL REFERENCES crm_cases(id) ON DELETE CASCADE,
+        linked_by TEXT NOT NULL DEFAULT 'manual', linked_at INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, case_id))""",
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY, kind TEXT NOT NULL, account_id INTEGER,
+        message_id INTEGER REFERENCES messages(id) ON DELETE CASCADE, payload_json TEXT NOT NULL DEFAULT '{}',
+        idempotency_key TEXT NOT NULL UNIQUE, state TEXT NOT NULL DEFAULT 'queued',
+        attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '', created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)""",
+    "CREATE INDEX ix_outbox_due ON outbox(state, next_attempt_at)",
+    """CREATE TABLE sync_state (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, folder TEXT NOT NULL,
+        uidvalidity INTEGER, highest_uid INTEGER, highest_modseq INTEGER, cursor TEXT NOT NULL DEFAULT '',
+        updated_at INTEGER NOT NULL, PRIMARY KEY (account_id, folder))""",
+    """CREATE TABLE integration_log (
+        id INTEGER PRIMARY KEY, account_id INTEGER, at INTEGER NOT NULL, level TEXT NOT NULL DEFAULT 'info',
+        event TEXT NOT NULL, detail TEXT NOT NULL DEFAULT '')""",
+    """CREATE TABLE secrets (
+        name TEXT PRIMARY KEY, value BLOB NOT NULL, updated_at INTEGER NOT NULL)""",
+    # Full-text index, contentless (the text lives once, in messages); rowid = messages.id.
+    """CREATE VIRTUAL TABLE message_search USING fts5(
+        body, subject, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search(rowid, body, subject) VALUES (new.id, new.text, new.subject);
+    END""",
+    """CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM message_search WHERE rowid = old.id;
+    END""",
+]
+
+# v2: reactions, group conversations, and attachment names in the search index.
+_V2 = [
+    """CREATE TABLE reactions (
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE, sender TEXT NOT NULL,
+        emoji TEXT NOT NULL, reacted_at INTEGER NOT NULL, PRIMARY KEY (message_id, sender))""",
+    "ALTER TABLE conversations ADD COLUMN is_group INTEGER NOT NULL DEFAULT 0",
+    "DROP TRIGGER messages_search_insert",
+    "DROP TRIGGER messages_search_delete",
+    "ALTER TABLE message_search RENAME TO message_search_v1",
+    """CREATE VIRTUAL TABLE message_search USING fts5(
+        body, subject, files, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')""",
+    """INSERT INTO message_search(rowid, body, subject, files)
+        SELECT m.id, m.text, m.subject,
+               coalesce((SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id), '')
+        FROM messages m""",
+    "DROP TABLE message_search_v1",
+    """CREATE TRIGGER messages_search_insert AFTER INSERT ON messages BEGIN
+        INSERT INTO message_search(rowid, body, subject, files) VALUES (new.id, new.text, new.subject, '');
+    END""",
+    """CREATE TRIGGER messages_search_update AFTER UPDATE OF text, subject ON messages BEGIN
+        INSERT OR REPLACE INTO message_search(rowid, body, subject, files)
+        SELECT new.id, new.text, new.subject,
+               coalesce((SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = new.id), '');
+    END""",
+    """CREATE TRIGGER messages_search_delete AFTER DELETE ON messages BEGIN
+        DELETE FROM message_search WHERE rowid = old.id;
+    END""",
+    """CREATE TRIGGER attachments_search_insert AFTER INSERT ON attachments BEGIN
+        INSERT OR REPLACE INTO message_search(rowid, body, subject, files)
+        SELECT m.id, m.text, m.subject,
+               coalesce((SELECT group_concat(a.file_name, ' ') FROM attachments a WHERE a.message_id = m.id), '')
+        FROM messages m WHERE m.id = new.message_id;
+    END""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2)
+LATEST_VERSION = len(STEPS)
+
+
+def schema_version(conn: Connection) -> int:
+    return int(conn.exec_driver_sql("PRAGMA user_version").scalar_one())
+
+
+def migrate(conn: Connection, target: int = LATEST_VERSION) -> int:
+    """Bring the store up to ``target``, one committed step at a time; returns the version reached.
+
+    ``conn`` must not be inside a transaction. Refuses a store written by a newer version.
+    """
+    current = schema_version(conn)
+    conn.commit()
+    if current > LATEST_VERSION:
+        raise StoreFromNewerVersion(
+            f"store schema version {current} is newer than this DeskChat understands ({LATEST_VERSION})"
+        )
+    for version in range(current + 1, target + 1):
+        log.info("migrating store to schema version %d", version)
+        with conn.begin():
+            for statement in STEPS[version - 1]:
+                conn.exec_driver_sql(statement)
+            conn.exec_driver_sql(f"PRAGMA user_version = {version}")
+    reached = schema_version(conn)
+    conn.commit()
+    return reached

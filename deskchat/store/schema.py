@@ -1,0 +1,214 @@
+"""Table definitions used by queries (SQLAlchemy Core).
+
+The DDL that creates and evolves these tables lives in :mod:`deskchat.store.migrations`; a test checks that a store
+built by the migrations has exactly the columns declared here.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, LargeBinary, MetaData, Table, Text, UniqueConstraint
+
+metadata = MetaData()
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),  # ChannelKind
+    Column("name", Text, nullable=False),
+    Column("address", Text, nullable=False, server_default=""),  # phone number or e-mail address
+    Column("state", Text, nullable=False, server_default="disconnected"),
+    Column("settings_json", Text, nullable=False, server_default="{}"),
+    Column("created_at", Integer, nullable=False),
+)
+
+contacts = Table(
+    "contacts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("display_name", Text, nullable=False, server_default=""),
+    Column("created_at", Integer, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+
+contact_identities = Table(
+    "contact_identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False),  # phone | wa_pn | wa_lid | email | crm
+    Column("value", Text, nullable=False),
+    UniqueConstraint("kind", "value"),
+)
+
+conversations = Table(
+    "conversations",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, ForeignKey("accounts.id"), nullable=False),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), nullable=False),
+    Column("channel_key", Text, nullable=False),  # chat JID or e-mail thread key
+    Column("title", Text, nullable=False, server_default=""),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("unread_count", Integer, nullable=False, server_default="0"),
+    Column("last_message_at", Integer, nullable=False, server_default="0"),  # unix ms
+    Column("last_preview", Text, nullable=False, server_default=""),
+    Column("last_outgoing", Integer, nullable=False, server_default="0"),
+    Column("assignee", Text, nullable=False, server_default=""),
+    Column("is_group", Integer, nullable=False, server_default="0"),
+    Column("created_at", Integer, nullable=False),
+    Column("closed_at", Integer),
+    UniqueConstraint("account_id", "channel_key"),
+)
+
+messages = Table(
+    "messages",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("conversation_id", Integer, ForeignKey("conversations.id"), nullable=False),
+    Column("account_id", Integer, nullable=False),
+    Column("channel_id", Text, nullable=False),  # the channel's own id, unique per account
+    Column("outgoing", Integer, nullable=False),
+    Column("kind", Text, nullable=False, server_default="text"),  # text|image|video|audio|voice|document|sticker|email
+    Column("sender_name", Text, nullable=False, server_default=""),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("subject", Text, nullable=False, server_default=""),
+    Column("sent_at", Integer, nullable=False),  # unix ms
+    Column("stored_at", Integer, nullable=False),  # unix ms
+    Column("delivery", Text, nullable=False),  # DeliveryState
+    Column("reply_to_channel_id", Text),
+    Column("edited_at", Integer),
+    Column("deleted_at", Integer),
+    UniqueConstraint("account_id", "channel_id"),
+)
+Index("ix_messages_conversation_time", messages.c.conversation_id, messages.c.sent_at, messages.c.id)
+
+reactions = Table(
+    "reactions",
+    metadata,
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("sender", Text, primary_key=True),
+    Column("emoji", Text, nullable=False),
+    Column("reacted_at", Integer, nullable=False),
+)
+
+media = Table(
+    "media",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("sha256", Text, nullable=False, unique=True),
+    Column("mime", Text, nullable=False, server_default="application/octet-stream"),
+    Column("size", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+attachments = Table(
+    "attachments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("file_name", Text, nullable=False, server_default=""),
+    Column("mime", Text, nullable=False, server_default="application/octet-stream"),
+    Column("size", Integer, nullable=False, server_default="0"),
+    Column("media_id", Integer, ForeignKey("media.id")),
+    Column("thumbnail", LargeBinary),
+    Column("download_state", Text, nullable=False, server_default="pending"),  # pending|done|failed|expired
+    Column("remote_ref", Text, nullable=False, server_default=""),  # channel data needed to download it
+)
+Index("ix_attachments_message", attachments.c.message_id)
+
+crm_clients = Table(
+    "crm_clients",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), unique=True),
+    Column("crm_id", Text, unique=True),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("cnpj", Text, nullable=False, server_default=""),
+    Column("company_type", Text, nullable=False, server_default=""),
+    Column("credit_limit_cents", Integer, nullable=False, server_default="0"),
+    Column("debt_cents", Integer, nullable=False, server_default="0"),
+    Column("sales_stage", Text, nullable=False, server_default="lead"),
+    Column("responsible", Text, nullable=False, server_default=""),
+    Column("etag", Text, nullable=False, server_default=""),
+    Column("updated_at", Integer, nullable=False),
+)
+
+crm_cases = Table(
+    "crm_cases",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("crm_id", Text, unique=True),  # the case number shown as "[Caso #123]"
+    Column("client_id", Integer, ForeignKey("crm_clients.id")),
+    Column("contact_id", Integer, ForeignKey("contacts.id")),
+    Column("title", Text, nullable=False, server_default=""),
+    Column("status", Text, nullable=False, server_default="open"),  # open|waiting|resolved|closed
+    Column("queue", Text, nullable=False, server_default=""),
+    Column("priority", Text, nullable=False, server_default="normal"),  # low|normal|high|urgent
+    Column("assignee", Text, nullable=False, server_default=""),
+    Column("opened_at", Integer, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+    Column("etag", Text, nullable=False, server_default=""),
+)
+
+conversation_cases = Table(
+    "conversation_cases",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("crm_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("linked_by", Text, nullable=False, server_default="manual"),  # phone|email|subject|manual
+    Column("linked_at", Integer, nullable=False),
+)
+
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kind", Text, nullable=False),  # channel_message | crm_call
+    Column("account_id", Integer),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE")),
+    Column("payload_json", Text, nullable=False, server_default="{}"),
+    Column("idempotency_key", Text, nullable=False, unique=True),
+    Column("state", Text, nullable=False, server_default="queued"),  # queued|in_flight|done|failed|parked
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", Integer, nullable=False, server_default="0"),
+    Column("last_error", Text, nullable=False, server_default=""),
+    Column("created_at", Integer, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+Index("ix_outbox_due", outbox.c.state, outbox.c.next_attempt_at)
+
+sync_state = Table(
+    "sync_state",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("folder", Text, primary_key=True),  # IMAP folder, "history" for WhatsApp, "crm" for the CRM cursor
+    Column("uidvalidity", Integer),
+    Column("highest_uid", Integer),
+    Column("highest_modseq", Integer),
+    Column("cursor", Text, nullable=False, server_default=""),
+    Column("updated_at", Integer, nullable=False),
+)
+
+integration_log = Table(
+    "integration_log",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer),
+    Column("at", Integer, nullable=False),
+    Column("level", Text, nullable=False, server_default="info"),
+    Column("event", Text, nullable=False),
+    Column("detail", Text, nullable=False, server_default=""),
+)
+
+secrets = Table(
+    "secrets",
+    metadata,
+    Column("name", Text, primary_key=True),
+    Column("value", LargeBinary, nullable=False),
+    Column("updated_at", Integer, nullable=False),
+)
+
+#: The FTS5 table is not declared to SQLAlchemy (it has no portable DDL); see migrations. Its rowid is the message id
+#: and its columns are ``body`` (message text), ``subject`` (e-mail subject) and ``files`` (attachment names).
+SEARCH_TABLE = "message_search"
