@@ -16,6 +16,7 @@ from deskchat.store import contacts, conversations
 from deskchat.store import messages as message_store
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
+from deskchat.services.tickets import apply_customer_message
 
 log = logging.getLogger("deskchat.ingest")
 
@@ -75,6 +76,7 @@ def store_batch(conn: Connection, batch: Sequence[InboundMessage]) -> list[Store
     results: list[Stored] = []
     newest: dict[int, InboundMessage] = {}
     unread: defaultdict[int, int] = defaultdict(int)
+    newest_incoming: dict[int, int] = {}
     bulk: list[NewMessage] = []
     for message in batch:
         conversation_id = _conversation_for(conn, message, cache)
@@ -92,11 +94,14 @@ def store_batch(conn: Connection, batch: Sequence[InboundMessage]) -> list[Store
             continue
         if not message.outgoing:
             unread[conversation_id] += 1
+            newest_incoming[conversation_id] = max(newest_incoming.get(conversation_id, 0), message.sent_at)
         best = newest.get(conversation_id)
         if best is None or message.sent_at >= best.sent_at:
             newest[conversation_id] = message
     if bulk:
         message_store.add_messages_bulk(conn, bulk)
+    for conversation_id, customer_wrote_at in newest_incoming.items():
+        apply_customer_message(conn, conversation_id, customer_wrote_at)
     for conversation_id, message in newest.items():
         conversations.record_message(
             conn,

@@ -44,6 +44,7 @@ class NewMessage:
 class MessageRow:
     id: int
     conversation_id: int
+    account_id: int
     channel_id: str
     outgoing: bool
     kind: str
@@ -63,6 +64,7 @@ PageCursor = tuple[int, int]
 _COLUMNS = (
     messages.c.id,
     messages.c.conversation_id,
+    messages.c.account_id,
     messages.c.channel_id,
     messages.c.outgoing,
     messages.c.kind,

@@ -1,0 +1,124 @@
+"""The composition root: options → profile → store → runtime → window, on one qasync loop; ordered shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from deskchat.cli import Options, parse_args
+from deskchat.logs import configure_logging
+from deskchat.paths import Profile, default_profile_dir
+
+log = logging.getLogger("deskchat.app")
+
+
+def main(argv: list[str] | None = None) -> int:
+    options = parse_args(argv)
+    if os.name == "posix":
+        os.umask(0o077)  # everything DeskChat creates is private to the attendant
+    if options.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    throwaway = options.demo or options.self_test
+    root = Path(tempfile.mkdtemp(prefix="deskchat-demo-")) if throwaway else options.profile or default_profile_dir()
+    profile = Profile(root).ensure()
+    configure_logging(profile.log_dir, verbose=options.verbose)
+    try:
+        return _run(options, profile, throwaway)
+    finally:
+        if throwaway:
+            logging.shutdown()
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def _run(options: Options, profile: Profile, throwaway: bool) -> int:
+    started = time.perf_counter()
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from deskchat.ui.i18n import DEFAULT_LANGUAGE, install_translations
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("DeskChat")
+    app.setOrganizationName("DeskChat")
+    install_translations(app, options.language or os.environ.get("DESKCHAT_LANG") or DEFAULT_LANGUAGE)
+
+    store = _open_store(profile, throwaway)
+    if store is None:
+        return 1
+    try:
+        if throwaway:
+            from deskchat.demo.generator import populate_demo
+
+            populate_demo(store)
+        import qasync
+
+        from deskchat.runtime import Runtime
+        from deskchat.ui.main_window import MainWindow, WindowServices
+
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        runtime = Runtime(store, demo=throwaway)
+        settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
+        window = MainWindow(
+            WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, demo=throwaway), settings
+        )
+        window.show()
+        log.info("window shown %.0f ms after start", (time.perf_counter() - started) * 1000)
+        if options.self_test:
+            return _self_test(app, window)
+        closed = asyncio.Event()
+        app.lastWindowClosed.connect(closed.set)
+
+        async def run() -> None:
+            runtime.start()
+            await closed.wait()
+            await runtime.stop()
+
+        with loop:
+            loop.run_until_complete(run())
+        return 0
+    finally:
+        store.close()
+
+
+def _open_store(profile: Profile, throwaway: bool) -> object | None:
+    from deskchat.store.database import Store
+    from deskchat.store.keys import PassphraseRequired
+    from deskchat.ui.store_dialogs import ask_passphrase, show_store_error
+
+    passphrase: str | None = None
+    while True:
+        try:
+            return Store.open(profile, passphrase=passphrase, ephemeral=throwaway)
+        except PassphraseRequired as needed:
+            passphrase = ask_passphrase(needed)
+            if passphrase is None:
+                return None
+        except Exception as error:  # every refusal is explained; the store is never touched
+            log.exception("cannot open the store")
+            show_store_error(error)
+            return None
+
+
+def _self_test(app: object, window: object) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    from deskchat.ui.main_window import MainWindow
+
+    assert isinstance(app, QApplication) and isinstance(window, MainWindow)
+    app.processEvents()
+    image = window.grab()
+    rows = window.conversation_pane.current_list().model().rowCount()
+    window.close()
+    if image.isNull() or rows == 0:
+        print("DeskChat self-test FAILED: the window did not paint its conversations", file=sys.stderr)
+        return 1
+    print(f"DeskChat self-test ok: store opened, window painted ({image.width()}x{image.height()}), {rows} rows")
+    return 0

@@ -1,0 +1,303 @@
+"""Portuguese corpora of the demo: people, companies, products, places, and fragments for bulk messages.
+
+The WhatsApp conversation scripts live in :mod:`deskchat.demo.sample_chats` and the e-mail threads in
+:mod:`deskchat.demo.sample_mail`. Everything here is fictional; the distributor is "Distribuidora Exemplo".
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+#: The business the demo attendant works for.
+SHOP_NAME: Final = "Distribuidora Exemplo"
+SHOP_DOMAIN: Final = "distribuidora-exemplo.com.br"
+SHOP_PHONE: Final = "(11) 3456-7800"
+SHOP_CNPJ_BASE: Final = "34567812"  # check digits are computed
+
+WHATSAPP_ACCOUNT_NAME: Final = "Comercial"
+EMAIL_ACCOUNT_NAME: Final = "Atendimento"
+EMAIL_ACCOUNT_ADDRESS: Final = f"atendimento@{SHOP_DOMAIN}"
+
+#: The attendants; the first one is the person using the demo.
+ATTENDANTS: Final = ("Camila Rocha", "Rafael Mendes", "Juliana Prado", "Thiago Nogueira")
+
+#: Full names of customers (first name, surnames), each used at most once in the demo.
+PEOPLE: Final = (
+    "João Pedro Albuquerque",
+    "Márcia Regina Souza",
+    "Antônio Carlos Ferreira",
+    "Letícia Gonçalves",
+    "Sebastião Ribeiro",
+    "Conceição Aparecida Lima",
+    "Fábio Magalhães",
+    "Mônica Brandão",
+    "Cláudio Araújo",
+    "Débora Cristina Melo",
+    "Luís Otávio Guimarães",
+    "Thaís Barbosa",
+    "Vitória Peixoto",
+    "Sérgio Damasceno",
+    "Ângela Maria Rocha",
+    "Raíssa Falcão",
+    "André Luiz Nascimento",
+    "Bárbara Cecília Assunção",
+    "Rogério Sá",
+    "Valéria Conceição Dias",
+    "Júlia Martins",
+    "Caetano Vasconcelos",
+    "Flávia Cordeiro",
+    "Cássio Tavares",
+    "Inês Carvalho",
+    "Gonçalo Teixeira",
+    "Érica Moreira",
+    "Benedito Lopes",
+    "Lúcia Helena Campos",
+    "Marcos Vinícius Pinheiro",
+    "Simone Antunes",
+    "José Aparecido Moura",
+    "Patrícia Gusmão",
+    "Otávio Queiroz",
+    "Renata Figueiredo",
+    "Wellington Batista",
+    "Jéssica Mariano",
+    "Francisco das Chagas Sousa",
+    "Heloísa Bittencourt",
+    "Raimundo Nonato Costa",
+    "Daniela Sampaio",
+    "Edmílson Pereira",
+    "Priscila Fontes",
+    "Gilberto Amaral",
+    "Tânia Regina Castro",
+    "Luana Sátiro",
+    "Márcio Rezende",
+    "Aline Cavalcanti",
+    "Ivone Medeiros",
+    "Rodrigo Esteves",
+    "Elaine Valadares",
+    "Jorge Henrique Paiva",
+    "Sônia Lemos",
+    "Leonardo Fagundes",
+    "Camila Ayres",
+    "Vânia Ribas",
+)
+
+#: WhatsApp push names of people who are not in the CRM yet (an empty one shows the number).
+UNKNOWN_PUSH_NAMES: Final = ("Rafa", "Dona Cida", "Gabi ☀️", "Marquinhos", "Lú Doces", "Zé da Lanchonete", "", "Nanda")
+
+
+class Company(NamedTuple):
+    name: str
+    company_type: str  # MEI | ME | EPP | LTDA | S.A.
+    domain: str
+    segment: str
+
+
+COMPANIES: Final = (
+    Company("Padaria Pão de Ouro Ltda", "LTDA", "padariapaodeouro.com.br", "padaria"),
+    Company("Mercadinho Bom Preço", "ME", "mercadinhobompreco.com.br", "mercado"),
+    Company("Restaurante Sabor Mineiro", "EPP", "sabormineiro.com.br", "restaurante"),
+    Company("Farmácia São Judas Tadeu", "EPP", "farmaciasaojudas.com.br", "farmácia"),
+    Company("Hotel Praia Azul S.A.", "S.A.", "hotelpraiaazul.com.br", "hotel"),
+    Company("Clínica Odontológica Sorriso", "ME", "clinicasorriso.com.br", "clínica"),
+    Company("Escola Pequeno Príncipe", "LTDA", "escolapequenoprincipe.com.br", "escola"),
+    Company("Supermercado Irmãos Almeida", "LTDA", "irmaosalmeida.com.br", "mercado"),
+    Company("Condomínio Residencial Ipê Amarelo", "LTDA", "ipeamarelo.com.br", "condomínio"),
+    Company("Lanchonete do Zé", "MEI", "lanchonetedoze.com.br", "lanchonete"),
+    Company("Auto Posto Estrela Guia", "LTDA", "postoestrelaguia.com.br", "posto"),
+    Company("Academia Corpo em Forma", "ME", "corpoemforma.com.br", "academia"),
+    Company("Buffet Doce Festa", "ME", "docefesta.com.br", "buffet"),
+    Company("Pet Shop Amigo Fiel", "MEI", "amigofielpet.com.br", "pet shop"),
+    Company("Salão Beleza Pura", "MEI", "belezapura.com.br", "salão"),
+    Company("Construtora Alicerce Forte", "LTDA", "alicerceforte.com.br", "construtora"),
+    Company("Hospital Santa Lúcia S.A.", "S.A.", "hospitalsantalucia.com.br", "hospital"),
+    Company("Pousada Recanto das Águas", "ME", "recantodasaguas.com.br", "pousada"),
+    Company("Açougue e Mercearia São Jorge", "ME", "merceariasaojorge.com.br", "mercado"),
+    Company("Cantina Nonna Giulia", "EPP", "nonnagiulia.com.br", "restaurante"),
+    Company("Colégio Monteiro Lobato", "LTDA", "colegiomonteirolobato.com.br", "escola"),
+    Company("Lavanderia Bolha de Sabão", "MEI", "bolhadesabao.com.br", "lavanderia"),
+    Company("Drogaria Vida & Saúde", "EPP", "drogariavidaesaude.com.br", "farmácia"),
+    Company("Sorveteria Gelato Bom", "ME", "gelatobom.com.br", "sorveteria"),
+    Company("Clube Atlético Vila Nova", "LTDA", "atleticovilanova.com.br", "clube"),
+    Company("Hortifruti Quitanda da Praça", "ME", "quitandadapraca.com.br", "hortifruti"),
+    Company("Laboratório Análises Exatas", "EPP", "analisesexatas.com.br", "laboratório"),
+    Company("Churrascaria Fogo de Chão Gaúcho", "LTDA", "fogogaucho.com.br", "restaurante"),
+    Company("Papelaria Ponto Escolar", "ME", "pontoescolar.com.br", "papelaria"),
+    Company("Transportes Rota Sul S.A.", "S.A.", "rotasul.com.br", "transportadora"),
+    Company("Cafeteria Grão Nobre", "MEI", "graonobre.com.br", "cafeteria"),
+    Company("Oficina Mecânica Dois Irmãos", "ME", "oficinadoisirmaos.com.br", "oficina"),
+    Company("Casa de Repouso Bem Viver", "EPP", "bemviver.com.br", "casa de repouso"),
+    Company("Empório Santa Rita", "ME", "emporiosantarita.com.br", "empório"),
+    Company("Panificadora Trigo Dourado", "EPP", "trigodourado.com.br", "padaria"),
+    Company("Creche Cantinho Feliz", "ME", "cantinhofeliz.com.br", "creche"),
+    Company("Boteco do Léo", "MEI", "botecodoleo.com.br", "bar"),
+    Company("Escritório Contábil Exatidão", "ME", "contabilexatidao.com.br", "escritório"),
+    Company("Hamburgueria Brasa Viva", "ME", "brasaviva.com.br", "lanchonete"),
+    Company("Marmoraria Pedra Bonita", "EPP", "pedrabonita.com.br", "marmoraria"),
+)
+
+#: Free-mail domains of customers who write from a personal address.
+PERSONAL_MAIL_DOMAINS: Final = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.br", "uol.com.br", "bol.com.br")
+
+#: Roles printed in customers' e-mail signatures.
+BUYER_ROLES: Final = ("Compras", "Suprimentos", "Gerente", "Sócio-proprietário", "Administrativo", "Financeiro")
+
+
+class City(NamedTuple):
+    ddd: str
+    name: str
+    state: str
+
+
+#: Cities the distributor delivers to, with their area codes (DDD); the first ones are the most common.
+CITIES: Final = (
+    City("11", "São Paulo", "SP"),
+    City("11", "Guarulhos", "SP"),
+    City("11", "Osasco", "SP"),
+    City("11", "São Bernardo do Campo", "SP"),
+    City("19", "Campinas", "SP"),
+    City("19", "Piracicaba", "SP"),
+    City("13", "Santos", "SP"),
+    City("15", "Sorocaba", "SP"),
+    City("12", "São José dos Campos", "SP"),
+    City("16", "Ribeirão Preto", "SP"),
+    City("14", "Bauru", "SP"),
+    City("17", "São José do Rio Preto", "SP"),
+    City("18", "Presidente Prudente", "SP"),
+    City("21", "Rio de Janeiro", "RJ"),
+    City("24", "Petrópolis", "RJ"),
+    City("31", "Belo Horizonte", "MG"),
+    City("34", "Uberlândia", "MG"),
+    City("35", "Poços de Caldas", "MG"),
+    City("41", "Curitiba", "PR"),
+    City("43", "Londrina", "PR"),
+    City("47", "Joinville", "SC"),
+    City("48", "Florianópolis", "SC"),
+    City("51", "Porto Alegre", "RS"),
+    City("61", "Brasília", "DF"),
+    City("62", "Goiânia", "GO"),
+    City("27", "Vitória", "ES"),
+    City("71", "Salvador", "BA"),
+    City("81", "Recife", "PE"),
+    City("85", "Fortaleza", "CE"),
+    City("67", "Campo Grande", "MS"),
+)
+
+#: Valid Brazilian area codes, for bulk phone numbers.
+ALL_DDDS: Final = (
+    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "22", "24", "27", "28", "31", "32", "33", "34",
+    "35", "37", "38", "41", "42", "43", "44", "45", "46", "47", "48", "49", "51", "53", "54", "55", "61", "62",
+    "63", "64", "65", "66", "67", "68", "69", "71", "73", "74", "75", "77", "79", "81", "82", "83", "84", "85",
+    "86", "87", "88", "89", "91", "92", "93", "94", "95", "96", "97", "98", "99",
+)  # fmt: skip
+
+#: What the distributor sells (cleaning, disposables, food service and office supplies).
+PRODUCTS: Final = (
+    "detergente neutro 5L",
+    "papel toalha interfolha",
+    "copo descartável 200ml",
+    "saco de lixo 100L",
+    "álcool 70% 1L",
+    "luva nitrílica tamanho M",
+    "papel higiênico rolão 300m",
+    "sabonete líquido 5L",
+    "desinfetante lavanda 2L",
+    "guardanapo de papel 30x30",
+    "marmitex de alumínio nº 8",
+    "resma de papel A4",
+    "filme PVC 28cm",
+    "água sanitária 5L",
+    "esponja dupla face",
+    "touca descartável",
+    "pano multiuso em rolo",
+    "limpador multiuso 500ml",
+    "café torrado 500g",
+    "açúcar refinado 1kg",
+    "copo de papel para café 80ml",
+    "bobina plástica picotada",
+    "dispenser de papel toalha",
+    "vassoura de pelo",
+)
+
+#: Carriers that deliver for the distributor.
+CARRIERS: Final = ("Rodonaves", "Jadlog", "Braspress", "TNT Mercúrio", "frota própria")
+
+#: Street addresses used in sign-up messages.
+STREETS: Final = (
+    "Rua das Palmeiras, 120 - Centro",
+    "Av. Brasil, 2.450 - Jardim América",
+    "Rua Sete de Setembro, 88 - Vila Nova",
+    "Rua Dom Pedro II, 1.031 - São José",
+    "Travessa das Acácias, 15 - Boa Vista",
+    "Av. Getúlio Vargas, 740 - Santa Cruz",
+)
+
+#: Reactions the demo puts on a few messages.
+REACTIONS: Final = ("👍", "❤️", "🙏", "😂", "👏", "✅")
+
+# -- fragments for bulk messages ------------------------------------------------------------------------------
+# Bulk texts are "<opener><core><closer>"; the placeholders {n} (order number), {p} (product), {q} (quantity),
+# {c} (city), {v} (amount) and {d} (a date) are filled once per text of the pool.
+
+BULK_OPENERS_IN: Final = ("", "", "Bom dia! ", "Boa tarde! ", "Oi, ", "Olá, ", "Oi, tudo bem? ", "Bom dia, tudo certo? ")
+BULK_OPENERS_OUT: Final = ("", "", "Bom dia! ", "Boa tarde! ", "Oi! ", "Perfeito. ", "Claro! ", "Só um instante. ")
+BULK_CLOSERS_IN: Final = ("", "", "", " Obrigado!", " Obrigada!", " Aguardo retorno.", " Valeu!", " 🙏")
+BULK_CLOSERS_OUT: Final = ("", "", "", " Qualquer dúvida estou à disposição.", " 😊", " Obrigada!", " 👍")
+
+BULK_CORES_IN: Final = (
+    "o pedido {n} já saiu para entrega?",
+    "preciso da segunda via do boleto do pedido {n}",
+    "qual o prazo de entrega para {c}?",
+    "vocês têm {p} em estoque?",
+    "a nota fiscal do pedido {n} ainda não chegou no e-mail",
+    "quero um orçamento de {q} caixas de {p}",
+    "paguei o boleto do pedido {n} ontem, consegue confirmar?",
+    "o frete para {c} é grátis acima de quanto?",
+    "chegou tudo certo com o pedido {n}, obrigado",
+    "veio faltando {q} unidades de {p} na entrega do pedido {n}",
+    "posso pagar o pedido {n} no Pix?",
+    "preciso trocar {q} caixas de {p} que vieram avariadas",
+    "consegue antecipar a entrega do pedido {n} para amanhã?",
+    "qual o valor do {p} para compra acima de {q} caixas?",
+    "o boleto venceu dia {d}, tem como atualizar?",
+    "quero repetir o último pedido e acrescentar {q} fardos de {p}",
+    "a entrega pode ser feita depois das 14h?",
+    "o motorista chegou mas não tinha ninguém para receber, dá pra reagendar a entrega?",
+    "tem previsão de chegada do {p}?",
+    "o valor do pedido {n} ficou diferente do orçamento, pode verificar?",
+    "manda o orçamento atualizado por favor",
+    "precisamos de nota fiscal com o CNPJ da filial de {c}",
+)
+BULK_CORES_OUT: Final = (
+    "o pedido {n} saiu para entrega hoje cedo",
+    "segue a segunda via do boleto do pedido {n}, com vencimento em {d}",
+    "o prazo de entrega para {c} é de 2 dias úteis",
+    "temos {p} em estoque sim",
+    "a nota fiscal do pedido {n} foi reenviada agora para o seu e-mail",
+    "o orçamento de {q} caixas de {p} ficou em R$ {v}",
+    "pagamento do pedido {n} confirmado, já está em separação",
+    "para {c} o frete é grátis em pedidos acima de R$ 500,00",
+    "pedido {n} lançado, total de R$ {v}",
+    "vou abrir a troca e o motorista recolhe na próxima entrega",
+    "pode pagar no Pix sim, a chave é o nosso CNPJ",
+    "consegui encaixar a entrega do pedido {n} para amanhã de manhã",
+    "para compras acima de {q} caixas o {p} sai por R$ {v} a caixa",
+    "o boleto atualizado já está no seu e-mail",
+    "reagendei a entrega para {d}, no período da tarde",
+    "o {p} chega no nosso estoque na quinta-feira",
+    "verifiquei o pedido {n}: foi aplicado o frete, vou corrigir e te mando a nota nova",
+    "a transportadora confirmou a entrega do pedido {n} para {d}",
+    "vou verificar com o financeiro e já te retorno",
+    "anotado! Vou separar {q} caixas de {p} para você",
+)
+
+#: Subjects of bulk e-mail threads ({n}: order number).
+BULK_SUBJECTS: Final = (
+    "Pedido {n}",
+    "Orçamento de material de limpeza",
+    "Segunda via de boleto - pedido {n}",
+    "Nota fiscal do pedido {n}",
+    "Entrega do pedido {n}",
+    "Troca de mercadoria avariada",
+    "Cadastro de cliente",
+    "Tabela de preços",
+)

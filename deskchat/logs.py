@@ -1,0 +1,28 @@
+"""Logging: a rotating file in the profile and, with --verbose, the terminal. Secrets are never logged."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import sys
+from pathlib import Path
+
+from deskchat.paths import make_private_dir, make_private_file
+
+
+def configure_logging(log_dir: Path | None, *, verbose: bool = False) -> None:
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if log_dir is not None:
+        make_private_dir(log_dir)
+        log_file = make_private_file(log_dir / "deskchat.log")
+        file_handler = logging.handlers.RotatingFileHandler(log_file, maxBytes=2_000_000, backupCount=3)
+        file_handler.setFormatter(formatter)
+        root.addHandler(file_handler)
+    console = logging.StreamHandler(sys.stderr)
+    console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+    console.setFormatter(formatter)
+    root.addHandler(console)

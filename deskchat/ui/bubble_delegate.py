@@ -1,0 +1,211 @@
+"""Paints chat bubbles: day separators, reply quotes, attachments, text, time, ticks, edits, deletes, reactions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
+
+from deskchat.ui import theme
+from deskchat.ui.models.chat import ChatItem, MessageRole, NewDayRole
+
+PAD = 8
+MARGIN = 14
+DAY_BAND = 36
+QUOTE_HEIGHT = 44
+ATTACHMENT_LINE = 24
+FOOTER = 18
+REACTION_HEIGHT = 22
+MAX_BUBBLE = 560
+
+_WRAP = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+
+_KIND_BADGES = {
+    "image": ("IMG", "#7e57c2"),
+    "video": ("VID", "#ef6c00"),
+    "audio": ("♪", "#00897b"),
+    "voice": ("♪", "#00897b"),
+    "sticker": ("★", "#f9a825"),
+    "document": ("DOC", "#1e88e5"),
+}
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Bubble", text)
+
+
+def attachment_label(kind: str, file_name: str) -> str:
+    if kind == "voice":
+        return tr("Voice message")
+    if kind == "sticker":
+        return tr("Sticker")
+    return file_name or tr("Attachment")
+
+
+def body_text(item: ChatItem) -> str:
+    if item.message.deleted_at is not None:
+        return tr("This message was deleted")
+    return item.message.text
+
+
+@dataclass(frozen=True)
+class BubbleLayout:
+    height: int
+    bubble: QRectF
+    day: QRectF | None
+    quote: QRectF | None
+    attachments: QRectF | None
+    text: QRectF
+    footer: QRectF
+    reactions: QRectF | None
+
+
+def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> BubbleLayout:
+    metrics = QFontMetrics(font)
+    max_width = int(min(MAX_BUBBLE, max(view_width * 0.72, 200)))
+    inner = max_width - 2 * PAD
+    text = body_text(item)
+    text_rect = metrics.boundingRect(QRect(0, 0, inner, 1_000_000), int(_WRAP), text) if text else QRect()
+    footer_text = _footer_text(item)
+    footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
+    content_width = max(text_rect.width(), footer_width, 140 if item.quote else 0, 220 if item.attachments else 0)
+    if item.message.delivery == "failed":
+        content_width = max(content_width, metrics.horizontalAdvance(tr("failed — try again")) + 30)
+    bubble_width = min(content_width + 2 * PAD, max_width)
+    y = 4.0
+    day = None
+    if new_day:
+        day = QRectF(0, y, view_width, DAY_BAND - 8)
+        y += DAY_BAND
+    top = y
+    y += PAD
+    quote = None
+    if item.quote is not None:
+        quote = QRectF(0, y, bubble_width - 2 * PAD, QUOTE_HEIGHT)
+        y += QUOTE_HEIGHT + 6
+    attachments = None
+    if item.attachments:
+        attachments = QRectF(0, y, bubble_width - 2 * PAD, ATTACHMENT_LINE * len(item.attachments))
+        y += attachments.height() + 4
+    text_box = QRectF(0, y, bubble_width - 2 * PAD, text_rect.height())
+    y += text_rect.height()
+    footer = QRectF(0, y, bubble_width - 2 * PAD, FOOTER)
+    y += FOOTER + PAD
+    bubble_height = y - top
+    left = view_width - MARGIN - bubble_width if item.message.outgoing else MARGIN
+    bubble = QRectF(left, top, bubble_width, bubble_height)
+    for box in (quote, attachments, text_box, footer):
+        if box is not None:
+            box.translate(left + PAD, 0)
+    reactions = None
+    if item.reactions:
+        reactions = QRectF(left + 10, y - 4, 14 + 22 * len(item.reactions), REACTION_HEIGHT)
+        y += REACTION_HEIGHT - 2
+    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, text_box, footer, reactions)
+
+
+def _footer_text(item: ChatItem) -> str:
+    time = theme.clock_text(item.message.sent_at)
+    if item.message.edited_at is not None and item.message.deleted_at is None:
+        return f"{tr('edited')}  {time}"
+    return time
+
+
+class BubbleDelegate(QStyledItemDelegate):
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        item = index.data(MessageRole)
+        if not isinstance(item, ChatItem):
+            return QSize(0, 0)
+        width = self._view_width(option)
+        return QSize(width, layout_for(item, bool(index.data(NewDayRole)), width, option.font).height)  # type: ignore[attr-defined]
+
+    @staticmethod
+    def _view_width(option: QStyleOptionViewItem) -> int:
+        widget = option.widget  # type: ignore[attr-defined]
+        if widget is not None and hasattr(widget, "viewport"):
+            return int(widget.viewport().width())
+        return int(option.rect.width())  # type: ignore[attr-defined]
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
+        item = index.data(MessageRole)
+        if not isinstance(item, ChatItem):
+            return
+        font: QFont = option.font  # type: ignore[attr-defined]
+        rect: QRect = option.rect  # type: ignore[attr-defined]
+        lay = layout_for(item, bool(index.data(NewDayRole)), rect.width(), font)
+        painter.save()
+        painter.translate(rect.left(), rect.top())
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        metrics = QFontMetrics(font)
+        if lay.day is not None:
+            label = theme.day_text(item.message.sent_at)
+            width = metrics.horizontalAdvance(label) + 24
+            pill = QRectF((lay.day.width() - width) / 2, lay.day.top() + 4, width, lay.day.height() - 6)
+            theme.rounded(painter, pill, QColor("#ffffff"), 7)
+            painter.setPen(theme.SECONDARY_TEXT)
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, label)
+
+        message = item.message
+        theme.rounded(painter, lay.bubble, theme.OUTGOING_BUBBLE if message.outgoing else theme.INCOMING_BUBBLE)
+        small = QFont(font)
+        small.setPointSizeF(font.pointSizeF() * 0.85)
+        if lay.quote is not None and item.quote is not None:
+            theme.rounded(painter, lay.quote, theme.QUOTE_BACKGROUND, 5)
+            painter.fillRect(QRectF(lay.quote.left(), lay.quote.top(), 4, lay.quote.height()), theme.QUOTE_BAR)
+            painter.setFont(small)
+            painter.setPen(theme.QUOTE_BAR)
+            who = item.quote_sender or tr("You")
+            inner = lay.quote.adjusted(10, 3, -6, -3)
+            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, who)
+            painter.setPen(theme.SECONDARY_TEXT)
+            quoted = QFontMetrics(small).elidedText(" ".join(item.quote.split()), Qt.TextElideMode.ElideRight, int(inner.width()))
+            painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, quoted)
+        if lay.attachments is not None:
+            y = lay.attachments.top()
+            for attachment in item.attachments:
+                badge, colour = _KIND_BADGES.get(message.kind, _KIND_BADGES["document"])
+                chip = QRectF(lay.attachments.left(), y + 2, 34, ATTACHMENT_LINE - 4)
+                theme.rounded(painter, chip, QColor(colour), 4)
+                painter.setFont(small)
+                painter.setPen(QColor("white"))
+                painter.drawText(chip, Qt.AlignmentFlag.AlignCenter, badge)
+                painter.setPen(QColor("#111b21"))
+                painter.setFont(font)
+                name_box = QRectF(chip.right() + 8, y, lay.attachments.width() - 42, ATTACHMENT_LINE)
+                name = metrics.elidedText(
+                    attachment_label(message.kind, attachment.file_name), Qt.TextElideMode.ElideMiddle, int(name_box.width())
+                )
+                painter.drawText(name_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+                y += ATTACHMENT_LINE
+        text = body_text(item)
+        if text:
+            text_font = QFont(font)
+            if message.deleted_at is not None:
+                text_font.setItalic(True)
+                painter.setPen(theme.SECONDARY_TEXT)
+            else:
+                painter.setPen(QColor("#111b21"))
+            painter.setFont(text_font)
+            painter.drawText(lay.text, int(_WRAP) | int(Qt.AlignmentFlag.AlignLeft), text)
+        painter.setFont(small)
+        painter.setPen(theme.SECONDARY_TEXT)
+        right = lay.footer.right()
+        if message.outgoing:
+            right -= theme.draw_ticks(painter, right, lay.footer.bottom() - 2, message.delivery)
+            painter.setFont(small)
+        footer_box = QRectF(lay.footer.left(), lay.footer.top(), right - lay.footer.left() - 2, lay.footer.height())
+        painter.setPen(theme.SECONDARY_TEXT)
+        painter.drawText(footer_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _footer_text(item))
+        if message.delivery == "failed":
+            painter.setPen(theme.FAILED_RED)
+            painter.drawText(footer_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tr("failed — try again"))
+        if lay.reactions is not None:
+            theme.rounded(painter, lay.reactions, QColor("#ffffff"), 10)
+            painter.setFont(font)
+            painter.setPen(QColor("#111b21"))
+            painter.drawText(lay.reactions, Qt.AlignmentFlag.AlignCenter, " ".join(item.reactions))
+        painter.restore()

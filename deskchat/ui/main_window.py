@@ -1,0 +1,158 @@
+"""The attendant's window: conversations | chat | customer record, and the channels' state below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
+
+from deskchat import __version__
+from deskchat.core.bus import EventBus
+from deskchat.services.messaging import MessagingService
+from deskchat.services.tickets import TicketService
+from deskchat.store import accounts
+from deskchat.store.database import Store
+from deskchat.ui.bridge import BusBridge
+from deskchat.ui.panes.chat import ChatPane
+from deskchat.ui.panes.conversations import ConversationPane
+from deskchat.ui.panes.info import InfoPane
+
+DEFAULT_SIZES = [340, 720, 320]
+
+
+@dataclass
+class WindowServices:
+    store: Store
+    bus: EventBus
+    messaging: MessagingService
+    tickets: TicketService
+    demo: bool = False
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, services: WindowServices, settings: QSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self._services = services
+        self._settings = settings
+        store = services.store
+        title = "DeskChat"
+        if services.demo:
+            title += " — " + self.tr("DEMO (sample data, discarded on exit)")
+        self.setWindowTitle(title)
+
+        self.conversation_pane = ConversationPane(store, self)
+        self.chat_pane = ChatPane(
+            store,
+            services.messaging.send_text,
+            {"accept": services.tickets.accept, "close": services.tickets.close, "reopen": services.tickets.reopen},
+            services.messaging.retry,
+            self,
+        )
+        self.info_pane = InfoPane(store, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.conversation_pane)
+        self.splitter.addWidget(self.chat_pane)
+        self.splitter.addWidget(self.info_pane)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+
+        self.channel_labels: dict[int, QLabel] = {}
+        self._build_status_bar()
+
+        self.bridge = BusBridge(services.bus, self)
+        self.bridge.message_stored.connect(self.chat_pane.model.on_message_stored)
+        self.bridge.message_updated.connect(self.chat_pane.model.on_message_updated)
+        self.bridge.conversation_changed.connect(self.conversation_pane.on_conversation_changed)
+        self.bridge.conversation_changed.connect(self.chat_pane.on_conversation_changed)
+        self.bridge.conversation_changed.connect(self._refresh_info_if_open)
+        self.bridge.conversations_reset.connect(self.conversation_pane.on_conversations_reset)
+        self.bridge.channel_state_changed.connect(self.set_channel_state)
+        self.conversation_pane.conversation_selected.connect(self.open_conversation)
+
+        QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
+        for number in range(3):
+            QShortcut(
+                QKeySequence(f"Ctrl+{number + 1}"),
+                self,
+                lambda n=number: self.conversation_pane.tabs.setCurrentIndex(n),
+            )
+        QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
+        self._restore_state()
+
+    # -- status bar ----------------------------------------------------------------------------------------------
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        if self._services.demo:
+            demo = QLabel(" " + self.tr("DEMO") + " ", self)
+            demo.setObjectName("demoBadge")
+            demo.setStyleSheet("background: #f9a825; color: black; font-weight: bold; border-radius: 3px;")
+            demo.setToolTip(self.tr("Sample data in a throwaway profile: nothing is sent and it is deleted on exit."))
+            bar.addWidget(demo)
+        with self._services.store.read() as conn:
+            rows = accounts.list_accounts(conn)
+        for account in rows:
+            label = QLabel(self)
+            label.setObjectName(f"channelState_{account.id}")
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            self.channel_labels[account.id] = label
+            self._channel_names = getattr(self, "_channel_names", {})
+            self._channel_names[account.id] = f"{self._kind_name(account.kind)} {account.name}"
+            bar.addPermanentWidget(label)
+            self.set_channel_state(account.id, account.state, "")
+        bar.addPermanentWidget(QLabel(f"v{__version__}", self))
+
+    def _kind_name(self, kind: str) -> str:
+        return self.tr("WhatsApp") if kind == "whatsapp" else self.tr("E-mail")
+
+    def state_text(self, state: str) -> str:
+        return {
+            "disconnected": self.tr("Not connected"),
+            "connecting": self.tr("Connecting"),
+            "online": self.tr("Connected"),
+            "reconnecting": self.tr("Reconnecting"),
+            "offline": self.tr("No internet"),
+            "demo": self.tr("Demo (simulated)"),
+        }.get(state, state)
+
+    def set_channel_state(self, account_id: int, state: str, detail: str) -> None:
+        label = self.channel_labels.get(account_id)
+        if label is None:
+            return
+        text = f"{self._channel_names[account_id]}: {self.state_text(state)}"
+        label.setText(f"{text} — {detail}" if detail else text)
+
+    # -- conversations -------------------------------------------------------------------------------------------
+
+    def open_conversation(self, conversation_id: int) -> None:
+        self.chat_pane.open_conversation(conversation_id)
+        self.info_pane.show_conversation(conversation_id)
+
+    def _refresh_info_if_open(self, conversation_id: int) -> None:
+        if conversation_id == self.info_pane.conversation_id:
+            self.info_pane.show_conversation(conversation_id)
+
+    # -- state ---------------------------------------------------------------------------------------------------
+
+    def _restore_state(self) -> None:
+        geometry = self._settings.value("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):  # type: ignore[arg-type]
+            self.resize(1380, 820)
+        splitter = self._settings.value("window/splitter")
+        if splitter is None or not self.splitter.restoreState(splitter):  # type: ignore[arg-type]
+            self.splitter.setSizes(DEFAULT_SIZES)
+
+    def save_state(self) -> None:
+        self._settings.setValue("window/geometry", self.saveGeometry())
+        self._settings.setValue("window/splitter", self.splitter.saveState())
+        self._settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_state()
+        self.bridge.detach()
+        super().closeEvent(event)

@@ -1,0 +1,189 @@
+"""The open conversation's messages: its newest page at once, older pages on demand, live rows in place."""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from sqlalchemy import Connection
+
+from deskchat.store import messages
+from deskchat.store.database import Store
+from deskchat.store.messages import MessageRow
+
+PAGE_SIZE = 60
+MessageRole = Qt.ItemDataRole.UserRole + 1
+MessageIdRole = Qt.ItemDataRole.UserRole + 2
+NewDayRole = Qt.ItemDataRole.UserRole + 3  # bool: the first message of its day (draw a day separator above)
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    mime: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ChatItem:
+    """What a bubble shows: the message and what it refers to."""
+
+    message: MessageRow
+    quote: str | None = None  # text of the message it replies to
+    quote_sender: str = ""
+    attachments: tuple[Attachment, ...] = ()
+    reactions: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _sort_key(row: MessageRow) -> tuple[int, int]:
+    return (row.sent_at, row.id)
+
+
+def _local_day(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+class ChatModel(QAbstractListModel):
+    def __init__(self, store: Store, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.conversation_id: int | None = None
+        self._items: list[ChatItem] = []
+        self._has_older = False
+
+    # -- Qt model interface ------------------------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._items)
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._items):
+            return None
+        item = self._items[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return item.message.text
+        if role == MessageRole:
+            return item
+        if role == MessageIdRole:
+            return item.message.id
+        if role == NewDayRole:
+            row = index.row()
+            return row == 0 or _local_day(self._items[row - 1].message.sent_at) != _local_day(item.message.sent_at)
+        return None
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self._has_older
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not parent.isValid():
+            self.load_older()
+
+    # -- loading -----------------------------------------------------------------------------------------------
+
+    def open(self, conversation_id: int | None) -> None:
+        """Show ``conversation_id``'s newest page (or nothing)."""
+        self.beginResetModel()
+        self.conversation_id = conversation_id
+        self._items = []
+        self._has_older = False
+        if conversation_id is not None:
+            with self._store.read() as conn:
+                rows = messages.page_before(conn, conversation_id, None, PAGE_SIZE)
+                self._items = self._decorate(conn, rows)
+            self._has_older = len(rows) == PAGE_SIZE
+        self.endResetModel()
+
+    def load_older(self) -> int:
+        """Prepend the page before the oldest loaded message; returns how many rows came."""
+        if self.conversation_id is None or not self._has_older or not self._items:
+            return 0
+        oldest = self._items[0].message
+        with self._store.read() as conn:
+            rows = messages.page_before(conn, self.conversation_id, (oldest.sent_at, oldest.id), PAGE_SIZE)
+            items = self._decorate(conn, rows)
+        self._has_older = len(rows) == PAGE_SIZE
+        if items:
+            self.beginInsertRows(QModelIndex(), 0, len(items) - 1)
+            self._items[:0] = items
+            self.endInsertRows()
+            # the former first row may no longer start a new day
+            first_old = self.index(len(items), 0)
+            self.dataChanged.emit(first_old, first_old, [NewDayRole])
+        return len(items)
+
+    def row_of(self, message_id: int) -> int:
+        for position in range(len(self._items) - 1, -1, -1):
+            if self._items[position].message.id == message_id:
+                return position
+        return -1
+
+    def item_at(self, row: int) -> ChatItem:
+        return self._items[row]
+
+    # -- live updates ------------------------------------------------------------------------------------------
+
+    def on_message_stored(self, conversation_id: int, message_id: int) -> None:
+        if conversation_id != self.conversation_id or self.row_of(message_id) >= 0:
+            return
+        with self._store.read() as conn:
+            row = messages.get(conn, message_id)
+            if row is None:
+                return
+            (item,) = self._decorate(conn, [row])
+        keys = [_sort_key(existing.message) for existing in self._items]
+        position = bisect_left(keys, _sort_key(row))
+        if position == 0 and self._has_older:
+            return  # older than the loaded page: it will come when scrolling up
+        self.beginInsertRows(QModelIndex(), position, position)
+        self._items.insert(position, item)
+        self.endInsertRows()
+
+    def on_message_updated(self, conversation_id: int, message_id: int) -> None:
+        if conversation_id != self.conversation_id:
+            return
+        position = self.row_of(message_id)
+        if position < 0:
+            return
+        with self._store.read() as conn:
+            row = messages.get(conn, message_id)
+            if row is None:
+                return
+            (item,) = self._decorate(conn, [row])
+        self._items[position] = item
+        index = self.index(position, 0)
+        self.dataChanged.emit(index, index)
+
+    # -- helpers -----------------------------------------------------------------------------------------------
+
+    def _decorate(self, conn: Connection, rows: list[MessageRow]) -> list[ChatItem]:
+        ids = [row.id for row in rows]
+        files = messages.attachment_names(conn, ids)
+        reactions = messages.reactions_of(conn, ids)
+        by_channel_id = {item.message.channel_id: item.message for item in self._items}
+        by_channel_id.update({row.channel_id: row for row in rows})
+        items = []
+        for row in rows:
+            quote: str | None = None
+            quote_sender = ""
+            if row.reply_to_channel_id:
+                target = by_channel_id.get(row.reply_to_channel_id)
+                if target is None:
+                    target = messages.find_by_channel_id(conn, row.account_id, row.reply_to_channel_id)
+                if target is not None:
+                    quote = target.text or target.subject or target.kind
+                    quote_sender = "" if target.outgoing else target.sender_name
+            items.append(
+                ChatItem(
+                    message=row,
+                    quote=quote,
+                    quote_sender=quote_sender,
+                    attachments=tuple(Attachment(*entry) for entry in files.get(row.id, [])),
+                    reactions=tuple(reactions.get(row.id, [])),
+                )
+            )
+        return items

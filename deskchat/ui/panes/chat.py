@@ -1,0 +1,190 @@
+"""The middle pane: the conversation's header and ticket actions, its bubbles, and the composer."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskchat.core.events import ConversationStatus
+from deskchat.store import conversations
+from deskchat.store.database import Store
+from deskchat.ui.bubble_delegate import BubbleDelegate
+from deskchat.ui.composer import Composer
+from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
+from deskchat.ui.tasks import run_async
+
+SendText = Callable[[int, str], Awaitable[int]]
+TicketAction = Callable[[int], Awaitable[None]]
+RetryMessage = Callable[[int], Awaitable[bool]]
+
+
+class ChatView(QListView):
+    """Bubbles, bottom-anchored; scrolling to the top loads the previous page without jumping."""
+
+    def __init__(self, model: ChatModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("chatView")
+        self.setModel(model)
+        self.setItemDelegate(BubbleDelegate(self))
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setStyleSheet("QListView#chatView { background: #efeae2; border: none; }")
+        self.verticalScrollBar().valueChanged.connect(self._maybe_load_older)
+        self._chat_model = model
+
+    def _maybe_load_older(self, value: int) -> None:
+        bar = self.verticalScrollBar()
+        if value != bar.minimum() or not self._chat_model.canFetchMore():
+            return
+        distance_from_bottom = bar.maximum() - value
+        if self._chat_model.load_older():
+            self.doItemsLayout()
+            bar.setValue(bar.maximum() - distance_from_bottom)
+
+    def fetchMore_if_needed(self) -> None:  # noqa: N802 - Qt naming style for symmetry
+        self._maybe_load_older(self.verticalScrollBar().value())
+
+
+class ChatPane(QWidget):
+    def __init__(
+        self,
+        store: Store,
+        send_text: SendText,
+        ticket_actions: dict[str, TicketAction],
+        retry_message: RetryMessage,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._send_text = send_text
+        self._ticket_actions = ticket_actions
+        self._retry_message = retry_message
+        self.model = ChatModel(store, self)
+        self.title = QLabel(self)
+        self.title.setObjectName("chatTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        font = self.title.font()
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.title.setFont(font)
+        self.subtitle = QLabel(self)
+        self.subtitle.setTextFormat(Qt.TextFormat.PlainText)
+        self.subtitle.setStyleSheet("color: #667781;")
+        self.accept_button = QPushButton(self.tr("Accept"), self)
+        self.accept_button.setObjectName("acceptButton")
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.close_button.setObjectName("closeButton")
+        self.reopen_button = QPushButton(self.tr("Reopen"), self)
+        self.reopen_button.setObjectName("reopenButton")
+        self.accept_button.clicked.connect(lambda: self._ticket("accept"))
+        self.close_button.clicked.connect(lambda: self._ticket("close"))
+        self.reopen_button.clicked.connect(lambda: self._ticket("reopen"))
+        self.view = ChatView(self.model, self)
+        self.view.clicked.connect(self._retry_if_failed)
+        self.composer = Composer(self)
+        self.send_button = QPushButton(self.tr("Send"), self)
+        self.send_button.setObjectName("sendButton")
+        self.send_button.clicked.connect(self.composer.submit)
+        self.composer.submitted.connect(self._submit)
+        self.placeholder = QLabel(self.tr("Select a conversation to start"), self)
+        self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.placeholder.setStyleSheet("color: #667781; font-size: 15px;")
+
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(0)
+        titles.addWidget(self.title)
+        titles.addWidget(self.subtitle)
+        header.addLayout(titles, 1)
+        header.addWidget(self.accept_button)
+        header.addWidget(self.close_button)
+        header.addWidget(self.reopen_button)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.composer, 1)
+        bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(header)
+        layout.addWidget(self.placeholder, 1)
+        layout.addWidget(self.view, 1)
+        layout.addLayout(bottom)
+        self.model.rowsInserted.connect(self._follow_new_rows)
+        self.open_conversation(None)
+
+    # -- opening -----------------------------------------------------------------------------------------------
+
+    def open_conversation(self, conversation_id: int | None) -> None:
+        self.model.open(conversation_id)
+        has_conversation = conversation_id is not None
+        self.placeholder.setVisible(not has_conversation)
+        self.view.setVisible(has_conversation)
+        self.composer.setEnabled(has_conversation)
+        self.send_button.setEnabled(has_conversation)
+        self.refresh_header()
+        if has_conversation:
+            self.view.scrollToBottom()
+            self.composer.setFocus()
+            # a short first page may not fill the view: keep loading until it scrolls
+            QTimer.singleShot(0, self.view.fetchMore_if_needed)
+
+    def refresh_header(self) -> None:
+        conversation_id = self.model.conversation_id
+        row = None
+        if conversation_id is not None:
+            with self._store.read() as conn:
+                row = conversations.get(conn, conversation_id)
+        if row is None:
+            self.title.setText("")
+            self.subtitle.setText("")
+            for button in (self.accept_button, self.close_button, self.reopen_button):
+                button.hide()
+            return
+        self.title.setText(row.title)
+        channel = self.tr("WhatsApp") if row.channel == "whatsapp" else self.tr("E-mail")
+        status_names = {
+            ConversationStatus.PENDING.value: self.tr("Pending"),
+            ConversationStatus.OPEN.value: self.tr("In progress"),
+            ConversationStatus.CLOSED.value: self.tr("Closed"),
+        }
+        self.subtitle.setText(f"{channel} · {status_names.get(row.status, row.status)}")
+        self.accept_button.setVisible(row.status == ConversationStatus.PENDING.value)
+        self.close_button.setVisible(row.status != ConversationStatus.CLOSED.value)
+        self.reopen_button.setVisible(row.status == ConversationStatus.CLOSED.value)
+
+    # -- actions -----------------------------------------------------------------------------------------------
+
+    def _submit(self, text: str) -> None:
+        conversation_id = self.model.conversation_id
+        if conversation_id is not None:
+            run_async(self._send_text(conversation_id, text), self)
+
+    def _ticket(self, action: str) -> None:
+        conversation_id = self.model.conversation_id
+        if conversation_id is not None:
+            run_async(self._ticket_actions[action](conversation_id), self)
+
+    def _retry_if_failed(self, index: QModelIndex) -> None:
+        item = index.data(MessageRole)
+        if isinstance(item, ChatItem) and item.message.delivery == "failed":
+            run_async(self._retry_message(item.message.id), self)
+
+    def _follow_new_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
+        if last == self.model.rowCount() - 1:
+            self.view.scrollToBottom()
+
+    # -- live updates ------------------------------------------------------------------------------------------
+
+    def on_conversation_changed(self, conversation_id: int) -> None:
+        if conversation_id == self.model.conversation_id:
+            self.refresh_header()

@@ -1,0 +1,131 @@
+"""The left pane: search field, the three tabs (Pendentes / Em atendimento / Encerrados) and their lists."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+
+from deskchat.core.events import ConversationStatus
+from deskchat.store import conversations
+from deskchat.store.database import Store
+from deskchat.ui.conversation_delegate import ConversationDelegate
+from deskchat.ui.models.conversation_list import ConversationIdRole, ConversationListModel
+from deskchat.ui.models.search_results import ConversationIdRole as HitConversationRole
+from deskchat.ui.models.search_results import SearchResultsModel
+
+TAB_ORDER = (ConversationStatus.PENDING, ConversationStatus.OPEN, ConversationStatus.CLOSED)
+
+
+class ConversationPane(QWidget):
+    conversation_selected = Signal(int)
+
+    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self.search_field = QLineEdit(self)
+        self.search_field.setObjectName("searchField")
+        self.search_field.setPlaceholderText(self.tr("Search messages (Ctrl+F)"))
+        self.search_field.setClearButtonEnabled(True)
+        self.tabs = QTabBar(self)
+        self.tabs.setObjectName("statusTabs")
+        self.tabs.setExpanding(True)
+        self.models: dict[ConversationStatus, ConversationListModel] = {}
+        self.lists: dict[ConversationStatus, QListView] = {}
+        self.stack = QStackedWidget(self)
+        delegate = ConversationDelegate(self)
+        for status in TAB_ORDER:
+            model = ConversationListModel(store, status.value, self)
+            view = QListView(self)
+            view.setObjectName(f"list_{status.value}")
+            view.setModel(model)
+            view.setItemDelegate(delegate)
+            view.setUniformItemSizes(True)
+            view.setMouseTracking(True)
+            view.clicked.connect(self._open_from_list)
+            view.activated.connect(self._open_from_list)
+            self.models[status] = model
+            self.lists[status] = view
+            self.stack.addWidget(view)
+            self.tabs.addTab("")
+        self.search_model = SearchResultsModel(store, self)
+        self.search_view = QListView(self)
+        self.search_view.setObjectName("searchResults")
+        self.search_view.setModel(self.search_model)
+        self.search_view.setWordWrap(True)
+        self.search_view.setAlternatingRowColors(True)
+        self.search_view.clicked.connect(self._open_from_search)
+        self.search_view.activated.connect(self._open_from_search)
+        self.stack.addWidget(self.search_view)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(200)
+        self._search_timer.timeout.connect(self.run_search)
+        self.search_field.textChanged.connect(self._search_timer.start)
+        self.tabs.currentChanged.connect(self._show_tab)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        layout.addWidget(self.search_field)
+        layout.addWidget(self.tabs)
+        layout.addWidget(self.stack, 1)
+        self.update_tab_titles()
+
+    # -- tabs --------------------------------------------------------------------------------------------------
+
+    def update_tab_titles(self) -> None:
+        with self._store.read() as conn:
+            counts = conversations.count_by_status(conn)
+        titles = {
+            ConversationStatus.PENDING: self.tr("Pending"),
+            ConversationStatus.OPEN: self.tr("In progress"),
+            ConversationStatus.CLOSED: self.tr("Closed"),
+        }
+        for position, status in enumerate(TAB_ORDER):
+            self.tabs.setTabText(position, f"{titles[status]} ({counts.get(status.value, 0)})")
+
+    def current_status(self) -> ConversationStatus:
+        return TAB_ORDER[self.tabs.currentIndex()]
+
+    def current_list(self) -> QListView:
+        return self.lists[self.current_status()]
+
+    def _show_tab(self, position: int) -> None:
+        if not self.search_field.text().strip():
+            self.stack.setCurrentWidget(self.lists[TAB_ORDER[position]])
+
+    # -- selection and search ----------------------------------------------------------------------------------
+
+    def _open_from_list(self, index: QModelIndex) -> None:
+        conversation_id = index.data(ConversationIdRole)
+        if conversation_id is not None:
+            self.conversation_selected.emit(int(conversation_id))
+
+    def _open_from_search(self, index: QModelIndex) -> None:
+        conversation_id = index.data(HitConversationRole)
+        if conversation_id is not None:
+            self.conversation_selected.emit(int(conversation_id))
+
+    def run_search(self) -> None:
+        query = self.search_field.text().strip()
+        if not query:
+            self.stack.setCurrentWidget(self.current_list())
+            return
+        self.search_model.run(query)
+        self.stack.setCurrentWidget(self.search_view)
+
+    def focus_search(self) -> None:
+        self.search_field.setFocus()
+        self.search_field.selectAll()
+
+    # -- live updates ------------------------------------------------------------------------------------------
+
+    def on_conversation_changed(self, conversation_id: int) -> None:
+        for model in self.models.values():
+            model.refresh(conversation_id)
+        self.update_tab_titles()
+
+    def on_conversations_reset(self) -> None:
+        for model in self.models.values():
+            model.reload()
+        self.update_tab_titles()

@@ -1,0 +1,56 @@
+"""Shared fixtures: a private keyring for each test, and stores in temporary profiles."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+from keyring.backend import KeyringBackend
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from deskchat.paths import Profile  # noqa: E402
+from deskchat.store.database import Store  # noqa: E402
+
+
+class MemoryKeyring(KeyringBackend):
+    """A real keyring backend that keeps entries in memory (the OS vault is the boundary we replace)."""
+
+    priority = 1  # type: ignore[assignment]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: dict[tuple[str, str], str] = {}
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return self.entries.get((service, username))
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        self.entries[(service, username)] = password
+
+    def delete_password(self, service: str, username: str) -> None:
+        self.entries.pop((service, username), None)
+
+
+@pytest.fixture(autouse=True)
+def memory_keyring() -> Iterator[MemoryKeyring]:
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)
+
+
+@pytest.fixture
+def profile(tmp_path: Path) -> Profile:
+    return Profile(tmp_path / "profile")
+
+
+@pytest.fixture
+def store(profile: Profile) -> Iterator[Store]:
+    opened = Store.open(profile)
+    yield opened
+    opened.close()

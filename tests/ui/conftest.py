@@ -1,0 +1,46 @@
+"""A real window over a real encrypted store, with a fake channel at the channel boundary."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import qasync
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from deskchat.paths import Profile
+from deskchat.runtime import Runtime
+from deskchat.store import accounts
+from deskchat.store.database import Store
+from deskchat.ui.main_window import MainWindow, WindowServices
+from ui_harness import App, FakeChannel, customer_messages
+
+@pytest.fixture
+def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    event_loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(event_loop)
+    yield event_loop
+    event_loop.close()
+    asyncio.set_event_loop(None)
+
+
+@pytest.fixture
+def app(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path: Any) -> Iterator[App]:
+    store = Store.open(profile)
+    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", "+5511"))
+    runtime = Runtime(store)
+    channel = FakeChannel()
+    runtime.channels[account_id] = channel
+    loop.run_until_complete(runtime.ingest.ingest(customer_messages(account_id)))
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets), settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield App(loop, store, runtime, window, channel, account_id)
+    window.close()
+    loop.run_until_complete(runtime.stop())
+    store.close()

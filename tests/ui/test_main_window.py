@@ -1,0 +1,163 @@
+"""The attendant's window, driven as a person would: open a conversation, read it, send, search."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+
+from deskchat.core.events import ConversationStatus
+from deskchat.ui.main_window import MainWindow, WindowServices
+from deskchat.ui.models.chat import MessageRole
+from deskchat.ui.models.conversation_list import ConversationIdRole
+from deskchat.ui.tasks import settle
+
+from ui_harness import App
+
+
+def _open_first_pending(app: App, qtbot: Any) -> int:
+    view = app.window.conversation_pane.lists[ConversationStatus.PENDING]
+    index = view.model().index(0, 0)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
+    return int(index.data(ConversationIdRole))
+
+
+def test_window_shows_three_panes_and_the_pending_conversations(app: App) -> None:
+    window = app.window
+    assert window.splitter.count() == 3
+    pending = window.conversation_pane.lists[ConversationStatus.PENDING].model()
+    assert pending.rowCount() == 6
+    # newest conversation first
+    assert pending.index(0, 0).data() == "Cliente 5"
+    assert "6" in window.conversation_pane.tabs.tabText(0)
+
+
+def test_selecting_a_conversation_shows_its_messages_and_customer(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    assert chat.title.text() == "Cliente 5"
+    assert chat.model.rowCount() == 5
+    assert chat.model.index(4, 0).data() == "Bom dia, sobre o pedido 54, qual o prazo de entrega?"
+    assert app.window.info_pane.findChild(object, "contactName").text() == "Cliente 5"
+
+
+def test_enter_sends_and_the_bubble_is_queued_at_once(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    chat.composer.insertPlainText("Olá! Seu pedido sai hoje.")
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Return)
+    app.run(settle())
+    last = chat.model.index(chat.model.rowCount() - 1, 0).data(MessageRole)
+    assert last.message.text == "Olá! Seu pedido sai hoje."
+    assert last.message.outgoing and last.message.delivery == "queued"
+    assert chat.composer.toPlainText() == ""
+    assert app.channel.sent == []  # not yet: the outbox worker delivers it
+
+    app.run(app.runtime.worker.drain_once())
+    last = chat.model.index(chat.model.rowCount() - 1, 0).data(MessageRole)
+    assert last.message.delivery == "sent"
+    assert [message.text for message in app.channel.sent] == ["Olá! Seu pedido sai hoje."]
+
+
+def test_shift_enter_breaks_the_line_without_sending(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    rows = chat.model.rowCount()
+    qtbot.keyClicks(chat.composer, "linha 1")
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(chat.composer, "linha 2")
+    app.run(settle())
+    assert chat.composer.toPlainText() == "linha 1\nlinha 2"
+    assert chat.model.rowCount() == rows
+
+
+def test_a_refused_message_shows_failed_and_retry_sends_once(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    app.channel.refuse = True
+    qtbot.keyClicks(chat.composer, "Teste")
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Return)
+    app.run(settle())
+    app.run(app.runtime.worker.drain_once())
+    row = chat.model.rowCount() - 1
+    assert chat.model.index(row, 0).data(MessageRole).message.delivery == "failed"
+
+    app.channel.refuse = False
+    index = chat.model.index(row, 0)
+    qtbot.mouseClick(chat.view.viewport(), Qt.MouseButton.LeftButton, pos=chat.view.visualRect(index).center())
+    app.run(settle())
+    assert chat.model.index(row, 0).data(MessageRole).message.delivery == "queued"
+    app.run(app.runtime.worker.drain_once())
+    app.run(app.runtime.worker.drain_once())
+    assert chat.model.index(row, 0).data(MessageRole).message.delivery == "sent"
+    assert len(app.channel.sent) == 1
+
+
+def test_offline_message_stays_queued_and_goes_later(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    app.channel.offline = True
+    qtbot.keyClicks(chat.composer, "Vai quando voltar a rede")
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Return)
+    app.run(settle())
+    app.run(app.runtime.worker.drain_once())
+    row = chat.model.rowCount() - 1
+    assert chat.model.index(row, 0).data(MessageRole).message.delivery == "queued"
+    assert app.channel.sent == []
+
+
+def test_accepting_moves_the_conversation_to_in_progress(app: App, qtbot: Any) -> None:
+    conversation_id = _open_first_pending(app, qtbot)
+    qtbot.mouseClick(app.window.chat_pane.accept_button, Qt.MouseButton.LeftButton)
+    app.run(settle())
+    pane = app.window.conversation_pane
+    assert pane.models[ConversationStatus.PENDING].row_of(conversation_id) == -1
+    assert pane.models[ConversationStatus.OPEN].row_of(conversation_id) == 0
+    assert app.window.chat_pane.close_button.isVisible()
+    assert not app.window.chat_pane.accept_button.isVisible()
+
+
+def test_search_finds_messages_and_opens_their_conversation(app: App, qtbot: Any) -> None:
+    pane = app.window.conversation_pane
+    qtbot.keyClicks(pane.search_field, "pedido 32")
+    pane.run_search()
+    assert pane.stack.currentWidget() is pane.search_view
+    assert pane.search_model.rowCount() == 1
+    index = pane.search_model.index(0, 0)
+    qtbot.mouseClick(pane.search_view.viewport(), Qt.MouseButton.LeftButton, pos=pane.search_view.visualRect(index).center())
+    assert app.window.chat_pane.title.text() == "Cliente 3"
+
+
+def test_live_incoming_message_appears_in_the_open_chat(app: App, qtbot: Any) -> None:
+    from deskchat.channels.base import InboundMessage
+    from deskchat.store.contacts import Identity
+
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    rows = chat.model.rowCount()
+    message = InboundMessage(
+        account_id=app.account_id,
+        chat_key="5511987650005@s.whatsapp.net",
+        chat_title="Cliente 5",
+        identities=[Identity("phone", "+5511987650005")],
+        channel_id="LIVE-1",
+        text="Chegou! Obrigado.",
+        sent_at=2_000_000_000_000,
+    )
+    app.run(app.runtime.ingest.ingest([message]))
+    assert chat.model.rowCount() == rows + 1
+    assert chat.model.index(rows, 0).data() == "Chegou! Obrigado."
+
+
+def test_splitter_sizes_are_remembered(app: App, qtbot: Any, tmp_path: Any) -> None:
+    app.window.resize(760, 700)  # fits the offscreen screen, so the geometry is restored as it was
+    app.window.splitter.setSizes([200, 330, 200])
+    wanted = app.window.splitter.sizes()
+    app.window.close()
+    settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
+    runtime = app.runtime
+    again = MainWindow(WindowServices(app.store, runtime.bus, runtime.messaging, runtime.tickets), settings)
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.splitter.sizes() == wanted
