@@ -55,6 +55,7 @@ class ChatModel(QAbstractListModel):
         self.conversation_id: int | None = None
         self._items: list[ChatItem] = []
         self._has_older = False
+        self._loading = False
 
     # -- Qt model interface ------------------------------------------------------------------------------------
 
@@ -100,11 +101,18 @@ class ChatModel(QAbstractListModel):
 
     def load_older(self) -> int:
         """Prepend the page before the oldest loaded message; returns how many rows came."""
-        if self.conversation_id is None or not self._has_older or not self._items:
+        if self.conversation_id is None or not self._has_older or not self._items or self._loading:
             return 0
+        self._loading = True  # views (and the model tester) may ask for more from inside our own signals
+        try:
+            return self._prepend_older_page(self.conversation_id)
+        finally:
+            self._loading = False
+
+    def _prepend_older_page(self, conversation_id: int) -> int:
         oldest = self._items[0].message
         with self._store.read() as conn:
-            rows = messages.page_before(conn, self.conversation_id, (oldest.sent_at, oldest.id), PAGE_SIZE)
+            rows = messages.page_before(conn, conversation_id, (oldest.sent_at, oldest.id), PAGE_SIZE)
             items = self._decorate(conn, rows)
         self._has_older = len(rows) == PAGE_SIZE
         if items:
