@@ -12,8 +12,8 @@ from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from deskchat.paths import Profile  # noqa: E402
-from deskchat.store.database import Store  # noqa: E402
+from deskchat.paths import Profile
+from deskchat.store.database import Store
 
 
 class MemoryKeyring(KeyringBackend):

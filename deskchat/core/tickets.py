@@ -131,9 +131,7 @@ def reopen(ticket: Ticket, now: datetime) -> Ticket:
     return Ticket(ConversationStatus.PENDING)
 
 
-def on_customer_message(
-    ticket: Ticket, now: datetime, reopen_window: timedelta = DEFAULT_REOPEN_WINDOW
-) -> Transition:
+def on_customer_message(ticket: Ticket, now: datetime, reopen_window: timedelta = DEFAULT_REOPEN_WINDOW) -> Transition:
     """Apply an incoming customer message received at ``now``.
 
     Args:

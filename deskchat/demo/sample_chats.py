@@ -3,8 +3,8 @@
 A script is a list of turns; ``"c"`` is the customer and ``"a"`` the attendant. Texts and file names hold
 placeholders the generator fills per session: {nome} (customer's first name), {atendente}, {loja}, {empresa},
 {dominio}, {pedido}, {nf}, {valor}, {limite}, {produto}, {produto2}, {qtd}, {cidade}, {endereco},
-{data_entrega}, {data_venc}, {caso}, {transportadora}, {cnpj_loja}, {cnpj_cliente}, {foto}, {foto2} and
-{saudacao} ("Bom dia", "Boa tarde" or "Boa noite", from the time the message is sent).
+{data_entrega}, {data_venc}, {data_vencida}, {caso}, {transportadora}, {cnpj_loja}, {cnpj_cliente},
+{foto}, {foto2} and {saudacao} ("Bom dia", "Boa tarde" or "Boa noite", from the time the message is sent).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ class ChatScript(NamedTuple):
     queue: str  # CRM queue of the case it opens: Vendas | Suporte | Financeiro
     case_title: str  # "" when the talk opens no case
     priority: str  # of that case
-    needs_company: bool  # mentions {empresa} or {dominio}
     turns: tuple[Turn, ...]
 
 
@@ -44,7 +43,6 @@ SCRIPTS: Final = (
         "Vendas",
         "Orçamento de {produto} - {empresa}",
         "normal",
-        True,
         (
             c("{saudacao}! Tudo bem?"),
             c("Vocês trabalham com {produto}? Preciso de {qtd} caixas para a {empresa}"),
@@ -66,16 +64,22 @@ SCRIPTS: Final = (
         "Financeiro",
         "Segunda via de boleto - pedido {pedido}",
         "low",
-        False,
         (
             c("{saudacao}, {atendente}"),
             c("O boleto do pedido {pedido} venceu ontem, consegue me mandar uma segunda via?"),
             a("{saudacao}, {nome}! Consigo sim, só um minutinho que vou gerar aqui no sistema."),
-            a("Segunda via atualizada, com vencimento em {data_venc}.", "document", "boleto_pedido_{pedido}.pdf"),
+            a(
+                "Segunda via atualizada, com vencimento em {data_venc}.",
+                "document",
+                "boleto_pedido_{pedido}.pdf",
+            ),
             a("Como venceu há só um dia, não cobramos juros nem multa 😉"),
             c("Ótimo, muito obrigado!"),
             c("Dá pra pagar no Pix também?"),
-            a("Dá sim! O boleto tem um QR Code Pix no canto direito. Pagando por ele, a baixa é na hora.", reply=1),
+            a(
+                "Dá sim! O boleto tem um QR Code Pix no canto direito. Pagando por ele, a baixa é na hora.",
+                reply=1,
+            ),
             c("Show, acabei de pagar"),
             a("Pagamento confirmado aqui ✅ Obrigada!", react="👍"),
         ),
@@ -85,12 +89,14 @@ SCRIPTS: Final = (
         "Suporte",
         "Atraso na entrega - pedido {pedido}",
         "high",
-        False,
         (
             c("{saudacao}. O pedido {pedido} estava previsto pra ontem e até agora nada"),
             c("Meu estoque de {produto} está acabando"),
             a("{saudacao}, {nome}. Peço desculpas pelo transtorno! Vou verificar com a transportadora agora mesmo."),
-            a("Verifiquei: a carga saiu do nosso CD ontem à tarde pela {transportadora} e houve atraso na rota de {cidade}."),
+            a(
+                "Verifiquei: a carga saiu do nosso CD ontem à tarde pela {transportadora} "
+                "e houve atraso na rota de {cidade}."
+            ),
             a("A nova previsão é hoje até as 17h. Abri o caso #{caso} para acompanhar de perto."),
             c("Tá bom. Mas se não chegar hoje vou precisar cancelar"),
             a(kind="voice"),
@@ -105,7 +111,6 @@ SCRIPTS: Final = (
         "Suporte",
         "Troca de mercadoria avariada - NF {nf}",
         "normal",
-        False,
         (
             c("{saudacao}. Recebi o pedido {pedido}, mas 3 caixas de {produto} vieram amassadas"),
             c("", "image", "foto_produto_{foto}.jpg"),
@@ -125,7 +130,6 @@ SCRIPTS: Final = (
         "Suporte",
         "",
         "low",
-        True,
         (
             c("Oi, {atendente}! O financeiro aqui pediu a nota fiscal do pedido {pedido}"),
             c("Não achei no e-mail"),
@@ -143,7 +147,6 @@ SCRIPTS: Final = (
         "Vendas",
         "",
         "normal",
-        False,
         (
             c("{saudacao}! Quero repetir o pedido do mês passado"),
             c("Mas aumenta o {produto} para {qtd} caixas"),
@@ -162,7 +165,6 @@ SCRIPTS: Final = (
         "Vendas",
         "",
         "low",
-        False,
         (
             c("{saudacao}! Qual o valor do frete para {cidade}?"),
             c("É para um pedido de uns R$ 800"),
@@ -182,10 +184,9 @@ SCRIPTS: Final = (
         "Financeiro",
         "Boleto em atraso - pedido {pedido}",
         "high",
-        False,
         (
             a("{saudacao}, {nome}. Tudo bem? Aqui é a {atendente}, da {loja}."),
-            a("Consta em aberto o boleto do pedido {pedido}, vencido em {data_venc}, no valor de R$ {valor}."),
+            a("Consta em aberto o boleto do pedido {pedido}, vencido em {data_vencida}, no valor de R$ {valor}."),
             a("Posso te ajudar a regularizar?"),
             c("{saudacao}. Vou verificar com o financeiro e te retorno"),
             c("Consigo parcelar em 2x?"),
@@ -202,7 +203,6 @@ SCRIPTS: Final = (
         "Financeiro",
         "",
         "normal",
-        False,
         (
             c("Fiz o Pix do pedido {pedido} agora há pouco"),
             c("", "image", "comprovante_pix_{foto}.jpg"),
@@ -218,7 +218,6 @@ SCRIPTS: Final = (
         "Vendas",
         "",
         "low",
-        False,
         (
             c("Oi! Vocês têm dispenser de papel toalha?"),
             c("Aquele de parede, pra banheiro"),
@@ -235,14 +234,16 @@ SCRIPTS: Final = (
         "Financeiro",
         "Aumento de limite de crédito - {empresa}",
         "normal",
-        True,
         (
             c("Oi, {atendente}. Tentei fechar um pedido maior e disseram que estourou o limite"),
             a("Oi, {nome}! Verifiquei aqui: o limite da {empresa} hoje é de R$ {limite}."),
             a("Posso pedir uma análise para aumento. Preciso do faturamento dos últimos 3 meses."),
             c("", "document", "faturamento_ultimos_3_meses.pdf"),
             c("Segue"),
-            a("Recebido! Encaminhei para o financeiro, caso #{caso}. A resposta sai em até 2 dias úteis.", reply=2),
+            a(
+                "Recebido! Encaminhei para o financeiro, caso #{caso}. A resposta sai em até 2 dias úteis.",
+                reply=2,
+            ),
             c("Ok, fico no aguardo"),
             a("{nome}, boa notícia: o limite foi aprovado! Já pode lançar o pedido."),
             c("Que ótimo!! Obrigado 🙌"),
@@ -257,7 +258,6 @@ LEAD_SCRIPTS: Final = (
         "Vendas",
         "",
         "normal",
-        False,
         (
             c("Oi"),
             c("{saudacao}"),
@@ -278,7 +278,6 @@ LEAD_SCRIPTS: Final = (
         "Vendas",
         "",
         "normal",
-        False,
         (
             c("Olá, {saudacao}!"),
             c("Gostaria de saber o preço do {produto}"),
@@ -296,7 +295,6 @@ LEAD_SCRIPTS: Final = (
         "Vendas",
         "",
         "normal",
-        False,
         (
             c("{saudacao}, vocês atendem restaurante?"),
             c("Abri um restaurante agora em {cidade}"),
@@ -321,14 +319,27 @@ NEW_REQUESTS: Final = (
     ),
     (c("Oi, {saudacao}"), c("O boleto do pedido {pedido} não chegou no e-mail")),
     (c("Oi"), c(kind="voice"), c("Me liga quando puder, por favor")),
-    (c("{saudacao}!"), c("Esse produto vocês têm?", "image", "foto_produto_{foto}.jpg"), c("Preciso de uns 30")),
-    (c("{atendente}, a entrega de hoje veio sem a nota fiscal"), c("O motorista disse que ia mandar por aqui")),
+    (
+        c("{saudacao}!"),
+        c("Esse produto vocês têm?", "image", "foto_produto_{foto}.jpg"),
+        c("Preciso de uns 30"),
+    ),
+    (
+        c("{atendente}, a entrega de hoje veio sem a nota fiscal"),
+        c("O motorista disse que ia mandar por aqui"),
+    ),
 )
 
 #: How a finished talk ends (closed conversations).
 CLOSINGS: Final = (
-    (c("Obrigado pela ajuda!"), a("Por nada, {nome}! Qualquer coisa estamos à disposição. Tenha um ótimo dia!")),
-    (c("Valeu, {atendente}!"), a("Eu que agradeço! Vou encerrar este atendimento, mas pode chamar quando precisar.")),
+    (
+        c("Obrigado pela ajuda!"),
+        a("Por nada, {nome}! Qualquer coisa estamos à disposição. Tenha um ótimo dia!"),
+    ),
+    (
+        c("Valeu, {atendente}!"),
+        a("Eu que agradeço! Vou encerrar este atendimento, mas pode chamar quando precisar."),
+    ),
     (
         a("{nome}, posso ajudar em mais alguma coisa?"),
         c("Não, só isso mesmo. Obrigada!"),

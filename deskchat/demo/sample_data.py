@@ -82,7 +82,16 @@ PEOPLE: Final = (
 )
 
 #: WhatsApp push names of people who are not in the CRM yet (an empty one shows the number).
-UNKNOWN_PUSH_NAMES: Final = ("Rafa", "Dona Cida", "Gabi ☀️", "Marquinhos", "Lú Doces", "Zé da Lanchonete", "", "Nanda")
+UNKNOWN_PUSH_NAMES: Final = (
+    "Rafa",
+    "Dona Cida",
+    "Gabi ☀️",
+    "Marquinhos",
+    "Lú Doces",
+    "Zé da Lanchonete",
+    "",
+    "Nanda",
+)
 
 
 class Company(NamedTuple):
@@ -136,10 +145,24 @@ COMPANIES: Final = (
 )
 
 #: Free-mail domains of customers who write from a personal address.
-PERSONAL_MAIL_DOMAINS: Final = ("gmail.com", "hotmail.com", "outlook.com", "yahoo.com.br", "uol.com.br", "bol.com.br")
+PERSONAL_MAIL_DOMAINS: Final = (
+    "gmail.com",
+    "hotmail.com",
+    "outlook.com",
+    "yahoo.com.br",
+    "uol.com.br",
+    "bol.com.br",
+)
 
 #: Roles printed in customers' e-mail signatures.
-BUYER_ROLES: Final = ("Compras", "Suprimentos", "Gerente", "Sócio-proprietário", "Administrativo", "Financeiro")
+BUYER_ROLES: Final = (
+    "Compras",
+    "Suprimentos",
+    "Gerente",
+    "Sócio-proprietário",
+    "Administrativo",
+    "Financeiro",
+)
 
 
 class City(NamedTuple):
@@ -183,12 +206,11 @@ CITIES: Final = (
 )
 
 #: Valid Brazilian area codes, for bulk phone numbers.
-ALL_DDDS: Final = (
-    "11", "12", "13", "14", "15", "16", "17", "18", "19", "21", "22", "24", "27", "28", "31", "32", "33", "34",
-    "35", "37", "38", "41", "42", "43", "44", "45", "46", "47", "48", "49", "51", "53", "54", "55", "61", "62",
-    "63", "64", "65", "66", "67", "68", "69", "71", "73", "74", "75", "77", "79", "81", "82", "83", "84", "85",
-    "86", "87", "88", "89", "91", "92", "93", "94", "95", "96", "97", "98", "99",
-)  # fmt: skip
+_DDD_TEXT: Final = (
+    "11 12 13 14 15 16 17 18 19 21 22 24 27 28 31 32 33 34 35 37 38 41 42 43 44 45 46 47 48 49 51 53 54 55 "
+    "61 62 63 64 65 66 67 68 69 71 73 74 75 77 79 81 82 83 84 85 86 87 88 89 91 92 93 94 95 96 97 98 99"
+)
+ALL_DDDS: Final = tuple(_DDD_TEXT.split())
 
 #: What the distributor sells (cleaning, disposables, food service and office supplies).
 PRODUCTS: Final = (
@@ -234,12 +256,30 @@ STREETS: Final = (
 #: Reactions the demo puts on a few messages.
 REACTIONS: Final = ("👍", "❤️", "🙏", "😂", "👏", "✅")
 
-# -- fragments for bulk messages ------------------------------------------------------------------------------
+# -- fragments for bulk messages -----------------------------------------------------------------------------
 # Bulk texts are "<opener><core><closer>"; the placeholders {n} (order number), {p} (product), {q} (quantity),
 # {c} (city), {v} (amount) and {d} (a date) are filled once per text of the pool.
 
-BULK_OPENERS_IN: Final = ("", "", "Bom dia! ", "Boa tarde! ", "Oi, ", "Olá, ", "Oi, tudo bem? ", "Bom dia, tudo certo? ")
-BULK_OPENERS_OUT: Final = ("", "", "Bom dia! ", "Boa tarde! ", "Oi! ", "Perfeito. ", "Claro! ", "Só um instante. ")
+BULK_OPENERS_IN: Final = (
+    "",
+    "",
+    "Bom dia! ",
+    "Boa tarde! ",
+    "Oi, ",
+    "Olá, ",
+    "Oi, tudo bem? ",
+    "Bom dia, tudo certo? ",
+)
+BULK_OPENERS_OUT: Final = (
+    "",
+    "",
+    "Bom dia! ",
+    "Boa tarde! ",
+    "Oi! ",
+    "Perfeito. ",
+    "Claro! ",
+    "Só um instante. ",
+)
 BULK_CLOSERS_IN: Final = ("", "", "", " Obrigado!", " Obrigada!", " Aguardo retorno.", " Valeu!", " 🙏")
 BULK_CLOSERS_OUT: Final = ("", "", "", " Qualquer dúvida estou à disposição.", " 😊", " Obrigada!", " 👍")
 
@@ -300,4 +340,65 @@ BULK_SUBJECTS: Final = (
     "Troca de mercadoria avariada",
     "Cadastro de cliente",
     "Tabela de preços",
+)
+
+#: Weekday names, Monday first (as datetime.weekday() counts).
+WEEKDAYS: Final = ("segunda-feira", "terça-feira", "quarta-feira", "quinta-feira", "sexta-feira", "sábado", "domingo")
+
+#: Greetings by part of the day: before noon, before 18:00, evening.
+GREETINGS: Final = ("Bom dia", "Boa tarde", "Boa noite")
+
+
+class PastCase(NamedTuple):
+    title: str  # placeholders {pedido}, {cidade} and {produto}
+    queue: str
+    priority: str
+
+
+#: Older CRM cases of some clients, not linked to any conversation of the demo.
+PAST_CASES: Final = (
+    PastCase("Entrega parcial - pedido {pedido}", "Suporte", "normal"),
+    PastCase("Cobrança indevida de frete", "Financeiro", "low"),
+    PastCase("Cadastro de filial em {cidade}", "Vendas", "low"),
+    PastCase("Visita do representante comercial", "Vendas", "normal"),
+    PastCase("Produto em falta - {produto}", "Suporte", "high"),
+    PastCase("Pix em duplicidade - reembolso", "Financeiro", "urgent"),
+    PastCase("Troca de embalagem violada", "Suporte", "normal"),
+)
+
+
+class LogLine(NamedTuple):
+    channel: str  # "whatsapp", "email" or "" for the CRM / the app
+    minutes: int  # after the start of the working day (negative: before it)
+    level: str  # info | warning | error
+    event: str
+    detail: str  # placeholders {numero}, {conta}, {dominio}, {mensagens}, {conversas}, {clientes}, {casos}, {semente}
+
+
+#: The integration log of the demo day, oldest first; lines later than "now" are left out.
+LOG_LINES: Final = (
+    LogLine("whatsapp", -9, "info", "QR Code exibido", "Escaneie o código com o WhatsApp do celular da conta {conta}"),
+    LogLine("whatsapp", -8, "info", "Conectado", "Sessão ativa no número {numero}"),
+    LogLine("whatsapp", -7, "info", "Histórico sincronizado", "{mensagens} mensagens em {conversas} conversas"),
+    LogLine("email", -6, "info", "Conectado", "IMAP imap.{dominio}:993 (TLS), pasta INBOX"),
+    LogLine("", -5, "info", "CRM sincronizado", "{clientes} clientes e {casos} casos atualizados"),
+    LogLine("", -4, "info", "Modo demonstração", "Dados fictícios gerados pelo DeskChat (semente {semente})"),
+    LogLine(
+        "email",
+        95,
+        "error",
+        "Falha ao enviar",
+        "SMTP 451 4.7.0 Temporary server error. Please try again later — nova tentativa em 60 s",
+    ),
+    LogLine("email", 97, "info", "Mensagem enviada", "Envio concluído após 1 nova tentativa"),
+    LogLine("whatsapp", 160, "warning", "Conexão instável", "Sem resposta do servidor há 20 s; reconectando"),
+    LogLine("whatsapp", 161, "info", "Reconectado", "Sessão restabelecida"),
+    LogLine(
+        "email",
+        230,
+        "error",
+        "Falha na sincronização",
+        "IMAP: tempo esgotado após 30 s (imap.{dominio}); nova tentativa em 2 min",
+    ),
+    LogLine("email", 232, "info", "Conectado", "IMAP imap.{dominio}:993 (TLS), pasta INBOX"),
 )

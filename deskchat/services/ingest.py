@@ -12,11 +12,11 @@ from sqlalchemy import Connection
 from deskchat.channels.base import InboundMessage
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged, ConversationsReset, DeliveryState, MessageStored
+from deskchat.services.tickets import apply_customer_message
 from deskchat.store import contacts, conversations
 from deskchat.store import messages as message_store
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
-from deskchat.services.tickets import apply_customer_message
 
 log = logging.getLogger("deskchat.ingest")
 
@@ -44,10 +44,17 @@ def _conversation_for(conn: Connection, message: InboundMessage, cache: dict[tup
     key = (message.account_id, message.chat_key)
     if key not in cache:
         contact_id = contacts.find_or_create_contact(
-            conn, list(message.identities), "" if message.is_group else message.sender_name or message.chat_title
+            conn,
+            list(message.identities),
+            "" if message.is_group else message.sender_name or message.chat_title,
         )
         cache[key] = conversations.find_or_create_conversation(
-            conn, message.account_id, message.chat_key, contact_id, message.chat_title, is_group=message.is_group
+            conn,
+            message.account_id,
+            message.chat_key,
+            contact_id,
+            message.chat_title,
+            is_group=message.is_group,
         )
     return cache[key]
 

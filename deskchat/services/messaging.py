@@ -33,6 +33,8 @@ log = logging.getLogger("deskchat.outbox")
 
 MAX_BACKOFF_MS = 5 * 60_000
 IDLE_POLL_S = 30.0  # the worker also wakes up this often for rows whose backoff ended
+IDLE_POLL_MS = int(IDLE_POLL_S * 1000)
+MAX_TRANSIENT_ATTEMPTS = 8  # then the bubble says "falhou — tentar novamente"
 
 
 def backoff_ms(attempts: int) -> int:
@@ -174,18 +176,26 @@ class OutboxWorker:
             idempotency_key=item.idempotency_key,
             reply_to_channel_id=item.payload.get("reply_to"),
         )
-        try:
-            if channel is None:
-                raise ConnectionError("channel not connected")
-            receipt = await channel.send(outgoing)
-        except PermanentSendError as exc:
-            log.warning("message %d refused: %s", message_id, exc)
-            await self._store.write(lambda conn: self._failed(conn, item, str(exc)))
-        except Exception as exc:
-            log.info("message %d not sent yet (%s); will retry", message_id, exc)
-            delay = backoff_ms(item.attempts + 1)
-            await self._store.write(lambda conn: outbox.retry_later(conn, item.id, delay, str(exc)))
+        if channel is None:
+            # offline or not connected: the message keeps its clock and goes when the channel is back
+            await self._store.write(lambda conn: outbox.retry_later(conn, item.id, IDLE_POLL_MS, "not connected"))
             return
+        try:
+            receipt = await channel.send(outgoing)
+        except PermanentSendError as refused:
+            reason = str(refused)
+            log.warning("message %d refused: %s", message_id, reason)
+            await self._store.write(lambda conn: self._failed(conn, item, reason))
+        except Exception as problem:
+            reason = f"{type(problem).__name__}: {problem}"
+            if item.attempts >= MAX_TRANSIENT_ATTEMPTS:
+                log.warning("message %d failed after %d attempts: %s", message_id, item.attempts, reason)
+                await self._store.write(lambda conn: self._failed(conn, item, reason))
+            else:
+                log.info("message %d not sent yet (%s); will retry", message_id, reason)
+                delay = backoff_ms(item.attempts)
+                await self._store.write(lambda conn: outbox.retry_later(conn, item.id, delay, reason))
+                return
         else:
             await self._store.write(lambda conn: self._sent(conn, item, receipt))
         row = await self._store.write(lambda conn: message_store.get(conn, message_id))

@@ -12,7 +12,9 @@ from deskchat.store import messages
 from deskchat.store.database import Store
 
 
-def _apply(conn: Connection, account_id: int, channel_ids: Sequence[str], state: DeliveryState) -> list[tuple[int, int]]:
+def _apply(
+    conn: Connection, account_id: int, channel_ids: Sequence[str], state: DeliveryState
+) -> list[tuple[int, int]]:
     changed = []
     for channel_id in channel_ids:
         row = messages.find_by_channel_id(conn, account_id, channel_id)

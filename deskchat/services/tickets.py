@@ -34,7 +34,10 @@ def save_ticket(conn: Connection, conversation_id: int, ticket: tickets.Ticket) 
 
 
 def apply_customer_message(
-    conn: Connection, conversation_id: int, at_ms: int, reopen_window: timedelta = tickets.DEFAULT_REOPEN_WINDOW
+    conn: Connection,
+    conversation_id: int,
+    at_ms: int,
+    reopen_window: timedelta = tickets.DEFAULT_REOPEN_WINDOW,
 ) -> tickets.Outcome:
     """A customer wrote: a recently closed ticket goes back to Pending (a later one starts a new ticket)."""
     current = load_ticket(conn, conversation_id)

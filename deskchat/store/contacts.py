@@ -88,4 +88,3 @@ def identities_of(conn: Connection, contact_id: int) -> list[Identity]:
 
 def contact_name(conn: Connection, contact_id: int) -> str:
     return str(conn.execute(select(contacts.c.display_name).where(contacts.c.id == contact_id)).scalar_one())
-

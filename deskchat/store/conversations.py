@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
 from typing import Any
 
 from sqlalchemy import Connection, Row, func, insert, select, update
@@ -56,7 +55,13 @@ def _row(raw: Row[Any]) -> ConversationRow:
 
 
 def find_or_create_conversation(
-    conn: Connection, account_id: int, channel_key: str, contact_id: int, title: str, *, is_group: bool = False
+    conn: Connection,
+    account_id: int,
+    channel_key: str,
+    contact_id: int,
+    title: str,
+    *,
+    is_group: bool = False,
 ) -> int:
     found = conn.execute(
         select(conversations.c.id)

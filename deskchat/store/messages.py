@@ -172,9 +172,7 @@ def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> Me
 
 
 def count_in_conversation(conn: Connection, conversation_id: int) -> int:
-    return int(
-        conn.execute(select(func.count()).where(messages.c.conversation_id == conversation_id)).scalar_one()
-    )
+    return int(conn.execute(select(func.count()).where(messages.c.conversation_id == conversation_id)).scalar_one())
 
 
 def advance_delivery(conn: Connection, message_id: int, state: DeliveryState) -> bool:

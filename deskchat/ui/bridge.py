@@ -26,11 +26,19 @@ class BusBridge(QObject):
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._unsubscribe = [
-            bus.subscribe(MessageStored, lambda e: self.message_stored.emit(e.conversation_id, e.message_id), Priority.UI),
             bus.subscribe(
-                MessageUpdated, lambda e: self.message_updated.emit(e.conversation_id, e.message_id), Priority.UI
+                MessageStored,
+                lambda e: self.message_stored.emit(e.conversation_id, e.message_id),
+                Priority.UI,
             ),
-            bus.subscribe(ConversationChanged, lambda e: self.conversation_changed.emit(e.conversation_id), Priority.UI),
+            bus.subscribe(
+                MessageUpdated,
+                lambda e: self.message_updated.emit(e.conversation_id, e.message_id),
+                Priority.UI,
+            ),
+            bus.subscribe(
+                ConversationChanged, lambda e: self.conversation_changed.emit(e.conversation_id), Priority.UI
+            ),
             bus.subscribe(ConversationsReset, lambda e: self.conversations_reset.emit(), Priority.UI),
             bus.subscribe(ContactChanged, lambda e: self.contact_changed.emit(e.contact_id), Priority.UI),
             bus.subscribe(

@@ -32,21 +32,17 @@ _KIND_BADGES = {
 }
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("Bubble", text)
-
-
 def attachment_label(kind: str, file_name: str) -> str:
     if kind == "voice":
-        return tr("Voice message")
+        return QCoreApplication.translate("Bubble", "Voice message")
     if kind == "sticker":
-        return tr("Sticker")
-    return file_name or tr("Attachment")
+        return QCoreApplication.translate("Bubble", "Sticker")
+    return file_name or QCoreApplication.translate("Bubble", "Attachment")
 
 
 def body_text(item: ChatItem) -> str:
     if item.message.deleted_at is not None:
-        return tr("This message was deleted")
+        return QCoreApplication.translate("Bubble", "This message was deleted")
     return item.message.text
 
 
@@ -72,7 +68,10 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
     content_width = max(text_rect.width(), footer_width, 140 if item.quote else 0, 220 if item.attachments else 0)
     if item.message.delivery == "failed":
-        content_width = max(content_width, metrics.horizontalAdvance(tr("failed — try again")) + 30)
+        content_width = max(
+            content_width,
+            metrics.horizontalAdvance(failed_text()) + 30,
+        )
     bubble_width = min(content_width + 2 * PAD, max_width)
     y = 4.0
     day = None
@@ -106,10 +105,14 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     return BubbleLayout(int(y + 4), bubble, day, quote, attachments, text_box, footer, reactions)
 
 
+def failed_text() -> str:
+    return QCoreApplication.translate("Bubble", "failed — try again")
+
+
 def _footer_text(item: ChatItem) -> str:
     time = theme.clock_text(item.message.sent_at)
     if item.message.edited_at is not None and item.message.deleted_at is None:
-        return f"{tr('edited')}  {time}"
+        return f"{QCoreApplication.translate('Bubble', 'edited')}  {time}"
     return time
 
 
@@ -158,11 +161,13 @@ class BubbleDelegate(QStyledItemDelegate):
             painter.fillRect(QRectF(lay.quote.left(), lay.quote.top(), 4, lay.quote.height()), theme.QUOTE_BAR)
             painter.setFont(small)
             painter.setPen(theme.QUOTE_BAR)
-            who = item.quote_sender or tr("You")
+            who = item.quote_sender or QCoreApplication.translate("Bubble", "You")
             inner = lay.quote.adjusted(10, 3, -6, -3)
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, who)
             painter.setPen(theme.SECONDARY_TEXT)
-            quoted = QFontMetrics(small).elidedText(" ".join(item.quote.split()), Qt.TextElideMode.ElideRight, int(inner.width()))
+            quoted = QFontMetrics(small).elidedText(
+                " ".join(item.quote.split()), Qt.TextElideMode.ElideRight, int(inner.width())
+            )
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, quoted)
         if lay.attachments is not None:
             y = lay.attachments.top()
@@ -177,7 +182,9 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.setFont(font)
                 name_box = QRectF(chip.right() + 8, y, lay.attachments.width() - 42, ATTACHMENT_LINE)
                 name = metrics.elidedText(
-                    attachment_label(message.kind, attachment.file_name), Qt.TextElideMode.ElideMiddle, int(name_box.width())
+                    attachment_label(message.kind, attachment.file_name),
+                    Qt.TextElideMode.ElideMiddle,
+                    int(name_box.width()),
                 )
                 painter.drawText(name_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
                 y += ATTACHMENT_LINE
@@ -202,7 +209,11 @@ class BubbleDelegate(QStyledItemDelegate):
         painter.drawText(footer_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _footer_text(item))
         if message.delivery == "failed":
             painter.setPen(theme.FAILED_RED)
-            painter.drawText(footer_box, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, tr("failed — try again"))
+            painter.drawText(
+                footer_box,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                QCoreApplication.translate("Bubble", "failed — try again"),
+            )
         if lay.reactions is not None:
             theme.rounded(painter, lay.reactions, QColor("#ffffff"), 10)
             painter.setFont(font)

@@ -69,7 +69,9 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.drawText(line1, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, time_text)
         painter.setFont(title_font)
         painter.setPen(QColor("#111b21"))
-        title = QFontMetrics(title_font).elidedText(row.title, Qt.TextElideMode.ElideRight, int(line1.width() - time_width))
+        title = QFontMetrics(title_font).elidedText(
+            row.title, Qt.TextElideMode.ElideRight, int(line1.width() - time_width)
+        )
         painter.drawText(line1, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, title)
 
         # second line: preview and unread badge

@@ -47,7 +47,11 @@ class MainWindow(QMainWindow):
         self.chat_pane = ChatPane(
             store,
             services.messaging.send_text,
-            {"accept": services.tickets.accept, "close": services.tickets.close, "reopen": services.tickets.reopen},
+            {
+                "accept": services.tickets.accept,
+                "close": services.tickets.close,
+                "reopen": services.tickets.reopen,
+            },
             services.messaging.retry,
             self,
         )

@@ -10,29 +10,36 @@ from deskchat.store.keys import KeyProblem, PassphraseRequired, StoreKeyError
 MIN_PASSPHRASE = 8
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("StoreDialogs", text)
-
-
 def problem_text(error: StoreKeyError) -> str:
     """The attendant's explanation of a key problem; every one says the data was not touched."""
-    untouched = tr("Your data was not changed or deleted.")
+    untouched = QCoreApplication.translate("StoreDialogs", "Your data was not changed or deleted.")
     texts = {
-        KeyProblem.NO_KEYRING: tr(
-            "This computer has no working password vault (keyring) for DeskChat to keep its encryption key in."
+        KeyProblem.NO_KEYRING: QCoreApplication.translate(
+            "StoreDialogs",
+            "This computer has no working password vault (keyring) for DeskChat to keep its encryption key in.",
         ),
-        KeyProblem.PASSPHRASE_NEEDED: tr("DeskChat's data is protected by a passphrase."),
-        KeyProblem.RECORD_MISSING: tr(
+        KeyProblem.PASSPHRASE_NEEDED: QCoreApplication.translate(
+            "StoreDialogs", "DeskChat's data is protected by a passphrase."
+        ),
+        KeyProblem.RECORD_MISSING: QCoreApplication.translate(
+            "StoreDialogs",
             "The file that says where DeskChat's encryption key is kept (store.json) is missing. "
-            "Restore it from a backup or call IT support."
+            "Restore it from a backup or call IT support.",
         ),
-        KeyProblem.KEY_MISSING: tr(
+        KeyProblem.KEY_MISSING: QCoreApplication.translate(
+            "StoreDialogs",
             "The encryption key of DeskChat's data is not in this session's password vault (keyring). "
-            "Open DeskChat in the session where it was set up, or call IT support."
+            "Open DeskChat in the session where it was set up, or call IT support.",
         ),
-        KeyProblem.KEY_CORRUPT: tr("The encryption key kept in the password vault is damaged. Call IT support."),
-        KeyProblem.EPHEMERAL_GONE: tr("This was a temporary demo profile; its key no longer exists."),
-        KeyProblem.WRONG_KEY: tr("The key or passphrase does not open DeskChat's data."),
+        KeyProblem.KEY_CORRUPT: QCoreApplication.translate(
+            "StoreDialogs", "The encryption key kept in the password vault is damaged. Call IT support."
+        ),
+        KeyProblem.EPHEMERAL_GONE: QCoreApplication.translate(
+            "StoreDialogs", "This was a temporary demo profile; its key no longer exists."
+        ),
+        KeyProblem.WRONG_KEY: QCoreApplication.translate(
+            "StoreDialogs", "The key or passphrase does not open DeskChat's data."
+        ),
     }
     return f"{texts[error.problem]}\n\n{untouched}"
 
@@ -40,27 +47,51 @@ def problem_text(error: StoreKeyError) -> str:
 def ask_passphrase(error: PassphraseRequired, parent: QWidget | None = None) -> str | None:
     """Ask for the passphrase (twice for a new one); None if the attendant cancels."""
     if error.new_store:
-        prompt = problem_text(error).split("\n\n")[0] + "\n\n" + tr(
-            "Choose a passphrase of at least %1 characters to protect your data. "
-            "Without it the data cannot be opened: keep it safe."
-        ).replace("%1", str(MIN_PASSPHRASE))
+        prompt = (
+            problem_text(error).split("\n\n")[0]
+            + "\n\n"
+            + QCoreApplication.translate(
+                "StoreDialogs",
+                "Choose a passphrase of at least %1 characters to protect your data. "
+                "Without it the data cannot be opened: keep it safe.",
+            ).replace("%1", str(MIN_PASSPHRASE))
+        )
         while True:
-            first, ok = QInputDialog.getText(parent, tr("Protect DeskChat's data"), prompt, QLineEdit.EchoMode.Password)
+            first, ok = QInputDialog.getText(
+                parent,
+                QCoreApplication.translate("StoreDialogs", "Protect DeskChat's data"),
+                prompt,
+                QLineEdit.EchoMode.Password,
+            )
             if not ok:
                 return None
             if len(first) < MIN_PASSPHRASE:
-                QMessageBox.warning(parent, "DeskChat", tr("The passphrase is too short."))
+                QMessageBox.warning(
+                    parent,
+                    "DeskChat",
+                    QCoreApplication.translate("StoreDialogs", "The passphrase is too short."),
+                )
                 continue
             second, ok = QInputDialog.getText(
-                parent, tr("Protect DeskChat's data"), tr("Type the passphrase again:"), QLineEdit.EchoMode.Password
+                parent,
+                QCoreApplication.translate("StoreDialogs", "Protect DeskChat's data"),
+                QCoreApplication.translate("StoreDialogs", "Type the passphrase again:"),
+                QLineEdit.EchoMode.Password,
             )
             if not ok:
                 return None
             if first == second:
                 return first
-            QMessageBox.warning(parent, "DeskChat", tr("The two passphrases differ. Try again."))
+            QMessageBox.warning(
+                parent,
+                "DeskChat",
+                QCoreApplication.translate("StoreDialogs", "The two passphrases differ. Try again."),
+            )
     text, ok = QInputDialog.getText(
-        parent, tr("Unlock DeskChat"), tr("Type the passphrase that protects DeskChat's data:"), QLineEdit.EchoMode.Password
+        parent,
+        QCoreApplication.translate("StoreDialogs", "Unlock DeskChat"),
+        QCoreApplication.translate("StoreDialogs", "Type the passphrase that protects DeskChat's data:"),
+        QLineEdit.EchoMode.Password,
     )
     return text if ok else None
 
@@ -69,5 +100,7 @@ def show_store_error(error: Exception, parent: QWidget | None = None) -> None:
     if isinstance(error, StoreKeyError):
         message = problem_text(error)
     else:
-        message = tr("DeskChat's data could not be opened: %1").replace("%1", str(error))
-    QMessageBox.critical(parent, tr("DeskChat cannot open its data"), message)
+        message = QCoreApplication.translate("StoreDialogs", "DeskChat's data could not be opened: %1").replace(
+            "%1", str(error)
+        )
+    QMessageBox.critical(parent, QCoreApplication.translate("StoreDialogs", "DeskChat cannot open its data"), message)

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Coroutine
 from typing import Any
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger("deskchat.ui")
@@ -29,8 +30,10 @@ def run_async(coroutine: Coroutine[Any, Any, Any], parent: QWidget | None = None
             if parent is not None:
                 QMessageBox.warning(
                     parent,
-                    parent.tr("DeskChat"),
-                    parent.tr("The action could not be completed: %1").replace("%1", str(error)),
+                    "DeskChat",
+                    QCoreApplication.translate("Tasks", "The action could not be completed: %1").replace(
+                        "%1", str(error)
+                    ),
                 )
 
     task.add_done_callback(done)

@@ -42,7 +42,7 @@ def clock_text(ms: int) -> str:
 
 
 def list_time_text(ms: int, now: datetime | None = None) -> str:
-    """"14:32" today, "Ontem" yesterday, "12/03/2026" before."""
+    """ "14:32" today, "Ontem" yesterday, "12/03/2026" before."""
     now = now or datetime.now()
     moment = datetime.fromtimestamp(ms / 1000)
     days = (now.date() - moment.date()).days

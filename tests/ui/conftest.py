@@ -10,13 +10,14 @@ import pytest
 import qasync
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
+from ui_harness import App, FakeChannel, customer_messages
 
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow, WindowServices
-from ui_harness import App, FakeChannel, customer_messages
+
 
 @pytest.fixture
 def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
+from ui_harness import App
 
 from deskchat.core.events import ConversationStatus
 from deskchat.ui.main_window import MainWindow, WindowServices
 from deskchat.ui.models.chat import MessageRole
 from deskchat.ui.models.conversation_list import ConversationIdRole
 from deskchat.ui.tasks import settle
-
-from ui_harness import App
 
 
 def _open_first_pending(app: App, qtbot: Any) -> int:
@@ -124,7 +123,11 @@ def test_search_finds_messages_and_opens_their_conversation(app: App, qtbot: Any
     assert pane.stack.currentWidget() is pane.search_view
     assert pane.search_model.rowCount() == 1
     index = pane.search_model.index(0, 0)
-    qtbot.mouseClick(pane.search_view.viewport(), Qt.MouseButton.LeftButton, pos=pane.search_view.visualRect(index).center())
+    qtbot.mouseClick(
+        pane.search_view.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=pane.search_view.visualRect(index).center(),
+    )
     assert app.window.chat_pane.title.text() == "Cliente 3"
 
 

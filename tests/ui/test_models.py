@@ -6,15 +6,15 @@ from typing import Any
 
 from deskchat.channels.base import InboundMessage
 from deskchat.core.events import ConversationStatus, DeliveryState
+from deskchat.services.ingest import store_batch
 from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 from deskchat.ui.models.chat import PAGE_SIZE, ChatModel, MessageRole, NewDayRole
 from deskchat.ui.models.conversation_list import PAGE_SIZE as LIST_PAGE
 from deskchat.ui.models.conversation_list import ConversationListModel
 from deskchat.ui.models.search_results import SearchResultsModel
-from deskchat.services.ingest import store_batch
-from deskchat.store.contacts import Identity
 
 DAY_MS = 86_400_000
 BASE_MS = 1_763_800_000_000
@@ -27,7 +27,12 @@ def _big_conversation(store: Store, count: int) -> int:
         conversation = conversations.find_or_create_conversation(conn, account, "chat", contact, "Ana")
         batch = [
             NewMessage(
-                conversation, account, f"M{n}", n % 3 == 0, f"mensagem {n}", BASE_MS + n * 3_600_000,
+                conversation,
+                account,
+                f"M{n}",
+                n % 3 == 0,
+                f"mensagem {n}",
+                BASE_MS + n * 3_600_000,
                 DeliveryState.READ if n % 3 == 0 else DeliveryState.RECEIVED,
             )
             for n in range(count)
@@ -62,7 +67,7 @@ def test_conversation_list_model(qtmodeltester: Any, store: Store) -> None:
     _many_conversations(store, 250)
     model = ConversationListModel(store, ConversationStatus.PENDING.value)
     assert model.rowCount() == LIST_PAGE
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
     while model.canFetchMore():
         model.fetchMore()
     assert model.rowCount() == 250
@@ -77,7 +82,7 @@ def test_chat_model_opens_a_50000_message_conversation_on_its_newest_page(qtmode
     assert model.rowCount() == PAGE_SIZE
     newest = model.index(PAGE_SIZE - 1, 0).data(MessageRole)
     assert newest.message.text == "mensagem 49999"
-    qtmodeltester.check(model, force_py=True)  # it also pages older rows in while checking
+    qtmodeltester.check(model)  # it also pages older rows in while checking
     loaded = model.rowCount()
     assert model.canFetchMore()
     model.fetchMore()
@@ -95,7 +100,7 @@ def test_search_results_model(qtmodeltester: Any, store: Store) -> None:
     model = SearchResultsModel(store)
     model.run("pedido")
     assert model.rowCount() == 30
-    qtmodeltester.check(model, force_py=True)
+    qtmodeltester.check(model)
     model.run("número 7")
     assert model.rowCount() == 1
     model.run('"); DROP TABLE messages; --')

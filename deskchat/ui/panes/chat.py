@@ -52,7 +52,7 @@ class ChatView(QListView):
             self.doItemsLayout()
             bar.setValue(bar.maximum() - distance_from_bottom)
 
-    def fetchMore_if_needed(self) -> None:  # noqa: N802 - Qt naming style for symmetry
+    def fetchMore_if_needed(self) -> None:
         self._maybe_load_older(self.verticalScrollBar().value())
 
 

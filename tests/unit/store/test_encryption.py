@@ -23,7 +23,9 @@ def _store_secret_message(store: Store) -> None:
     def work(conn):  # type: ignore[no-untyped-def]
         account = accounts.create_account(conn, "whatsapp", "Comercial")
         contact = contacts.find_or_create_contact(conn, [contacts.Identity("phone", "+5511987654321")], "Joaquim")
-        conversation = conversations.find_or_create_conversation(conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim")
+        conversation = conversations.find_or_create_conversation(
+            conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim"
+        )
         messages.add_message(
             conn,
             NewMessage(conversation, account, "MSG1", False, SECRET_TEXT, 1_700_000_000_000, DeliveryState.RECEIVED),

@@ -23,7 +23,9 @@ def _make_v1_store(profile: Profile) -> None:
             conn.exec_driver_sql(
                 "INSERT INTO accounts (id, kind, name, address, created_at) VALUES (1, 'whatsapp', 'Comercial', '+5511', 1)"
             )
-            conn.exec_driver_sql("INSERT INTO contacts (id, display_name, created_at, updated_at) VALUES (1, 'Ana', 1, 1)")
+            conn.exec_driver_sql(
+                "INSERT INTO contacts (id, display_name, created_at, updated_at) VALUES (1, 'Ana', 1, 1)"
+            )
             conn.exec_driver_sql(
                 "INSERT INTO contact_identities (contact_id, kind, value) VALUES (1, 'phone', '+5511987654321')"
             )
@@ -40,7 +42,9 @@ def _make_v1_store(profile: Profile) -> None:
             conn.exec_driver_sql(
                 "INSERT INTO attachments (message_id, file_name, mime) VALUES (3, 'nota_fiscal_8841.pdf', 'application/pdf')"
             )
-            conn.exec_driver_sql("INSERT INTO crm_clients (contact_id, crm_id, name, cnpj, updated_at) VALUES (1, 'C1', 'Ana ME', '1', 1)")
+            conn.exec_driver_sql(
+                "INSERT INTO crm_clients (contact_id, crm_id, name, cnpj, updated_at) VALUES (1, 'C1', 'Ana ME', '1', 1)"
+            )
     engine.dispose()
 
 
