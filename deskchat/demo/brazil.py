@@ -26,7 +26,7 @@ def cnpj_digits(base: str, branch: str = "0001") -> str:
 
 
 def format_cnpj(digits: str) -> str:
-    """"12.345.678/0001-95" from 14 digits."""
+    """ "12.345.678/0001-95" from 14 digits."""
     return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
 
 
@@ -59,21 +59,21 @@ def random_landline(rng: random.Random, ddd: str) -> str:
 
 
 def display_phone(e164: str) -> str:
-    """"+55 11 98765-4321" / "+55 11 3456-7890"."""
+    """ "+55 11 98765-4321" / "+55 11 3456-7890"."""
     national = e164[3:]
     ddd, number = national[:2], national[2:]
     return f"+55 {ddd} {number[:-4]}-{number[-4:]}"
 
 
 def national_phone(e164: str) -> str:
-    """"(11) 98765-4321" / "(11) 3456-7890"."""
+    """ "(11) 98765-4321" / "(11) 3456-7890"."""
     national = e164[3:]
     ddd, number = national[:2], national[2:]
     return f"({ddd}) {number[:-4]}-{number[-4:]}"
 
 
 def money(cents: int) -> str:
-    """"1.234,56" (no currency sign)."""
+    """ "1.234,56" (no currency sign)."""
     reais, rest = divmod(cents, 100)
     return f"{reais:,}".replace(",", ".") + f",{rest:02d}"
 

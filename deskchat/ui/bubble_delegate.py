@@ -112,7 +112,8 @@ def failed_text() -> str:
 def _footer_text(item: ChatItem) -> str:
     time = theme.clock_text(item.message.sent_at)
     if item.message.edited_at is not None and item.message.deleted_at is None:
-        return f"{QCoreApplication.translate('Bubble', 'edited')}  {time}"
+        edited = QCoreApplication.translate("Bubble", "edited")
+        return f"{edited}  {time}"
     return time
 
 

@@ -1,0 +1,465 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="pt_BR">
+<context>
+    <name>Bubble</name>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="37"/>
+        <source>Voice message</source>
+        <translation>Mensagem de voz</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="39"/>
+        <source>Sticker</source>
+        <translation>Figurinha</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="40"/>
+        <source>Attachment</source>
+        <translation>Anexo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="45"/>
+        <source>This message was deleted</source>
+        <translation>Mensagem apagada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="109"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="216"/>
+        <source>failed — try again</source>
+        <translation>falhou — tentar novamente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="115"/>
+        <source>edited</source>
+        <translation>editada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="165"/>
+        <source>You</source>
+        <translation>Você</translation>
+    </message>
+</context>
+<context>
+    <name>ChatPane</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="84"/>
+        <source>Accept</source>
+        <translation>Atender</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="86"/>
+        <source>Close</source>
+        <translation>Encerrar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="88"/>
+        <source>Reopen</source>
+        <translation>Reabrir</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
+        <source>Send</source>
+        <translation>Enviar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="100"/>
+        <source>Select a conversation to start</source>
+        <translation>Selecione uma conversa para começar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="154"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="154"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="156"/>
+        <source>Pending</source>
+        <translation>Pendentes</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="157"/>
+        <source>In progress</source>
+        <translation>Em atendimento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
+        <source>Closed</source>
+        <translation>Encerrados</translation>
+    </message>
+</context>
+<context>
+    <name>Composer</name>
+    <message>
+        <location filename="../../deskchat/ui/composer.py" line="16"/>
+        <source>Type a message — Enter sends, Shift+Enter breaks the line</source>
+        <translation>Digite uma mensagem — Enter envia, Shift+Enter quebra a linha</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationPane</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="27"/>
+        <source>Search messages (Ctrl+F)</source>
+        <translation>Buscar mensagens (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="80"/>
+        <source>Pending</source>
+        <translation>Pendentes</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="81"/>
+        <source>In progress</source>
+        <translation>Em atendimento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="82"/>
+        <source>Closed</source>
+        <translation>Encerrados</translation>
+    </message>
+</context>
+<context>
+    <name>InfoPane</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="51"/>
+        <source>Lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="52"/>
+        <source>Qualified</source>
+        <translation>Qualificado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="53"/>
+        <source>Proposal</source>
+        <translation>Proposta</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="54"/>
+        <source>Negotiation</source>
+        <translation>Negociação</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="55"/>
+        <source>Won</source>
+        <translation>Fechado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="56"/>
+        <source>Lost</source>
+        <translation>Perdido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="61"/>
+        <source>Open</source>
+        <translation>Aberto</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="62"/>
+        <source>Waiting for customer</source>
+        <translation>Aguardando cliente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="63"/>
+        <source>Resolved</source>
+        <translation>Resolvido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="64"/>
+        <source>Closed</source>
+        <translation>Encerrado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
+        <source>Low</source>
+        <translation>Baixa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
+        <source>High</source>
+        <translation>Alta</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="77"/>
+        <source>Phone</source>
+        <translation>Telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="81"/>
+        <source>WhatsApp (LID)</source>
+        <translation>WhatsApp (LID)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="83"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="85"/>
+        <source>CRM id</source>
+        <translation>ID no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
+        <source>No conversation selected</source>
+        <translation>Nenhuma conversa selecionada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="117"/>
+        <source>Contact</source>
+        <translation>Contato</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="124"/>
+        <source>CRM client</source>
+        <translation>Cliente no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="128"/>
+        <source>Not in the CRM yet: this contact will become a lead.</source>
+        <translation>Ainda não está no CRM: este contato virará um lead.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="130"/>
+        <source>Company</source>
+        <translation>Empresa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="131"/>
+        <source>CNPJ</source>
+        <translation>CNPJ</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="132"/>
+        <source>Company type</source>
+        <translation>Tipo de empresa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="133"/>
+        <source>Credit limit</source>
+        <translation>Limite de crédito</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="137"/>
+        <source>Debt</source>
+        <translation>Débito</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="138"/>
+        <source>Sales stage</source>
+        <translation>Etapa de venda</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="139"/>
+        <source>Responsible</source>
+        <translation>Responsável</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="143"/>
+        <source>Linked cases</source>
+        <translation>Casos vinculados</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
+        <source>Other cases</source>
+        <translation>Outros casos</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="148"/>
+        <source>No linked case</source>
+        <translation>Nenhum caso vinculado</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="43"/>
+        <source>DEMO (sample data, discarded on exit)</source>
+        <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="96"/>
+        <source>DEMO</source>
+        <translation>DEMO</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="99"/>
+        <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
+        <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="115"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="115"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="119"/>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="120"/>
+        <source>Connecting</source>
+        <translation>Conectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="121"/>
+        <source>Connected</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="122"/>
+        <source>Reconnecting</source>
+        <translation>Reconectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="123"/>
+        <source>No internet</source>
+        <translation>Sem internet</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="124"/>
+        <source>Demo (simulated)</source>
+        <translation>Demonstração (simulado)</translation>
+    </message>
+</context>
+<context>
+    <name>StoreDialogs</name>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="15"/>
+        <source>Your data was not changed or deleted.</source>
+        <translation>Seus dados não foram alterados nem apagados.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="17"/>
+        <source>This computer has no working password vault (keyring) for DeskChat to keep its encryption key in.</source>
+        <translation>Este computador não tem um cofre de senhas (keyring) funcionando onde o DeskChat possa guardar sua chave de criptografia.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="21"/>
+        <source>DeskChat&apos;s data is protected by a passphrase.</source>
+        <translation>Os dados do DeskChat estão protegidos por uma senha.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="24"/>
+        <source>The file that says where DeskChat&apos;s encryption key is kept (store.json) is missing. Restore it from a backup or call IT support.</source>
+        <translation>O arquivo que indica onde está a chave de criptografia do DeskChat (store.json) sumiu. Restaure-o de um backup ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="29"/>
+        <source>The encryption key of DeskChat&apos;s data is not in this session&apos;s password vault (keyring). Open DeskChat in the session where it was set up, or call IT support.</source>
+        <translation>A chave de criptografia dos dados do DeskChat não está no cofre de senhas (keyring) desta sessão. Abra o DeskChat na sessão em que ele foi configurado ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="34"/>
+        <source>The encryption key kept in the password vault is damaged. Call IT support.</source>
+        <translation>A chave de criptografia guardada no cofre de senhas está danificada. Chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="37"/>
+        <source>This was a temporary demo profile; its key no longer exists.</source>
+        <translation>Este era um perfil de demonstração temporário; a chave dele não existe mais.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="40"/>
+        <source>The key or passphrase does not open DeskChat&apos;s data.</source>
+        <translation>A chave ou senha não abre os dados do DeskChat.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="53"/>
+        <source>Choose a passphrase of at least %1 characters to protect your data. Without it the data cannot be opened: keep it safe.</source>
+        <translation>Escolha uma senha de pelo menos %1 caracteres para proteger seus dados. Sem ela os dados não podem ser abertos: guarde-a bem.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="62"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="77"/>
+        <source>Protect DeskChat&apos;s data</source>
+        <translation>Proteger os dados do DeskChat</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="72"/>
+        <source>The passphrase is too short.</source>
+        <translation>A senha é curta demais.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="78"/>
+        <source>Type the passphrase again:</source>
+        <translation>Digite a senha novamente:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="88"/>
+        <source>The two passphrases differ. Try again.</source>
+        <translation>As duas senhas são diferentes. Tente de novo.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="92"/>
+        <source>Unlock DeskChat</source>
+        <translation>Desbloquear o DeskChat</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="93"/>
+        <source>Type the passphrase that protects DeskChat&apos;s data:</source>
+        <translation>Digite a senha que protege os dados do DeskChat:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="103"/>
+        <source>DeskChat&apos;s data could not be opened: %1</source>
+        <translation>Não foi possível abrir os dados do DeskChat: %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="106"/>
+        <source>DeskChat cannot open its data</source>
+        <translation>O DeskChat não consegue abrir seus dados</translation>
+    </message>
+</context>
+<context>
+    <name>Tasks</name>
+    <message>
+        <location filename="../../deskchat/ui/tasks.py" line="34"/>
+        <source>The action could not be completed: %1</source>
+        <translation>Não foi possível concluir a ação: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Time</name>
+    <message>
+        <location filename="../../deskchat/ui/theme.py" line="52"/>
+        <location filename="../../deskchat/ui/theme.py" line="63"/>
+        <source>Yesterday</source>
+        <translation>Ontem</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/theme.py" line="61"/>
+        <source>Today</source>
+        <translation>Hoje</translation>
+    </message>
+</context>
+</TS>
