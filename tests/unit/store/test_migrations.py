@@ -21,7 +21,8 @@ def _make_v1_store(profile: Profile) -> None:
         assert migrate(conn, target=1) == 1
         with conn.begin():
             conn.exec_driver_sql(
-                "INSERT INTO accounts (id, kind, name, address, created_at) VALUES (1, 'whatsapp', 'Comercial', '+5511', 1)"
+                "INSERT INTO accounts (id, kind, name, address, created_at) "
+                "VALUES (1, 'whatsapp', 'Comercial', '+5511', 1)"
             )
             conn.exec_driver_sql(
                 "INSERT INTO contacts (id, display_name, created_at, updated_at) VALUES (1, 'Ana', 1, 1)"
@@ -40,10 +41,12 @@ def _make_v1_store(profile: Profile) -> None:
                     (f"M{number}", f"mensagem número {number} sobre o boleto", number * 1000, number * 1000),
                 )
             conn.exec_driver_sql(
-                "INSERT INTO attachments (message_id, file_name, mime) VALUES (3, 'nota_fiscal_8841.pdf', 'application/pdf')"
+                "INSERT INTO attachments (message_id, file_name, mime) "
+                "VALUES (3, 'nota_fiscal_8841.pdf', 'application/pdf')"
             )
             conn.exec_driver_sql(
-                "INSERT INTO crm_clients (contact_id, crm_id, name, cnpj, updated_at) VALUES (1, 'C1', 'Ana ME', '1', 1)"
+                "INSERT INTO crm_clients (contact_id, crm_id, name, cnpj, updated_at) "
+                "VALUES (1, 'C1', 'Ana ME', '1', 1)"
             )
     engine.dispose()
 
