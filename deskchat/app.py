@@ -14,6 +14,7 @@ from pathlib import Path
 from deskchat.cli import Options, parse_args
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
+from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.app")
 
@@ -88,8 +89,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         store.close()
 
 
-def _open_store(profile: Profile, throwaway: bool) -> object | None:
-    from deskchat.store.database import Store
+def _open_store(profile: Profile, throwaway: bool) -> Store | None:
     from deskchat.store.keys import PassphraseRequired
     from deskchat.ui.store_dialogs import ask_passphrase, show_store_error
 

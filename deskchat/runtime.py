@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from deskchat.channels.base import Channel
 from deskchat.channels.demo import DemoChannel
@@ -36,7 +37,7 @@ class Runtime:
                 channel = DemoChannel(self.receipts.apply)
                 self._demo_channels.append(channel)
                 self.channels[account.id] = channel
-                store.write_now(lambda conn, a=account.id: accounts.set_account_state(conn, a, "demo"))
+                store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
         self.worker = OutboxWorker(store, self.bus, self.messaging, self.channels.get)
 
     def start(self) -> None:

@@ -12,6 +12,7 @@ from typing import Final, NamedTuple
 SHOP_NAME: Final = "Distribuidora Exemplo"
 SHOP_DOMAIN: Final = "distribuidora-exemplo.com.br"
 SHOP_PHONE: Final = "(11) 3456-7800"
+SHOP_WHATSAPP: Final = "+5511981230000"  # E.164 of the WhatsApp account
 SHOP_CNPJ_BASE: Final = "34567812"  # check digits are computed
 
 WHATSAPP_ACCOUNT_NAME: Final = "Comercial"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, insert, select, update
 
 from deskchat.store.clock import now_ms
+from deskchat.store.rows import inserted_id
 from deskchat.store.schema import accounts, integration_log
 
 LOG_KEEP = 500  # rows kept per account; the screen shows the last 50
@@ -22,11 +23,9 @@ class AccountRow:
 
 
 def create_account(conn: Connection, kind: str, name: str, address: str = "") -> int:
-    return int(
-        conn.execute(
+    return inserted_id(conn.execute(
             insert(accounts).values(kind=kind, name=name, address=address, created_at=now_ms())
-        ).inserted_primary_key[0]
-    )
+        ))
 
 
 def list_accounts(conn: Connection) -> list[AccountRow]:

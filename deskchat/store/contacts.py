@@ -9,6 +9,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from deskchat.core.identity import phone_variants
 from deskchat.store.clock import now_ms
+from deskchat.store.rows import inserted_id
 from deskchat.store.schema import contact_identities, contacts
 
 
@@ -61,11 +62,9 @@ def find_or_create_contact(conn: Connection, identities: list[Identity], display
     contact_id = find_contact(conn, identities)
     now = now_ms()
     if contact_id is None:
-        contact_id = int(
-            conn.execute(
+        contact_id = inserted_id(conn.execute(
                 insert(contacts).values(display_name=display_name, created_at=now, updated_at=now)
-            ).inserted_primary_key[0]
-        )
+            ))
     elif display_name:
         conn.execute(
             update(contacts)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deskchat.core.events import ConversationStatus
 from deskchat.store.clock import now_ms
+from deskchat.store.rows import inserted_id
 from deskchat.store.schema import accounts, conversations
 
 PREVIEW_CHARS = 120
@@ -47,8 +48,8 @@ _COLUMNS = (
 )
 
 
-def _row(raw: Row[Any]) -> ConversationRow:
-    fields = raw._asdict()
+def _row(raw: RowMapping) -> ConversationRow:
+    fields = dict(raw)
     fields["last_outgoing"] = bool(fields["last_outgoing"])
     fields["is_group"] = bool(fields["is_group"])
     return ConversationRow(**fields)
@@ -70,8 +71,7 @@ def find_or_create_conversation(
     ).scalar()
     if found is not None:
         return int(found)
-    return int(
-        conn.execute(
+    return inserted_id(conn.execute(
             insert(conversations).values(
                 account_id=account_id,
                 contact_id=contact_id,
@@ -80,8 +80,7 @@ def find_or_create_conversation(
                 is_group=int(is_group),
                 created_at=now_ms(),
             )
-        ).inserted_primary_key[0]
-    )
+        ))
 
 
 def page(conn: Connection, status: str, after: ListCursor | None = None, limit: int = 100) -> list[ConversationRow]:
@@ -99,7 +98,7 @@ def page(conn: Connection, status: str, after: ListCursor | None = None, limit: 
             (conversations.c.last_message_at < last_at)
             | ((conversations.c.last_message_at == last_at) & (conversations.c.id < last_id))
         )
-    return [_row(raw) for raw in conn.execute(query)]
+    return [_row(raw) for raw in conn.execute(query).mappings()]
 
 
 def get(conn: Connection, conversation_id: int) -> ConversationRow | None:
@@ -107,7 +106,7 @@ def get(conn: Connection, conversation_id: int) -> ConversationRow | None:
         select(*_COLUMNS)
         .join(accounts, accounts.c.id == conversations.c.account_id)
         .where(conversations.c.id == conversation_id)
-    ).first()
+    ).mappings().first()
     return _row(raw) if raw is not None else None
 
 

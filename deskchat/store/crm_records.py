@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, RowMapping, insert, select
 
 from deskchat.store.clock import now_ms
+from deskchat.store.rows import inserted_id
 from deskchat.store.schema import conversation_cases, crm_cases, crm_clients
 
 
@@ -59,26 +60,22 @@ _CASE_COLUMNS = (
 )
 
 
-def _case(raw: Row[Any]) -> CaseRecord:
-    return CaseRecord(**raw._asdict())
+def _case(raw: RowMapping) -> CaseRecord:
+    return CaseRecord(**raw)
 
 
 def save_client(conn: Connection, contact_id: int, **fields: Any) -> int:
-    return int(
-        conn.execute(
+    return inserted_id(conn.execute(
             insert(crm_clients).values(contact_id=contact_id, updated_at=now_ms(), **fields)
-        ).inserted_primary_key[0]
-    )
+        ))
 
 
 def save_case(conn: Connection, contact_id: int, client_id: int | None, **fields: Any) -> int:
     now = now_ms()
     fields.setdefault("opened_at", now)
-    return int(
-        conn.execute(
+    return inserted_id(conn.execute(
             insert(crm_cases).values(contact_id=contact_id, client_id=client_id, updated_at=now, **fields)
-        ).inserted_primary_key[0]
-    )
+        ))
 
 
 def link_case(conn: Connection, conversation_id: int, case_id: int, linked_by: str) -> None:
@@ -90,15 +87,15 @@ def link_case(conn: Connection, conversation_id: int, case_id: int, linked_by: s
 
 
 def client_of_contact(conn: Connection, contact_id: int) -> ClientRecord | None:
-    raw = conn.execute(select(*_CLIENT_COLUMNS).where(crm_clients.c.contact_id == contact_id)).first()
-    return ClientRecord(**raw._asdict()) if raw is not None else None
+    raw = conn.execute(select(*_CLIENT_COLUMNS).where(crm_clients.c.contact_id == contact_id)).mappings().first()
+    return ClientRecord(**raw) if raw is not None else None
 
 
 def cases_of_contact(conn: Connection, contact_id: int) -> list[CaseRecord]:
     rows = conn.execute(
         select(*_CASE_COLUMNS).where(crm_cases.c.contact_id == contact_id).order_by(crm_cases.c.opened_at.desc())
     )
-    return [_case(raw) for raw in rows]
+    return [_case(raw) for raw in rows.mappings()]
 
 
 def cases_of_conversation(conn: Connection, conversation_id: int) -> list[CaseRecord]:
@@ -108,4 +105,4 @@ def cases_of_conversation(conn: Connection, conversation_id: int) -> list[CaseRe
         .where(conversation_cases.c.conversation_id == conversation_id)
         .order_by(crm_cases.c.opened_at.desc())
     )
-    return [_case(raw) for raw in rows]
+    return [_case(raw) for raw in rows.mappings()]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.store.clock import now_ms
@@ -79,8 +79,8 @@ _COLUMNS = (
 )
 
 
-def _row(raw: Row[Any]) -> MessageRow:
-    fields = raw._asdict()
+def _row(raw: RowMapping) -> MessageRow:
+    fields = dict(raw)
     fields["outgoing"] = bool(fields["outgoing"])
     return MessageRow(**fields)
 
@@ -154,20 +154,20 @@ def page_before(
         query = query.where(
             (messages.c.sent_at < sent_at) | ((messages.c.sent_at == sent_at) & (messages.c.id < message_id))
         )
-    rows = [_row(raw) for raw in conn.execute(query)]
+    rows = [_row(raw) for raw in conn.execute(query).mappings()]
     rows.reverse()
     return rows
 
 
 def get(conn: Connection, message_id: int) -> MessageRow | None:
-    raw = conn.execute(select(*_COLUMNS).where(messages.c.id == message_id)).first()
+    raw = conn.execute(select(*_COLUMNS).where(messages.c.id == message_id)).mappings().first()
     return _row(raw) if raw is not None else None
 
 
 def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> MessageRow | None:
     raw = conn.execute(
         select(*_COLUMNS).where(messages.c.account_id == account_id).where(messages.c.channel_id == channel_id)
-    ).first()
+    ).mappings().first()
     return _row(raw) if raw is not None else None
 
 

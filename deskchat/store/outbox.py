@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select, update
 
 from deskchat.store.clock import now_ms
+from deskchat.store.rows import inserted_id
 from deskchat.store.schema import outbox
 
 
@@ -50,8 +51,7 @@ def enqueue(
     message_id: int | None = None,
 ) -> int:
     now = now_ms()
-    return int(
-        conn.execute(
+    return inserted_id(conn.execute(
             insert(outbox).values(
                 kind=kind,
                 account_id=account_id,
@@ -61,8 +61,7 @@ def enqueue(
                 created_at=now,
                 updated_at=now,
             )
-        ).inserted_primary_key[0]
-    )
+        ))
 
 
 def claim_due(conn: Connection, kind: str, limit: int = 20, now: int | None = None) -> list[OutboxItem]:

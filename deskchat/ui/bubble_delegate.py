@@ -123,14 +123,14 @@ class BubbleDelegate(QStyledItemDelegate):
         if not isinstance(item, ChatItem):
             return QSize(0, 0)
         width = self._view_width(option)
-        return QSize(width, layout_for(item, bool(index.data(NewDayRole)), width, option.font).height)  # type: ignore[attr-defined]
+        return QSize(width, layout_for(item, bool(index.data(NewDayRole)), width, option.font).height)
 
     @staticmethod
     def _view_width(option: QStyleOptionViewItem) -> int:
-        widget = option.widget  # type: ignore[attr-defined]
+        widget = option.widget
         if widget is not None and hasattr(widget, "viewport"):
             return int(widget.viewport().width())
-        return int(option.rect.width())  # type: ignore[attr-defined]
+        return int(option.rect.width())
 
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -138,8 +138,8 @@ class BubbleDelegate(QStyledItemDelegate):
         item = index.data(MessageRole)
         if not isinstance(item, ChatItem):
             return
-        font: QFont = option.font  # type: ignore[attr-defined]
-        rect: QRect = option.rect  # type: ignore[attr-defined]
+        font: QFont = option.font
+        rect: QRect = option.rect
         lay = layout_for(item, bool(index.data(NewDayRole)), rect.width(), font)
         painter.save()
         painter.translate(rect.left(), rect.top())

@@ -24,10 +24,10 @@ class ConversationDelegate(QStyledItemDelegate):
         row = index.data(ConversationRole)
         if not isinstance(row, ConversationRow):
             return
-        rect = QRectF(option.rect)  # type: ignore[attr-defined]
+        rect = QRectF(option.rect)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        state = option.state  # type: ignore[attr-defined]
+        state = option.state
         if state & QStyle.StateFlag.State_Selected:
             painter.fillRect(rect, QColor("#e9edef"))
         elif state & QStyle.StateFlag.State_MouseOver:
@@ -38,7 +38,7 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(theme.avatar_colour(row.contact_id))
         painter.drawEllipse(avatar)
-        base_font = QFont(option.font)  # type: ignore[attr-defined]
+        base_font = QFont(option.font)
         initials_font = QFont(base_font)
         initials_font.setBold(True)
         painter.setFont(initials_font)

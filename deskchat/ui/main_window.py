@@ -145,10 +145,10 @@ class MainWindow(QMainWindow):
 
     def _restore_state(self) -> None:
         geometry = self._settings.value("window/geometry")
-        if geometry is None or not self.restoreGeometry(geometry):  # type: ignore[arg-type]
+        if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1380, 820)
         splitter = self._settings.value("window/splitter")
-        if splitter is None or not self.splitter.restoreState(splitter):  # type: ignore[arg-type]
+        if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes(DEFAULT_SIZES)
 
     def save_state(self) -> None:

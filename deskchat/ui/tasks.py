@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Awaitable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
@@ -15,7 +15,7 @@ log = logging.getLogger("deskchat.ui")
 _running: set[asyncio.Task[Any]] = set()
 
 
-def run_async(coroutine: Coroutine[Any, Any, Any], parent: QWidget | None = None) -> asyncio.Task[Any]:
+def run_async(coroutine: Awaitable[Any], parent: QWidget | None = None) -> asyncio.Task[Any]:
     """Schedule ``coroutine`` on the running loop; an exception is logged and shown to the attendant."""
     task = asyncio.ensure_future(coroutine)
     _running.add(task)

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Install everything DeskChat's tests need on Debian/Ubuntu (system packages and Python packages in .venv),
+# then run the whole suite headless: lint, types, unit, integration and window tests.
+#   bash tests/install-and-run.sh [extra pytest arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+if command -v apt-get >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    $SUDO apt-get update -qq
+    # Qt's offscreen and xcb platforms, fonts for painting text, Xvfb for screenshots.
+    $SUDO apt-get install -y -qq --no-install-recommends \
+        python3 python3-venv python3-pip \
+        libegl1 libgl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-3 \
+        libxkbcommon0 libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 \
+        libxcb-randr0 libxcb-render-util0 libxcb-xinerama0 libxcb-image0 libx11-xcb1 \
+        fonts-dejavu-core xvfb xauth >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+    "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e ".[test]"
+
+export QT_QPA_PLATFORM=offscreen
+.venv/bin/ruff check deskchat tests
+.venv/bin/mypy
+.venv/bin/python -m pytest "$@"
