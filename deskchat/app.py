@@ -61,6 +61,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         import qasync
 
         from deskchat.runtime import Runtime
+        from deskchat.ui.first_paint import FirstPaintProbe
         from deskchat.ui.main_window import MainWindow, WindowServices
 
         loop = qasync.QEventLoop(app)
@@ -70,8 +71,9 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         window = MainWindow(
             WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, demo=throwaway), settings
         )
+        probe = FirstPaintProbe(started, window)
+        window.installEventFilter(probe)
         window.show()
-        log.info("window shown %.0f ms after start", (time.perf_counter() - started) * 1000)
         if options.self_test:
             return _self_test(app, window)
         closed = asyncio.Event()

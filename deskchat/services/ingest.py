@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -20,14 +20,36 @@ from deskchat.store.messages import NewMessage
 
 log = logging.getLogger("deskchat.ingest")
 
-#: Above this many messages an ingest is announced as one list reload instead of per-row events.
+#: From this many messages on, a batch is written with one multi-row insert and announced as one list reload.
 BULK_THRESHOLD = 200
 
 
 @dataclass(frozen=True)
 class Stored:
     conversation_id: int
-    message_id: int | None  # None: it was already stored
+    message_id: int | None  # None: already stored, or stored in bulk
+
+
+class ConversationCache:
+    """(account, chat key) → conversation id, for the conversations seen lately (bounded)."""
+
+    def __init__(self, capacity: int = 50_000) -> None:
+        self._capacity = capacity
+        self._ids: OrderedDict[tuple[int, str], int] = OrderedDict()
+
+    def get(self, key: tuple[int, str]) -> int | None:
+        found = self._ids.get(key)
+        if found is not None:
+            self._ids.move_to_end(key)
+        return found
+
+    def put(self, key: tuple[int, str], conversation_id: int) -> None:
+        self._ids[key] = conversation_id
+        if len(self._ids) > self._capacity:
+            self._ids.popitem(last=False)
+
+    def clear(self) -> None:
+        self._ids.clear()
 
 
 def preview_of(message: InboundMessage) -> str:
@@ -40,23 +62,17 @@ def preview_of(message: InboundMessage) -> str:
     return message.kind
 
 
-def _conversation_for(conn: Connection, message: InboundMessage, cache: dict[tuple[int, str], int]) -> int:
+def _conversation_for(conn: Connection, message: InboundMessage, cache: ConversationCache) -> int:
     key = (message.account_id, message.chat_key)
-    if key not in cache:
-        contact_id = contacts.find_or_create_contact(
-            conn,
-            list(message.identities),
-            "" if message.is_group else message.sender_name or message.chat_title,
+    conversation_id = cache.get(key)
+    if conversation_id is None:
+        name = "" if message.is_group else message.sender_name or message.chat_title
+        contact_id = contacts.find_or_create_contact(conn, list(message.identities), name)
+        conversation_id = conversations.find_or_create_conversation(
+            conn, message.account_id, message.chat_key, contact_id, message.chat_title, is_group=message.is_group
         )
-        cache[key] = conversations.find_or_create_conversation(
-            conn,
-            message.account_id,
-            message.chat_key,
-            contact_id,
-            message.chat_title,
-            is_group=message.is_group,
-        )
-    return cache[key]
+        cache.put(key, conversation_id)
+    return conversation_id
 
 
 def _new_message(message: InboundMessage, conversation_id: int) -> NewMessage:
@@ -77,47 +93,52 @@ def _new_message(message: InboundMessage, conversation_id: int) -> NewMessage:
     )
 
 
-def store_batch(conn: Connection, batch: Sequence[InboundMessage]) -> list[Stored]:
-    """Store ``batch`` in the caller's transaction, deduplicated; updates each conversation's list row once."""
-    cache: dict[tuple[int, str], int] = {}
+def store_batch(
+    conn: Connection, batch: Sequence[InboundMessage], cache: ConversationCache | None = None
+) -> list[Stored]:
+    """Store ``batch`` in the caller's transaction, deduplicated; each conversation's list row is updated once.
+
+    A customer's message reopens a recently closed ticket (see :func:`apply_customer_message`).
+    """
+    cache = cache if cache is not None else ConversationCache()
+    in_bulk = len(batch) >= BULK_THRESHOLD
     results: list[Stored] = []
     newest: dict[int, InboundMessage] = {}
-    unread: defaultdict[int, int] = defaultdict(int)
+    unread: dict[int, int] = {}
     newest_incoming: dict[int, int] = {}
     bulk: list[NewMessage] = []
+    seen: dict[tuple[int, str], int] = {}  # this batch's conversations, without touching the LRU per message
     for message in batch:
-        conversation_id = _conversation_for(conn, message, cache)
+        key = (message.account_id, message.chat_key)
+        conversation_id = seen.get(key) or _conversation_for(conn, message, cache)
+        seen[key] = conversation_id
         row = _new_message(message, conversation_id)
-        if len(batch) >= BULK_THRESHOLD and not message.attachments:
+        if in_bulk and not message.attachments:
             bulk.append(row)
             results.append(Stored(conversation_id, None))
-            message_id: int | None = None
-            is_new = True
         else:
             message_id = message_store.add_message(conn, row)
             results.append(Stored(conversation_id, message_id))
-            is_new = message_id is not None
-        if not is_new:
-            continue
+            if message_id is None:
+                continue  # already stored: nothing changes
         if not message.outgoing:
-            unread[conversation_id] += 1
+            unread[conversation_id] = unread.get(conversation_id, 0) + 1
             newest_incoming[conversation_id] = max(newest_incoming.get(conversation_id, 0), message.sent_at)
         best = newest.get(conversation_id)
         if best is None or message.sent_at >= best.sent_at:
             newest[conversation_id] = message
-    if bulk:
-        message_store.add_messages_bulk(conn, bulk)
-    for conversation_id, customer_wrote_at in newest_incoming.items():
-        apply_customer_message(conn, conversation_id, customer_wrote_at)
-    for conversation_id, message in newest.items():
-        conversations.record_message(
-            conn,
-            conversation_id,
-            message.sent_at,
-            preview_of(message),
-            outgoing=message.outgoing,
-            unread_delta=unread[conversation_id],
-        )
+    message_store.add_messages_bulk(conn, bulk)
+    for conversation_id in conversations.closed_among(conn, list(newest_incoming)):
+        apply_customer_message(conn, conversation_id, newest_incoming[conversation_id])
+    conversations.record_messages(
+        conn,
+        [
+            conversations.ListUpdate(
+                conversation_id, message.sent_at, preview_of(message), message.outgoing, unread.get(conversation_id, 0)
+            )
+            for conversation_id, message in newest.items()
+        ],
+    )
     return results
 
 
@@ -127,11 +148,12 @@ class IngestService:
     def __init__(self, store: Store, bus: EventBus) -> None:
         self._store = store
         self._bus = bus
+        self._cache = ConversationCache()  # used on the writer thread only
 
     async def ingest(self, batch: Sequence[InboundMessage]) -> list[Stored]:
         if not batch:
             return []
-        results = await self._store.write(lambda conn: store_batch(conn, batch))
+        results = await self._store.write(lambda conn: store_batch(conn, batch, self._cache))
         self._announce(batch, results)
         return results
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, select
 
 from deskchat.core.identity import phone_variants
 from deskchat.store.clock import now_ms
-from deskchat.store.rows import inserted_id
 from deskchat.store.schema import contact_identities, contacts
 
 
@@ -33,28 +32,26 @@ def _lookup_values(identity: Identity) -> list[str]:
     return [identity.value]
 
 
+# Contact resolution runs once per new conversation in every ingest, so it uses plain prepared SQL.
+_FIND_BY_IDENTITY = "SELECT contact_id FROM contact_identities WHERE kind = ? AND value = ? LIMIT 1"
+_ADD_IDENTITY = "INSERT OR IGNORE INTO contact_identities (contact_id, kind, value) VALUES (?, ?, ?)"
+_NEW_CONTACT = "INSERT INTO contacts (display_name, created_at, updated_at) VALUES (?, ?, ?) RETURNING id"
+_NAME_IF_EMPTY = "UPDATE contacts SET display_name = ?, updated_at = ? WHERE id = ? AND display_name = ''"
+
+
 def find_contact(conn: Connection, identities: Iterable[Identity]) -> int | None:
     """The contact that owns any of ``identities`` (phones match with and without the Brazilian 9th digit)."""
     for identity in identities:
-        row = conn.execute(
-            select(contact_identities.c.contact_id)
-            .where(contact_identities.c.kind == identity.kind)
-            .where(contact_identities.c.value.in_(_lookup_values(identity)))
-            .limit(1)
-        ).first()
-        if row is not None:
-            return int(row[0])
+        for value in _lookup_values(identity):
+            found = conn.exec_driver_sql(_FIND_BY_IDENTITY, (identity.kind, value)).scalar()
+            if found is not None:
+                return int(found)
     return None
 
 
 def add_identities(conn: Connection, contact_id: int, identities: Iterable[Identity]) -> None:
     """Attach identities to a contact; ones it (or anyone) already has are left alone."""
-    for identity in identities:
-        conn.execute(
-            insert(contact_identities)
-            .prefix_with("OR IGNORE")
-            .values(contact_id=contact_id, kind=identity.kind, value=identity.value)
-        )
+    conn.exec_driver_sql(_ADD_IDENTITY, [(contact_id, identity.kind, identity.value) for identity in identities])
 
 
 def find_or_create_contact(conn: Connection, identities: list[Identity], display_name: str = "") -> int:
@@ -62,17 +59,11 @@ def find_or_create_contact(conn: Connection, identities: list[Identity], display
     contact_id = find_contact(conn, identities)
     now = now_ms()
     if contact_id is None:
-        contact_id = inserted_id(conn.execute(
-                insert(contacts).values(display_name=display_name, created_at=now, updated_at=now)
-            ))
+        contact_id = int(conn.exec_driver_sql(_NEW_CONTACT, (display_name, now, now)).scalar_one())
     elif display_name:
-        conn.execute(
-            update(contacts)
-            .where(contacts.c.id == contact_id)
-            .where(contacts.c.display_name == "")
-            .values(display_name=display_name, updated_at=now)
-        )
-    add_identities(conn, contact_id, identities)
+        conn.exec_driver_sql(_NAME_IF_EMPTY, (display_name, now, contact_id))
+    if identities:
+        add_identities(conn, contact_id, identities)
     return contact_id
 
 

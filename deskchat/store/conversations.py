@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, RowMapping, bindparam, func, select, update
 
 from deskchat.core.events import ConversationStatus
 from deskchat.store.clock import now_ms
-from deskchat.store.rows import inserted_id
 from deskchat.store.schema import accounts, conversations
 
 PREVIEW_CHARS = 120
@@ -55,32 +53,23 @@ def _row(raw: RowMapping) -> ConversationRow:
     return ConversationRow(**fields)
 
 
+_FIND_CONVERSATION = "SELECT id FROM conversations WHERE account_id = ? AND channel_key = ?"
+_NEW_CONVERSATION = (
+    "INSERT INTO conversations (account_id, contact_id, channel_key, title, is_group, created_at)"
+    " VALUES (?, ?, ?, ?, ?, ?) RETURNING id"
+)
+
+
 def find_or_create_conversation(
-    conn: Connection,
-    account_id: int,
-    channel_key: str,
-    contact_id: int,
-    title: str,
-    *,
-    is_group: bool = False,
+    conn: Connection, account_id: int, channel_key: str, contact_id: int, title: str, *, is_group: bool = False
 ) -> int:
-    found = conn.execute(
-        select(conversations.c.id)
-        .where(conversations.c.account_id == account_id)
-        .where(conversations.c.channel_key == channel_key)
-    ).scalar()
+    found = conn.exec_driver_sql(_FIND_CONVERSATION, (account_id, channel_key)).scalar()
     if found is not None:
         return int(found)
-    return inserted_id(conn.execute(
-            insert(conversations).values(
-                account_id=account_id,
-                contact_id=contact_id,
-                channel_key=channel_key,
-                title=title,
-                is_group=int(is_group),
-                created_at=now_ms(),
-            )
-        ))
+    new_id = conn.exec_driver_sql(
+        _NEW_CONVERSATION, (account_id, contact_id, channel_key, title, int(is_group), now_ms())
+    ).scalar_one()
+    return int(new_id)
 
 
 def page(conn: Connection, status: str, after: ListCursor | None = None, limit: int = 100) -> list[ConversationRow]:
@@ -117,22 +106,63 @@ def count_by_status(conn: Connection) -> dict[str, int]:
     return counts
 
 
+@dataclass(frozen=True)
+class ListUpdate:
+    """What one batch of messages changes in a conversation's list row."""
+
+    conversation_id: int
+    sent_at: int  # of the newest message in the batch
+    preview: str
+    outgoing: bool
+    unread_delta: int = 0
+
+
+_SET_LAST = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("cid"))
+    .where(conversations.c.last_message_at <= bindparam("at"))
+    .values(last_message_at=bindparam("at"), last_preview=bindparam("preview"), last_outgoing=bindparam("out"))
+)
+_ADD_UNREAD = (
+    update(conversations)
+    .where(conversations.c.id == bindparam("cid"))
+    .values(unread_count=conversations.c.unread_count + bindparam("delta"))
+)
+
+
+def record_messages(conn: Connection, updates: list[ListUpdate]) -> None:
+    """Update list rows after new messages: newest preview and time (only if newer), unread badges."""
+    if not updates:
+        return
+    conn.execute(
+        _SET_LAST,
+        [
+            {"cid": u.conversation_id, "at": u.sent_at, "preview": u.preview[:PREVIEW_CHARS], "out": int(u.outgoing)}
+            for u in updates
+        ],
+    )
+    unread = [{"cid": u.conversation_id, "delta": u.unread_delta} for u in updates if u.unread_delta]
+    if unread:
+        conn.execute(_ADD_UNREAD, unread)
+
+
 def record_message(
     conn: Connection, conversation_id: int, sent_at: int, preview: str, *, outgoing: bool, unread_delta: int
 ) -> None:
-    """Update the list row after a message: newest preview and time (only if newer), unread badge."""
-    conn.execute(
-        update(conversations)
-        .where(conversations.c.id == conversation_id)
-        .where(conversations.c.last_message_at <= sent_at)
-        .values(last_message_at=sent_at, last_preview=preview[:PREVIEW_CHARS], last_outgoing=int(outgoing))
+    """Update one list row after a message (see :func:`record_messages`)."""
+    record_messages(conn, [ListUpdate(conversation_id, sent_at, preview, outgoing, unread_delta)])
+
+
+def closed_among(conn: Connection, conversation_ids: list[int]) -> list[int]:
+    """Which of ``conversation_ids`` are closed (their tickets may reopen)."""
+    if not conversation_ids:
+        return []
+    rows = conn.execute(
+        select(conversations.c.id)
+        .where(conversations.c.status == ConversationStatus.CLOSED.value)
+        .where(conversations.c.id.in_(conversation_ids))
     )
-    if unread_delta:
-        conn.execute(
-            update(conversations)
-            .where(conversations.c.id == conversation_id)
-            .values(unread_count=conversations.c.unread_count + unread_delta)
-        )
+    return [int(row[0]) for row in rows]
 
 
 def mark_read(conn: Connection, conversation_id: int) -> None:

@@ -138,7 +138,11 @@ _V2 = [
     END""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2)
+# v3: new messages are indexed by the code that inserts them, in one statement per batch. An insert trigger makes
+# FTS5 flush its pending terms at every row (each trigger runs in its own savepoint): 10x slower ingest.
+_V3 = ["DROP TRIGGER messages_search_insert"]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
 LATEST_VERSION = len(STEPS)
 
 
