@@ -50,7 +50,7 @@ def big_store() -> tuple[Profile, dict[str, int]]:
     marker = profile.root / "bench.json"
     if marker.exists():
         return profile, json.loads(marker.read_text())
-    from deskchat.demo.generator import generate_bulk
+    from deskchat.demo.bulk import generate_bulk
 
     if profile.store_file.exists():
         for path in profile.root.iterdir():
