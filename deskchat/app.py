@@ -15,6 +15,7 @@ from deskchat.cli import Options, parse_args
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
 from deskchat.store.database import Store
+from deskchat.tuning import tune_for_responsiveness
 
 log = logging.getLogger("deskchat.app")
 
@@ -80,6 +81,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         app.lastWindowClosed.connect(closed.set)
 
         async def run() -> None:
+            tune_for_responsiveness()
             runtime.start()
             await closed.wait()
             await runtime.stop()

@@ -9,33 +9,11 @@ placeholders the generator fills per session: {nome} (customer's first name), {a
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from typing import Final
 
-
-class Turn(NamedTuple):
-    who: str  # "c": customer (incoming) | "a": attendant (outgoing)
-    text: str = ""
-    kind: str = "text"  # text | image | video | document | voice | sticker
-    file: str = ""  # attachment file name (voice notes and stickers get one from the generator)
-    reply: int = 0  # > 0: quotes the message this many turns earlier
-    react: str = ""  # the other side reacts to this message with this emoji
-
-
-class ChatScript(NamedTuple):
-    topic: str
-    queue: str  # CRM queue of the case it opens: Vendas | Suporte | Financeiro
-    case_title: str  # "" when the talk opens no case
-    priority: str  # of that case
-    turns: tuple[Turn, ...]
-
-
-def c(text: str = "", kind: str = "text", file: str = "", reply: int = 0, react: str = "") -> Turn:
-    return Turn("c", text, kind, file, reply, react)
-
-
-def a(text: str = "", kind: str = "text", file: str = "", reply: int = 0, react: str = "") -> Turn:
-    return Turn("a", text, kind, file, reply, react)
-
+from deskchat.demo.script_types import ChatScript
+from deskchat.demo.script_types import chat_attendant as a
+from deskchat.demo.script_types import chat_customer as c
 
 SCRIPTS: Final = (
     ChatScript(
@@ -149,10 +127,10 @@ SCRIPTS: Final = (
         "normal",
         (
             c("{saudacao}! Quero repetir o pedido do mês passado"),
-            c("Mas aumenta o {produto} para {qtd} caixas"),
+            c("Mas aumenta para {qtd} caixas de {produto}"),
             a("{saudacao}, {nome}! Claro. Só confirmando: entrega no mesmo endereço, em {cidade}?"),
             c("Isso mesmo"),
-            a("Do {produto2} só tenho 12 caixas em estoque hoje; o restante chega na quinta."),
+            a("De {produto2} só tenho 12 caixas em estoque hoje; o restante chega na quinta."),
             a("Posso mandar as 12 agora e o resto na próxima entrega?"),
             c("Pode sim"),
             a("Pedido {pedido} lançado ✅ Total de R$ {valor}, boleto para 28 dias."),
@@ -279,14 +257,14 @@ LEAD_SCRIPTS: Final = (
         "",
         "normal",
         (
-            c("Olá, {saudacao}!"),
-            c("Gostaria de saber o preço do {produto}"),
-            c("E do {produto2} também"),
+            c("Olá! {saudacao}!"),
+            c("Gostaria de saber o preço de {produto}"),
+            c("E de {produto2} também"),
             c("Vocês entregam em {cidade}?"),
             c("É esse aqui", "image", "foto_produto_{foto}.jpg"),
             a("{saudacao}! Entregamos sim em {cidade} 🚚"),
             a("Segue nossa tabela", "document", "tabela_precos_atualizada.pdf"),
-            a("O {produto} está na página 3. Para mais de 10 caixas eu consigo um desconto.", reply=6),
+            a("Na página 3 tem {produto}. Para mais de 10 caixas eu consigo um desconto.", reply=6),
             c("Vou olhar e te retorno"),
         ),
     ),
@@ -317,7 +295,7 @@ NEW_REQUESTS: Final = (
         c("Preciso de mais {qtd} caixas de {produto} pra essa semana"),
         c("Consegue entregar até sexta?"),
     ),
-    (c("Oi, {saudacao}"), c("O boleto do pedido {pedido} não chegou no e-mail")),
+    (c("Oi! {saudacao}"), c("O boleto do pedido {pedido} não chegou no e-mail")),
     (c("Oi"), c(kind="voice"), c("Me liga quando puder, por favor")),
     (
         c("{saudacao}!"),

@@ -1,63 +1,22 @@
-"""E-mail threads of the demo, in Brazilian Portuguese.
+"""E-mail threads of the demo, in Brazilian Portuguese: sales and finance here, support in
+:mod:`deskchat.demo.sample_mail_support`.
 
 Bodies hold the placeholders of :mod:`deskchat.demo.sample_chats` plus {qtd_menos}, {email_financeiro} and
 {whatsapp_loja}; the generator appends the sender's signature. A tagged thread gets "[Caso #N]" in the subject
-from the attendant's first reply on; every reply gets "RE: ".
-
-Bodies are written as indented blocks: blank lines separate paragraphs, the lines of a paragraph are joined
-with spaces, and list items ("- ", "1. ") keep their own lines.
+from the attendant's first reply on; every reply gets "RE: ". Bodies are indented blocks, see
+:func:`deskchat.demo.script_types.paragraphs`.
 """
 
 from __future__ import annotations
 
-import re
-import textwrap
-from typing import Final, NamedTuple
+from typing import Final
 
-_LIST_ITEM = re.compile(r"(?:-|[0-9]+\.) ")
+from deskchat.demo.sample_mail_support import SUPPORT_THREADS
+from deskchat.demo.script_types import MailThread
+from deskchat.demo.script_types import mail_attendant as a
+from deskchat.demo.script_types import mail_customer as c
 
-
-class MailTurn(NamedTuple):
-    who: str  # "c": customer | "a": attendant
-    body: str
-    attachments: tuple[str, ...] = ()
-
-
-class MailThread(NamedTuple):
-    topic: str
-    queue: str
-    subject: str
-    case_title: str  # "" when the thread opens no case
-    priority: str
-    tagged: bool  # the subject carries "[Caso #N]" after the first reply
-    pending_cut: int  # how many e-mails to keep when the thread is waiting for the attendant; 0: unsuitable
-    turns: tuple[MailTurn, ...]
-
-
-def paragraphs(block: str) -> str:
-    """The body text of an indented block (see the module docstring)."""
-    result: list[str] = []
-    for paragraph in re.split(r"\n\s*\n", textwrap.dedent(block).strip()):
-        lines: list[str] = []
-        for line in paragraph.splitlines():
-            line = line.strip()
-            if lines and not _LIST_ITEM.match(line) and not lines[-1].endswith(":"):
-                lines[-1] += " " + line
-            else:
-                lines.append(line)
-        result.append("\n".join(lines))
-    return "\n\n".join(result)
-
-
-def c(block: str, *attachments: str) -> MailTurn:
-    return MailTurn("c", paragraphs(block), attachments)
-
-
-def a(block: str, *attachments: str) -> MailTurn:
-    return MailTurn("a", paragraphs(block), attachments)
-
-
-THREADS: Final = (
+SALES_THREADS: Final = (
     MailThread(
         "orcamento",
         "Vendas",
@@ -127,65 +86,6 @@ THREADS: Final = (
         ),
     ),
     MailThread(
-        "divergencia_nf",
-        "Suporte",
-        "Divergência na nota fiscal {nf}",
-        "Divergência na NF {nf}",
-        "high",
-        True,
-        0,
-        (
-            c("""
-                {saudacao},
-
-                Recebemos hoje a mercadoria do pedido {pedido}, mas a nota fiscal {nf} veio com {qtd} caixas
-                de {produto} e recebemos apenas {qtd_menos}.
-
-                Poderiam verificar? Nosso financeiro só libera o pagamento com a nota correta.
-            """),
-            a("""
-                {saudacao}, {nome},
-
-                Obrigada por avisar. Abri o caso #{caso} e já pedi para a expedição conferir a separação do
-                pedido {pedido}.
-
-                Retorno ainda hoje com a posição.
-            """),
-            a("""
-                {nome},
-
-                A expedição confirmou a falta de 2 caixas no carregamento. Temos duas opções:
-
-                1. Enviamos as 2 caixas na próxima rota, {data_entrega};
-                2. Emitimos uma nota de devolução parcial e ajustamos o boleto.
-
-                Qual vocês preferem?
-            """),
-            c(
-                """
-                Olá, {atendente},
-
-                Preferimos que enviem as caixas na próxima rota. Segue em anexo a foto do canhoto assinado,
-                com a observação da falta.
-                """,
-                "canhoto_nf_{nf}.jpg",
-            ),
-            a(
-                """
-                Combinado, {nome}. As 2 caixas seguem {data_entrega}, sem custo de frete.
-
-                Segue também a carta de correção da nota.
-                """,
-                "carta_correcao_nf_{nf}.pdf",
-            ),
-            c("Recebido. Obrigado pela agilidade!"),
-            a("""
-                Nós que agradecemos! Vou encerrar o caso #{caso} após a entrega. Qualquer coisa, é só
-                responder este e-mail.
-            """),
-        ),
-    ),
-    MailThread(
         "boleto",
         "Financeiro",
         "Boleto do pedido {pedido}",
@@ -233,57 +133,6 @@ THREADS: Final = (
             ),
             c("Pode alterar, sim. Muito obrigada!"),
             a("Alterado! A partir do próximo pedido, todos os boletos vencerão no dia 10."),
-        ),
-    ),
-    MailThread(
-        "devolucao",
-        "Suporte",
-        "Devolução de mercadoria - pedido {pedido}",
-        "Devolução por validade curta - pedido {pedido}",
-        "normal",
-        True,
-        0,
-        (
-            c("""
-                {saudacao},
-
-                Precisamos devolver {qtd} caixas de {produto} do pedido {pedido}: o produto veio com validade
-                muito curta (vence no fim do mês) e não conseguiremos usar tudo.
-
-                Como devemos proceder?
-            """),
-            a("""
-                {saudacao}, {nome},
-
-                Sinto muito pelo ocorrido. Registrei a devolução no caso #{caso}.
-
-                Para darmos andamento, preciso que vocês emitam uma nota fiscal de devolução referenciando a
-                NF {nf}. Nossos dados estão no rodapé da nota original.
-            """),
-            c(
-                """
-                Olá, {atendente},
-
-                Segue a nota de devolução emitida pela nossa contabilidade.
-                """,
-                "nf_devolucao_{nf}.pdf",
-            ),
-            a("""
-                {nome},
-
-                Recebida, obrigada. A coleta foi agendada com a {transportadora} para {data_entrega}, no
-                período da manhã.
-
-                Assim que a mercadoria chegar ao nosso CD, geramos um crédito ou enviamos produtos com
-                validade longa, como preferirem.
-            """),
-            c("Preferimos a reposição com validade longa, por favor."),
-            a("""
-                Perfeito. A reposição sai junto com a coleta, então o motorista já deixa as caixas novas.
-
-                Se precisar de algo mais, é só responder este e-mail.
-            """),
-            c("Ótimo, obrigado pela atenção."),
         ),
     ),
     MailThread(
@@ -341,60 +190,6 @@ THREADS: Final = (
                 Já podem fazer o primeiro pedido por aqui ou pelo nosso WhatsApp {whatsapp_loja}.
             """),
             c("Excelente, obrigado! Vou preparar o primeiro pedido ainda esta semana."),
-        ),
-    ),
-    MailThread(
-        "atraso",
-        "Suporte",
-        "Pedido {pedido} não entregue",
-        "Atraso na entrega - pedido {pedido}",
-        "urgent",
-        True,
-        5,
-        (
-            c("""
-                {saudacao},
-
-                O pedido {pedido} tinha entrega prevista para ontem e ainda não chegou. O rastreio da
-                {transportadora} não atualiza desde anteontem.
-
-                Preciso de uma posição urgente, pois estamos sem {produto}.
-            """),
-            a("""
-                {saudacao}, {nome},
-
-                Peço desculpas pelo atraso. Abri o caso #{caso} com prioridade alta e já acionei a
-                {transportadora}.
-
-                Retorno assim que tiver a posição.
-            """),
-            a("""
-                {nome},
-
-                A transportadora informou que a carga ficou retida no centro de distribuição de {cidade} por
-                falta de veículo. A entrega foi reprogramada para hoje, até as 18h.
-
-                Como compensação, não cobraremos o frete deste pedido.
-            """),
-            c("Obrigado pelo retorno, {atendente}. Vou aguardar."),
-            c(
-                """
-                {saudacao},
-
-                A entrega chegou, mas faltou uma caixa de {produto}. O motorista disse que já veio assim do
-                CD. Segue a foto do canhoto.
-                """,
-                "foto_canhoto_{pedido}.jpg",
-            ),
-            a("""
-                {nome},
-
-                Sinto muito! Já separei a caixa que faltou; ela segue amanhã pela nossa frota própria, sem
-                custo.
-
-                O caso #{caso} continua aberto até a entrega.
-            """),
-            c("Ok, obrigado."),
         ),
     ),
     MailThread(
@@ -498,6 +293,9 @@ THREADS: Final = (
         ),
     ),
 )
+
+#: Every thread, sales and finance first.
+THREADS: Final = SALES_THREADS + SUPPORT_THREADS
 
 #: Sign-offs of customers' e-mails (the name, role and company follow).
 CUSTOMER_SIGN_OFFS: Final = ("Atenciosamente,", "Att.,", "Obrigado,", "Abraços,", "Cordialmente,")

@@ -23,9 +23,9 @@ class AccountRow:
 
 
 def create_account(conn: Connection, kind: str, name: str, address: str = "") -> int:
-    return inserted_id(conn.execute(
-            insert(accounts).values(kind=kind, name=name, address=address, created_at=now_ms())
-        ))
+    return inserted_id(
+        conn.execute(insert(accounts).values(kind=kind, name=name, address=address, created_at=now_ms()))
+    )
 
 
 def list_accounts(conn: Connection) -> list[AccountRow]:

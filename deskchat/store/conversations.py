@@ -91,11 +91,15 @@ def page(conn: Connection, status: str, after: ListCursor | None = None, limit: 
 
 
 def get(conn: Connection, conversation_id: int) -> ConversationRow | None:
-    raw = conn.execute(
-        select(*_COLUMNS)
-        .join(accounts, accounts.c.id == conversations.c.account_id)
-        .where(conversations.c.id == conversation_id)
-    ).mappings().first()
+    raw = (
+        conn.execute(
+            select(*_COLUMNS)
+            .join(accounts, accounts.c.id == conversations.c.account_id)
+            .where(conversations.c.id == conversation_id)
+        )
+        .mappings()
+        .first()
+    )
     return _row(raw) if raw is not None else None
 
 

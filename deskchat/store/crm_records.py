@@ -65,17 +65,15 @@ def _case(raw: RowMapping) -> CaseRecord:
 
 
 def save_client(conn: Connection, contact_id: int, **fields: Any) -> int:
-    return inserted_id(conn.execute(
-            insert(crm_clients).values(contact_id=contact_id, updated_at=now_ms(), **fields)
-        ))
+    return inserted_id(conn.execute(insert(crm_clients).values(contact_id=contact_id, updated_at=now_ms(), **fields)))
 
 
 def save_case(conn: Connection, contact_id: int, client_id: int | None, **fields: Any) -> int:
     now = now_ms()
     fields.setdefault("opened_at", now)
-    return inserted_id(conn.execute(
-            insert(crm_cases).values(contact_id=contact_id, client_id=client_id, updated_at=now, **fields)
-        ))
+    return inserted_id(
+        conn.execute(insert(crm_cases).values(contact_id=contact_id, client_id=client_id, updated_at=now, **fields))
+    )
 
 
 def link_case(conn: Connection, conversation_id: int, case_id: int, linked_by: str) -> None:

@@ -37,7 +37,8 @@ _CONNECTION_PRAGMAS = (
 
 def _make_engine(path: str, key: StoreKey) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=path)
-    engine = create_engine(url, connect_args={"check_same_thread": False})
+    # One connection per thread (GUI, writer, background reader); SQLite in WAL mode lets them read concurrently.
+    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=8)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -68,6 +69,7 @@ class Store:
         self.engine = engine
         self.key_source = key.source
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-writer")
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-reader")
         self._closed = False
 
     # -- opening -----------------------------------------------------------------------------------------------
@@ -113,6 +115,16 @@ class Store:
         with self.engine.connect() as conn:
             yield conn
 
+    async def read_later(self, work: Callable[[Connection], T]) -> T:
+        """Run a read off the GUI thread (for reads too big for a frame, or while a bulk write runs)."""
+        loop = asyncio.get_running_loop()
+
+        def run() -> T:
+            with self.engine.connect() as conn:
+                return work(conn)
+
+        return await asyncio.wrap_future(self._reader.submit(run), loop=loop)
+
     def write_now(self, work: Callable[[Connection], T]) -> T:
         """Run ``work`` in one transaction on the writer thread and wait for it (for code not on the loop)."""
         return self._writer.submit(self._transaction, work).result()
@@ -131,6 +143,7 @@ class Store:
         if self._closed:
             return
         self._closed = True
+        self._reader.shutdown(wait=True)
         self._writer.submit(self.engine.dispose).result()
         self._writer.shutdown(wait=True)
         self.engine.dispose()

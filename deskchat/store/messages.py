@@ -197,9 +197,13 @@ def get(conn: Connection, message_id: int) -> MessageRow | None:
 
 
 def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> MessageRow | None:
-    raw = conn.execute(
-        select(*_COLUMNS).where(messages.c.account_id == account_id).where(messages.c.channel_id == channel_id)
-    ).mappings().first()
+    raw = (
+        conn.execute(
+            select(*_COLUMNS).where(messages.c.account_id == account_id).where(messages.c.channel_id == channel_id)
+        )
+        .mappings()
+        .first()
+    )
     return _row(raw) if raw is not None else None
 
 

@@ -51,7 +51,8 @@ def enqueue(
     message_id: int | None = None,
 ) -> int:
     now = now_ms()
-    return inserted_id(conn.execute(
+    return inserted_id(
+        conn.execute(
             insert(outbox).values(
                 kind=kind,
                 account_id=account_id,
@@ -61,7 +62,8 @@ def enqueue(
                 created_at=now,
                 updated_at=now,
             )
-        ))
+        )
+    )
 
 
 def claim_due(conn: Connection, kind: str, limit: int = 20, now: int | None = None) -> list[OutboxItem]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
@@ -20,6 +20,7 @@ from deskchat.ui.panes.conversations import ConversationPane
 from deskchat.ui.panes.info import InfoPane
 
 DEFAULT_SIZES = [340, 720, 320]
+LIST_RELOAD_DELAY_MS = 400
 
 
 @dataclass
@@ -74,7 +75,12 @@ class MainWindow(QMainWindow):
         self.bridge.conversation_changed.connect(self.conversation_pane.on_conversation_changed)
         self.bridge.conversation_changed.connect(self.chat_pane.on_conversation_changed)
         self.bridge.conversation_changed.connect(self._refresh_info_if_open)
-        self.bridge.conversations_reset.connect(self.conversation_pane.on_conversations_reset)
+        # bulk imports announce many resets in a row: reload the lists at most a few times a second
+        self._reload_lists = QTimer(self)
+        self._reload_lists.setSingleShot(True)
+        self._reload_lists.setInterval(LIST_RELOAD_DELAY_MS)
+        self._reload_lists.timeout.connect(self.conversation_pane.on_conversations_reset)
+        self.bridge.conversations_reset.connect(self._schedule_list_reload)
         self.bridge.channel_state_changed.connect(self.set_channel_state)
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
 
@@ -130,6 +136,10 @@ class MainWindow(QMainWindow):
             return
         text = f"{self._channel_names[account_id]}: {self.state_text(state)}"
         label.setText(f"{text} — {detail}" if detail else text)
+
+    def _schedule_list_reload(self) -> None:
+        if not self._reload_lists.isActive():
+            self._reload_lists.start()
 
     # -- conversations -------------------------------------------------------------------------------------------
 

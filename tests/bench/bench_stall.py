@@ -24,6 +24,7 @@ from benchlib import StallMeter, report, use_bench_keyring  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
+from deskchat.tuning import tune_for_responsiveness  # noqa: E402
 from deskchat.paths import Profile  # noqa: E402
 from deskchat.runtime import Runtime  # noqa: E402
 from deskchat.store import accounts  # noqa: E402
@@ -35,13 +36,18 @@ BATCH = 1000
 
 async def scenario(store: Store, runtime: Runtime, total: int) -> tuple[float, float]:
     account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
-    batches = list(inbound_batches(account_id, total))
-    chunks = [batch[i : i + BATCH] for batch in batches for i in range(0, len(batch), BATCH)]
     meter = StallMeter()
     meter.start()
     started = time.perf_counter()
-    for chunk in chunks:
-        await runtime.ingest.ingest(chunk)
+    produced = inbound_batches(account_id, total)
+    loop = asyncio.get_running_loop()
+    while True:
+        # made on another thread as it goes, as a channel adapter's parser would hand them over
+        batch = await loop.run_in_executor(None, next, produced, None)
+        if batch is None:
+            break
+        for first in range(0, len(batch), BATCH):
+            await runtime.ingest.ingest(batch[first : first + BATCH])
     elapsed = time.perf_counter() - started
     return elapsed, await meter.stop()
 
@@ -58,11 +64,13 @@ def main(total: int) -> None:
         settings = QSettings(str(profile.root / "window.ini"), QSettings.Format.IniFormat)
         window = MainWindow(WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets), settings)
         window.show()
+        app.processEvents()
+        tune_for_responsiveness()  # as the app does once its window is up
         with loop:
             elapsed, worst = loop.run_until_complete(scenario(store, runtime, total))
         window.close()
         store.close()
-    print(f"background ingest of {total:,} messages in batches of {BATCH:,} with the window open: {elapsed:.1f} s")
+    print(f"background ingest of {total:,} messages in batches of {BATCH:,} with the window open (messages made on the fly): {elapsed:.1f} s")
     report("worst event-loop stall during ingest", f"{worst:.1f} ms", "< 50 ms", worst < 50)
 
 

@@ -164,3 +164,30 @@ def test_splitter_sizes_are_remembered(app: App, qtbot: Any, tmp_path: Any) -> N
     again.show()
     qtbot.waitExposed(again)
     assert again.splitter.sizes() == wanted
+
+
+def test_a_bulk_import_shows_up_after_the_list_reload(app: App, qtbot: Any) -> None:
+    from deskchat.channels.base import InboundMessage
+    from deskchat.store.contacts import Identity
+
+    batch = [
+        InboundMessage(
+            account_id=app.account_id,
+            chat_key=f"55219999900{n % 40:02d}@s.whatsapp.net",
+            chat_title=f"Histórico {n % 40}",
+            identities=[Identity("phone", f"+55219999900{n % 40:02d}")],
+            channel_id=f"H{n}",
+            text=f"mensagem antiga {n}",
+            sent_at=2_100_000_000_000 + n,
+        )
+        for n in range(400)
+    ]
+    pane = app.window.conversation_pane
+    with qtbot.waitSignal(app.window.bridge.conversations_reset, timeout=5000):
+        app.run(app.runtime.ingest.ingest(batch))
+    pane.on_conversations_reset()  # what the debounce timer calls
+    app.run(settle())
+    pending = pane.models[ConversationStatus.PENDING]
+    assert pending.rowCount() == 46
+    assert pending.index(0, 0).data() == "Histórico 39"
+    assert pane.tabs.tabText(0).endswith("(46)")

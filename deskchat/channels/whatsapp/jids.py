@@ -19,6 +19,7 @@ This module imports no neonize code; JID protos are read through their ``User``/
 from __future__ import annotations
 
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
@@ -141,7 +142,7 @@ class Peer:
         return identities(self.pn_user, self.lid_user)
 
 
-def peer_of(addresses: list[Address | None], pn_for_lid: dict[str, str] | None = None) -> Peer | None:
+def peer_of(addresses: list[Address | None], pn_for_lid: Mapping[str, str] | None = None) -> Peer | None:
     """Combine the addresses WhatsApp gave for one person (chat JID, sender, alternate JID) into a :class:`Peer`.
 
     ``pn_for_lid`` fills in the number of a LID learnt earlier. ``None`` when no address is a person.

@@ -75,11 +75,16 @@ class ConversationListModel(QAbstractListModel):
             self.endInsertRows()
 
     def reload(self) -> None:
+        with self._store.read() as conn:
+            first_page = conversations.page(conn, self.status, None, PAGE_SIZE)
+        self.replace_first_page(first_page)
+
+    def replace_first_page(self, first_page: list[ConversationRow]) -> None:
+        """Show ``first_page`` (read elsewhere) as the whole list; later pages come on demand."""
         self.beginResetModel()
-        self._rows = []
-        self._exhausted = False
+        self._rows = list(first_page)
+        self._exhausted = len(first_page) < PAGE_SIZE
         self.endResetModel()
-        self.fetch_page()
 
     def row_of(self, conversation_id: int) -> int:
         for position, row in enumerate(self._rows):

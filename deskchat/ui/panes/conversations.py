@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVBoxLayout, QWidget
+from sqlalchemy import Connection
 
 from deskchat.core.events import ConversationStatus
 from deskchat.store import conversations
+from deskchat.store.conversations import ConversationRow
 from deskchat.store.database import Store
 from deskchat.ui.conversation_delegate import ConversationDelegate
-from deskchat.ui.models.conversation_list import ConversationIdRole, ConversationListModel
+from deskchat.ui.models.conversation_list import PAGE_SIZE, ConversationIdRole, ConversationListModel
 from deskchat.ui.models.search_results import ConversationIdRole as HitConversationRole
 from deskchat.ui.models.search_results import SearchResultsModel
+from deskchat.ui.tasks import run_async
 
 TAB_ORDER = (ConversationStatus.PENDING, ConversationStatus.OPEN, ConversationStatus.CLOSED)
 
@@ -30,6 +33,7 @@ class ConversationPane(QWidget):
         self.tabs.setObjectName("statusTabs")
         self.tabs.setExpanding(True)
         self.models: dict[ConversationStatus, ConversationListModel] = {}
+        self._stale: set[ConversationStatus] = set()  # tabs to reload when next shown
         self.lists: dict[ConversationStatus, QListView] = {}
         self.stack = QStackedWidget(self)
         delegate = ConversationDelegate(self)
@@ -76,6 +80,9 @@ class ConversationPane(QWidget):
     def update_tab_titles(self) -> None:
         with self._store.read() as conn:
             counts = conversations.count_by_status(conn)
+        self._set_tab_titles(counts)
+
+    def _set_tab_titles(self, counts: dict[str, int]) -> None:
         titles = {
             ConversationStatus.PENDING: self.tr("Pending"),
             ConversationStatus.OPEN: self.tr("In progress"),
@@ -91,8 +98,12 @@ class ConversationPane(QWidget):
         return self.lists[self.current_status()]
 
     def _show_tab(self, position: int) -> None:
+        status = TAB_ORDER[position]
+        if status in self._stale:
+            self._stale.discard(status)
+            self.models[status].reload()
         if not self.search_field.text().strip():
-            self.stack.setCurrentWidget(self.lists[TAB_ORDER[position]])
+            self.stack.setCurrentWidget(self.lists[status])
 
     # -- selection and search ----------------------------------------------------------------------------------
 
@@ -121,11 +132,26 @@ class ConversationPane(QWidget):
     # -- live updates ------------------------------------------------------------------------------------------
 
     def on_conversation_changed(self, conversation_id: int) -> None:
-        for model in self.models.values():
-            model.refresh(conversation_id)
+        for status, model in self.models.items():
+            if status not in self._stale:
+                model.refresh(conversation_id)
         self.update_tab_titles()
 
     def on_conversations_reset(self) -> None:
-        for model in self.models.values():
-            model.reload()
-        self.update_tab_titles()
+        """Many conversations changed: reload the visible tab now and the others when they are shown.
+
+        The reads run on a worker thread (a bulk import may be writing meanwhile); only the swap happens here.
+        """
+        current = self.current_status()
+        self._stale.update(status for status in TAB_ORDER if status is not current)
+        run_async(self._reload_in_background(current), self)
+
+    async def _reload_in_background(self, status: ConversationStatus) -> None:
+        model = self.models[status]
+
+        def read(conn: Connection) -> tuple[list[ConversationRow], dict[str, int]]:
+            return conversations.page(conn, model.status, None, PAGE_SIZE), conversations.count_by_status(conn)
+
+        first_page, counts = await self._store.read_later(read)
+        model.replace_first_page(first_page)
+        self._set_tab_titles(counts)
