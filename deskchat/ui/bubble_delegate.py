@@ -53,6 +53,7 @@ class BubbleLayout:
     day: QRectF | None
     quote: QRectF | None
     attachments: QRectF | None
+    subject: QRectF | None
     text: QRectF
     footer: QRectF
     reactions: QRectF | None
@@ -66,7 +67,10 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     text_rect = metrics.boundingRect(QRect(0, 0, inner, 1_000_000), int(_WRAP), text) if text else QRect()
     footer_text = _footer_text(item)
     footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
-    content_width = max(text_rect.width(), footer_width, 140 if item.quote else 0, 220 if item.attachments else 0)
+    subject_width = metrics.horizontalAdvance(item.message.subject) + 12 if item.message.subject else 0
+    content_width = max(
+        text_rect.width(), footer_width, subject_width, 140 if item.quote else 0, 220 if item.attachments else 0
+    )
     if item.message.delivery == "failed":
         content_width = max(
             content_width,
@@ -84,6 +88,10 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     if item.quote is not None:
         quote = QRectF(0, y, bubble_width - 2 * PAD, QUOTE_HEIGHT)
         y += QUOTE_HEIGHT + 6
+    subject = None
+    if item.message.subject:
+        subject = QRectF(0, y, bubble_width - 2 * PAD, metrics.lineSpacing() + 4)
+        y += subject.height()
     attachments = None
     if item.attachments:
         attachments = QRectF(0, y, bubble_width - 2 * PAD, ATTACHMENT_LINE * len(item.attachments))
@@ -95,14 +103,14 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     bubble_height = y - top
     left = view_width - MARGIN - bubble_width if item.message.outgoing else MARGIN
     bubble = QRectF(left, top, bubble_width, bubble_height)
-    for box in (quote, attachments, text_box, footer):
+    for box in (quote, subject, attachments, text_box, footer):
         if box is not None:
             box.translate(left + PAD, 0)
     reactions = None
     if item.reactions:
         reactions = QRectF(left + 10, y - 4, 14 + 22 * len(item.reactions), REACTION_HEIGHT)
         y += REACTION_HEIGHT - 2
-    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, text_box, footer, reactions)
+    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, subject, text_box, footer, reactions)
 
 
 def failed_text() -> str:
@@ -170,6 +178,15 @@ class BubbleDelegate(QStyledItemDelegate):
                 " ".join(item.quote.split()), Qt.TextElideMode.ElideRight, int(inner.width())
             )
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, quoted)
+        if lay.subject is not None:
+            bold = QFont(font)
+            bold.setBold(True)
+            painter.setFont(bold)
+            painter.setPen(QColor("#111b21"))
+            subject = QFontMetrics(bold).elidedText(
+                message.subject, Qt.TextElideMode.ElideRight, int(lay.subject.width())
+            )
+            painter.drawText(lay.subject, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, subject)
         if lay.attachments is not None:
             y = lay.attachments.top()
             for attachment in item.attachments:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QPlainTextEdit, QSizePolicy, QWidget
 
 
 class Composer(QPlainTextEdit):
@@ -15,9 +15,10 @@ class Composer(QPlainTextEdit):
         self.setObjectName("composer")
         self.setPlaceholderText(self.tr("Type a message — Enter sends, Shift+Enter breaks the line"))
         self.setTabChangesFocus(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Maximum)
 
     def sizeHint(self) -> QSize:
-        lines = min(max(self.document().blockCount(), 1), 6)
+        lines = min(max(self.document().blockCount(), 2), 6)
         return QSize(300, self.fontMetrics().lineSpacing() * lines + 18)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:

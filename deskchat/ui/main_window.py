@@ -19,7 +19,7 @@ from deskchat.ui.panes.chat import ChatPane
 from deskchat.ui.panes.conversations import ConversationPane
 from deskchat.ui.panes.info import InfoPane
 
-DEFAULT_SIZES = [340, 720, 320]
+DEFAULT_SIZES = [400, 660, 340]
 LIST_RELOAD_DELAY_MS = 400
 
 

@@ -39,6 +39,7 @@ class ChatView(QListView):
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setStyleSheet("QListView#chatView { background: #efeae2; border: none; }")
         self.verticalScrollBar().valueChanged.connect(self._maybe_load_older)
         self._chat_model = model

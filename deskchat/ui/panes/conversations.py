@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 from sqlalchemy import Connection
 
@@ -32,6 +32,8 @@ class ConversationPane(QWidget):
         self.tabs = QTabBar(self)
         self.tabs.setObjectName("statusTabs")
         self.tabs.setExpanding(True)
+        self.tabs.setUsesScrollButtons(False)
+        self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
         self.models: dict[ConversationStatus, ConversationListModel] = {}
         self._stale: set[ConversationStatus] = set()  # tabs to reload when next shown
         self.lists: dict[ConversationStatus, QListView] = {}
@@ -44,6 +46,7 @@ class ConversationPane(QWidget):
             view.setModel(model)
             view.setItemDelegate(delegate)
             view.setUniformItemSizes(True)
+            view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
             view.setMouseTracking(True)
             view.clicked.connect(self._open_from_list)
             view.activated.connect(self._open_from_list)

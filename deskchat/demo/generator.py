@@ -1,0 +1,261 @@
+"""The demo store for ``deskchat --demo``: a fictional Brazilian distributor's working day.
+
+:func:`populate_demo` fills a fresh store with two channel accounts (WhatsApp "Comercial" and e-mail
+"Atendimento"), about fifty contacts (company buyers known to the CRM, and unknown numbers), some fifty
+conversations spread over the three tabs, their messages (texts, photos, documents, voice notes, videos,
+stickers, replies, reactions), CRM clients and cases linked to conversations, and an integration log. The plan
+is made by :mod:`deskchat.demo.plan` and :mod:`deskchat.demo.render`; this module writes it, in one transaction.
+
+Timestamps the store would take from the wall clock (creation times, ``stored_at``, log times) are set from the
+plan as well, so a seed and a "now" always give the same store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, update
+
+from deskchat.core.events import ChannelKind
+from deskchat.demo import brazil
+from deskchat.demo.plan import build_plan
+from deskchat.demo.plan_model import DemoPlan
+from deskchat.demo.render import DemoMessage, render, whatsapp_jid
+from deskchat.demo.roster import Person
+from deskchat.demo.sample_data import (
+    EMAIL_ACCOUNT_ADDRESS,
+    EMAIL_ACCOUNT_NAME,
+    LOG_LINES,
+    SHOP_DOMAIN,
+    SHOP_WHATSAPP,
+    WHATSAPP_ACCOUNT_NAME,
+)
+from deskchat.demo.timeline import DAY_MS, MINUTE_MS
+from deskchat.store import accounts, contacts, conversations, crm_records, messages
+from deskchat.store.clock import now_ms as wall_clock_ms
+from deskchat.store.contacts import Identity, IdentityKind
+from deskchat.store.database import Store
+from deskchat.store.messages import NewMessage
+from deskchat.store.schema import accounts as accounts_table
+from deskchat.store.schema import contacts as contacts_table
+from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, integration_log
+from deskchat.store.schema import conversations as conversations_table
+from deskchat.store.schema import messages as messages_table
+
+#: Time between a message's sending and its storing, as a synced client would see it.
+_STORE_DELAY_MS = 1_200
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What :func:`populate_demo` stored."""
+
+    contacts: int
+    conversations: int
+    messages: int
+
+
+def populate_demo(store: Store, *, now_ms: int | None = None, seed: int = 7) -> DemoSummary:
+    """Fill a fresh ``store`` with the demo day that ends at ``now_ms`` (default: now), in one transaction.
+
+    The result is the same for the same ``seed`` and ``now_ms`` in the same local time zone (the working day
+    starts at 08:00 local time). Meant for a fresh store: on a store that already holds the demo, the CRM records'
+    unique ids make it fail (and the transaction leaves the store as it was).
+    """
+    now = wall_clock_ms() if now_ms is None else now_ms
+    plan = build_plan(seed, now)
+    rendered = render(plan)
+    return store.write_now(lambda conn: _write(conn, plan, rendered))
+
+
+def identities_of(person: Person) -> list[Identity]:
+    """The identities the demo gives a contact: phone, WhatsApp number, e-mail address, CRM id."""
+    identities = [Identity(IdentityKind.PHONE, person.phone)]
+    if person.on_whatsapp:
+        identities.append(Identity(IdentityKind.WA_PN, person.whatsapp_user))
+    if person.email:
+        identities.append(Identity(IdentityKind.EMAIL, person.email))
+    if person.client is not None:
+        identities.append(Identity(IdentityKind.CRM, person.client.crm_id))
+    return identities
+
+
+class _Writer:
+    def __init__(self, conn: Connection, plan: DemoPlan) -> None:
+        self.conn = conn
+        self.plan = plan
+        self.contact_ids: dict[int, int] = {}  # id(person) -> contact id
+        self.client_ids: dict[int, int] = {}  # id(person) -> CRM client id
+        self.first_seen: dict[int, int] = {}  # id(person) -> first message time
+        self.whatsapp_id = accounts.create_account(
+            conn, ChannelKind.WHATSAPP.value, WHATSAPP_ACCOUNT_NAME, brazil.display_phone(SHOP_WHATSAPP)
+        )
+        self.email_id = accounts.create_account(
+            conn, ChannelKind.EMAIL.value, EMAIL_ACCOUNT_NAME, EMAIL_ACCOUNT_ADDRESS
+        )
+
+    def people(self) -> None:
+        for person in self.plan.people:
+            contact_id = contacts.find_or_create_contact(self.conn, identities_of(person), person.display_name)
+            self.contact_ids[id(person)] = contact_id
+            client = person.client
+            if client is None or person.company is None:
+                continue
+            self.client_ids[id(person)] = crm_records.save_client(
+                self.conn,
+                contact_id,
+                crm_id=client.crm_id,
+                name=person.company.name,
+                cnpj=client.cnpj,
+                company_type=person.company.company_type,
+                credit_limit_cents=client.credit_limit_cents,
+                debt_cents=client.debt_cents,
+                sales_stage=client.sales_stage,
+                responsible=client.responsible,
+            )
+
+    def conversations(self, rendered: list[list[DemoMessage]]) -> list[int]:
+        conn = self.conn
+        ids: list[int] = []
+        for plan, stored in zip(self.plan.conversations, rendered, strict=True):
+            person = plan.person
+            if plan.channel is ChannelKind.WHATSAPP:
+                account_id, key = self.whatsapp_id, whatsapp_jid(person.phone)
+                title = person.display_name or brazil.display_phone(person.phone)
+            else:
+                account_id, key, title = self.email_id, stored[0].channel_id, person.full_name
+            contact_id = self.contact_ids[id(person)]
+            conversation_id = conversations.find_or_create_conversation(conn, account_id, key, contact_id, title)
+            ids.append(conversation_id)
+            for message in stored:
+                message_id = messages.add_message(
+                    conn,
+                    NewMessage(
+                        conversation_id=conversation_id,
+                        account_id=account_id,
+                        channel_id=message.channel_id,
+                        outgoing=message.outgoing,
+                        text=message.text,
+                        sent_at=message.sent_at,
+                        delivery=message.delivery,
+                        kind=message.kind,
+                        sender_name=message.sender_name,
+                        subject=message.subject,
+                        reply_to_channel_id=message.reply_to,
+                        attachments=message.attachments,
+                    ),
+                )
+                if message_id is not None and message.reaction is not None:
+                    reaction = message.reaction
+                    messages.set_reaction(conn, message_id, reaction.sender, reaction.emoji, reaction.at)
+            last = stored[-1]
+            conversations.record_message(
+                conn, conversation_id, last.sent_at, last.preview, outgoing=last.outgoing, unread_delta=plan.unread
+            )
+            conversations.set_status(conn, conversation_id, plan.status, plan.closed_at)
+            conn.execute(
+                update(conversations_table)
+                .where(conversations_table.c.id == conversation_id)
+                .values(assignee=plan.assignee, created_at=stored[0].sent_at)
+            )
+            seen = self.first_seen.get(id(person), stored[0].sent_at)
+            self.first_seen[id(person)] = min(seen, stored[0].sent_at)
+        return ids
+
+    def cases(self, conversation_ids: list[int]) -> None:
+        conn = self.conn
+        for case in self.plan.cases:
+            case_id = crm_records.save_case(
+                conn,
+                self.contact_ids[id(case.person)],
+                self.client_ids.get(id(case.person)),
+                crm_id=case.number,
+                title=case.title,
+                status=case.status,
+                queue=case.queue,
+                priority=case.priority,
+                assignee=case.assignee,
+                opened_at=case.opened_at,
+            )
+            conn.execute(update(crm_cases).where(crm_cases.c.id == case_id).values(updated_at=case.updated_at))
+            if case.conversation is None:
+                continue
+            conversation_id = conversation_ids[case.conversation]
+            crm_records.link_case(conn, conversation_id, case_id, case.linked_by)
+            conn.execute(
+                update(conversation_cases)
+                .where(conversation_cases.c.conversation_id == conversation_id)
+                .where(conversation_cases.c.case_id == case_id)
+                .values(linked_at=case.opened_at)
+            )
+
+    def log(self, rendered: list[list[DemoMessage]]) -> None:
+        clock = self.plan.clock
+        channels = [plan.channel for plan in self.plan.conversations]
+        values = {
+            "numero": brazil.display_phone(SHOP_WHATSAPP),
+            "conta": WHATSAPP_ACCOUNT_NAME,
+            "dominio": SHOP_DOMAIN,
+            "mensagens": sum(
+                len(stored)
+                for stored, channel in zip(rendered, channels, strict=True)
+                if channel is ChannelKind.WHATSAPP
+            ),
+            "conversas": channels.count(ChannelKind.WHATSAPP),
+            "clientes": len(self.client_ids),
+            "casos": len(self.plan.cases),
+            "semente": self.plan.seed,
+        }
+        account_of = {"whatsapp": self.whatsapp_id, "email": self.email_id, "": None}
+        for line in LOG_LINES:
+            at = clock.day_start + line.minutes * MINUTE_MS
+            if at > clock.now:
+                continue
+            accounts.add_log_entry(
+                self.conn, account_of[line.channel], line.event, line.detail.format_map(values), line.level
+            )
+            entry_id = self.conn.exec_driver_sql("SELECT max(id) FROM integration_log").scalar_one()
+            self.conn.execute(update(integration_log).where(integration_log.c.id == entry_id).values(at=at))
+
+    def pin_clock(self) -> None:
+        """Replace the wall-clock times the store functions wrote with times of the demo day."""
+        conn, clock = self.conn, self.plan.clock
+        conn.execute(
+            update(accounts_table)
+            .where(accounts_table.c.id.in_((self.whatsapp_id, self.email_id)))
+            .values(created_at=clock.day_start - 90 * DAY_MS)
+        )
+        known_since = clock.day_start - 60 * DAY_MS
+        for person in self.plan.people:
+            created = self.first_seen.get(id(person), known_since)
+            if person.kind != "lead":
+                created = min(created, known_since)
+            conn.execute(
+                update(contacts_table)
+                .where(contacts_table.c.id == self.contact_ids[id(person)])
+                .values(created_at=created, updated_at=created)
+            )
+        conn.execute(
+            update(crm_clients)
+            .where(crm_clients.c.id.in_(list(self.client_ids.values())))
+            .values(updated_at=clock.day_start - 5 * MINUTE_MS)
+        )
+        conn.execute(
+            update(messages_table)
+            .where(messages_table.c.account_id.in_((self.whatsapp_id, self.email_id)))
+            .values(stored_at=messages_table.c.sent_at + _STORE_DELAY_MS)
+        )
+
+
+def _write(conn: Connection, plan: DemoPlan, rendered: list[list[DemoMessage]]) -> DemoSummary:
+    writer = _Writer(conn, plan)
+    writer.people()
+    conversation_ids = writer.conversations(rendered)
+    writer.cases(conversation_ids)
+    writer.log(rendered)
+    writer.pin_clock()
+    return DemoSummary(
+        contacts=len(plan.people),
+        conversations=len(conversation_ids),
+        messages=sum(len(stored) for stored in rendered),
+    )
