@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QPersistentModelIndex, QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
@@ -126,12 +126,28 @@ def _footer_text(item: ChatItem) -> str:
 
 
 class BubbleDelegate(QStyledItemDelegate):
+    """Lays bubbles out once per (message state, width) and remembers the height: views ask for every row."""
+
+    CACHE_LIMIT = 20_000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._heights: dict[tuple[object, ...], int] = {}
+
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         item = index.data(MessageRole)
         if not isinstance(item, ChatItem):
             return QSize(0, 0)
         width = self._view_width(option)
-        return QSize(width, layout_for(item, bool(index.data(NewDayRole)), width, option.font).height)
+        new_day = bool(index.data(NewDayRole))
+        key = (item, new_day, width, option.font.key())
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) >= self.CACHE_LIMIT:
+                self._heights.clear()
+            height = layout_for(item, new_day, width, option.font).height
+            self._heights[key] = height
+        return QSize(width, height)
 
     @staticmethod
     def _view_width(option: QStyleOptionViewItem) -> int:

@@ -145,7 +145,12 @@ class MainWindow(QMainWindow):
 
     def open_conversation(self, conversation_id: int) -> None:
         self.chat_pane.open_conversation(conversation_id)
-        self.info_pane.show_conversation(conversation_id)
+        # the chat paints first; the customer's record follows on the next turn of the loop
+        QTimer.singleShot(0, lambda: self._show_info(conversation_id))
+
+    def _show_info(self, conversation_id: int) -> None:
+        if self.chat_pane.model.conversation_id == conversation_id:
+            self.info_pane.show_conversation(conversation_id)
 
     def _refresh_info_if_open(self, conversation_id: int) -> None:
         if conversation_id == self.info_pane.conversation_id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QLabel
 from ui_harness import App
 
 from deskchat.core.events import ConversationStatus
@@ -37,7 +38,9 @@ def test_selecting_a_conversation_shows_its_messages_and_customer(app: App, qtbo
     assert chat.title.text() == "Cliente 5"
     assert chat.model.rowCount() == 5
     assert chat.model.index(4, 0).data() == "Bom dia, sobre o pedido 54, qual o prazo de entrega?"
-    assert app.window.info_pane.findChild(object, "contactName").text() == "Cliente 5"
+    # the customer's record follows the chat on the next turn of the event loop
+    qtbot.waitUntil(lambda: app.window.info_pane.conversation_id is not None)
+    assert app.window.info_pane.findChild(QLabel, "contactName").text() == "Cliente 5"
 
 
 def test_enter_sends_and_the_bubble_is_queued_at_once(app: App, qtbot: Any) -> None:

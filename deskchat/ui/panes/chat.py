@@ -44,6 +44,9 @@ class ChatView(QListView):
         self.verticalScrollBar().valueChanged.connect(self._maybe_load_older)
         self._chat_model = model
 
+    def verticalScrollbarValueChanged(self, value: int) -> None:
+        """Qt's list asks the model for more rows at the *bottom*; a chat's older rows come at the top (below)."""
+
     def _maybe_load_older(self, value: int) -> None:
         bar = self.verticalScrollBar()
         if value != bar.minimum() or not self._chat_model.canFetchMore():

@@ -1,0 +1,380 @@
+"""The WhatsApp adapter of one account, around ``neonize.aioze.client.NewAClient``.
+
+Life of a connection:
+
+1. :meth:`WhatsAppChannel.start` locks the session file (:mod:`.session`), builds a ``NewAClient`` with DeskChat's
+   device name, registers every handler (bound methods that only queue the event) and the QR callback, then
+   ``connect()``. A paired session resumes; a new one shows QR codes (:class:`~.sinks.QrCode`) or pairs by phone
+   code (:meth:`~WhatsAppChannel.pair_with_phone`).
+2. One consumer task (:mod:`.pipeline`) processes the events in order (:mod:`.processor`); connection events drive
+   the state machine (:mod:`.states`, handled in :mod:`.connection`).
+3. A watchdog notices when neonize's connect task ends without our ``stop()`` (dial failure, dead client) and
+   builds a new client after a back-off of 5 s doubling to 5 min, unless the state forbids it (logged out, banned,
+   replaced, outdated). With no internet the state is ``offline`` while it retries.
+4. :meth:`~WhatsAppChannel.stop` returns within 3 s, even while a QR code is shown (the Go call may then stay
+   blocked: :attr:`~WhatsAppChannel.stuck` tells the app to end the process with ``os._exit`` after saving).
+   :meth:`~WhatsAppChannel.disconnect` also unlinks the device and deletes the session file.
+
+Every ``NewAClient`` ever built is kept alive until the process exits: neonize's ctypes callbacks die with it while
+Go may still call them (neonize#202).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import logging
+import platform
+import sys
+from collections.abc import Callable, Coroutine
+from functools import partial
+from pathlib import Path
+from typing import Any, Final
+
+import neonize.aioze.events as neonize_events
+from neonize.aioze.client import NewAClient
+from neonize.events import EVENT_TO_INT
+from neonize.exc import NeonizeError
+from neonize.proto import Neonize_pb2
+from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
+from neonize.utils.enum import ClientName, ClientType
+from neonize.utils.jid import build_jid
+
+from deskchat.channels.base import OutgoingMessage, SendReceipt
+from deskchat.channels.whatsapp import content
+from deskchat.channels.whatsapp.connection import ConnectionMachine
+from deskchat.channels.whatsapp.pipeline import EventPipeline
+from deskchat.channels.whatsapp.processor import EventProcessor, Queued, RetryPending, group_key
+from deskchat.channels.whatsapp.sending import NotConnected, Sender
+from deskchat.channels.whatsapp.session import SessionFiles
+from deskchat.channels.whatsapp.sinks import WhatsAppSinks
+from deskchat.channels.whatsapp.states import Status, Trigger, WaState
+from deskchat.core.identity import normalize_phone
+
+log = logging.getLogger("deskchat.wa")
+
+#: Every client built in this process (see the module docstring).
+_ALIVE: list[Any] = []
+
+#: Events the adapter subscribes to (Go only delivers the codes registered before ``connect()``).
+EVENT_TYPES: Final = tuple(
+    getattr(Neonize_pb2, name)
+    for name in (
+        "Message",
+        "Receipt",
+        "HistorySync",
+        "UndecryptableMessage",
+        "Connected",
+        "PairStatus",
+        "KeepAliveTimeout",
+        "KeepAliveRestored",
+        "Disconnected",
+        "LoggedOut",
+        "StreamReplaced",
+        "TemporaryBan",
+        "ConnectFailure",
+        "ClientOutdated",
+        "StreamError",
+        "OfflineSyncPreview",
+        "OfflineSyncCompleted",
+    )
+)
+STOP_BUDGET_S: Final = 2.8
+#: After our send returns, receipts that raced the outbox's write of the id are retried after these delays (s).
+SEND_RETRY_DELAYS: Final = (0.5, 2.0, 10.0, 60.0)
+
+
+class DeskChatClient(NewAClient):  # type: ignore[misc]  # neonize ships no type information
+    """``NewAClient`` that reports whatsmeow's terminal login states (neonize 0.5.2 drops them: ``pass``)."""
+
+    deskchat_generation: int = 0
+    login_status: Callable[[str], None] | None = None
+
+    def _NewAClient__onLoginStatus(self, uuid: int, status: int) -> None:  # neonize's private name
+        text = ctypes.string_at(status).decode("utf-8", "replace")
+        loop, callback = self.loop, self.login_status
+        if loop is not None and callback is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(callback, text)
+
+
+def device_props(history_days: int | None = None) -> Any:
+    """The device shown under "Linked devices": "DeskChat (<OS>)" on a desktop icon."""
+    os_label = {"Windows": "Windows", "Darwin": "macOS", "Linux": "Linux"}.get(platform.system(), platform.system())
+    props = DeviceProps(
+        os=f"DeskChat ({os_label})",
+        platformType=DeviceProps.DESKTOP,
+        version=DeviceProps.AppVersion(primary=1, secondary=0, tertiary=0),
+    )
+    if history_days is not None:
+        props.requireFullSync = True
+        props.historySyncConfig.fullSyncDaysLimit = history_days
+    return props
+
+
+class WhatsAppChannel:
+    """One WhatsApp account; a :class:`deskchat.channels.base.Channel` for the outbox.
+
+    Args:
+        account_id: the DeskChat account.
+        session_dir: folder of the session files (created 0700), e.g. ``Profile.whatsapp_dir``.
+        sinks: the app's callbacks.
+        history_days: history to ask for at pairing time (None: WhatsApp's default, about 3 months).
+        first_retry_s: first watchdog back-off (doubles up to ``max_retry_s``).
+        client_class: the neonize client class (tests replace only its network dial).
+    """
+
+    def __init__(
+        self,
+        account_id: int,
+        session_dir: Path,
+        sinks: WhatsAppSinks,
+        *,
+        history_days: int | None = None,
+        first_retry_s: float = 5.0,
+        max_retry_s: float = 300.0,
+        client_class: type[DeskChatClient] = DeskChatClient,
+    ) -> None:
+        self.account_id = account_id
+        self.sinks = sinks
+        self.files = SessionFiles(session_dir, account_id)
+        self._props = device_props(history_days)
+        self._client_class = client_class
+        self._client: Any | None = None
+        self._generation = 0
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._timers: list[asyncio.TimerHandle] = []
+        self._pn_cache: dict[str, str] = {}
+        self.processor = EventProcessor(account_id, sinks, self._on_connection_event, self._pn_for_lid)
+        self.pipeline: EventPipeline[Queued | RetryPending] = EventPipeline(
+            f"account-{account_id}",
+            self.processor.process,
+            group_key,
+            on_parked=partial(sinks.on_log, account_id, "events_parked"),
+        )
+        self.sender = Sender(self.processor, self._connected_client, self._pn_for_lid)
+        self.machine = ConnectionMachine(self, first_retry_s=first_retry_s, max_retry_s=max_retry_s)
+        self.stuck = False
+
+    # -- public API --------------------------------------------------------------------------------------------
+
+    @property
+    def status(self) -> Status:
+        return self.machine.status
+
+    @property
+    def client(self) -> Any | None:
+        """The current neonize client (None when stopped)."""
+        return self._client
+
+    async def start(self) -> None:
+        """Connect (resume the session, or begin pairing).
+
+        Raises:
+            SessionLocked: another DeskChat uses this account's session.
+        """
+        self.files.acquire()
+        loop = asyncio.get_running_loop()
+        if neonize_events.event_global_loop is None or neonize_events.event_global_loop.is_closed():
+            neonize_events.event_global_loop = loop  # neonize sets it only once per process
+        self.pipeline.start()
+        self.machine.starting()
+        await self.connect()
+
+    async def stop(self) -> None:
+        """Disconnect and stop processing, within :data:`STOP_BUDGET_S` (events already received are drained)."""
+        deadline = asyncio.get_running_loop().time() + STOP_BUDGET_S
+        self.machine.stopping()
+        for task in list(self._tasks):
+            task.cancel()
+        for timer in self._timers:
+            timer.cancel()
+        self._timers.clear()
+        await self.discard_client(deadline, wait_for_task=True)
+        remaining = max(0.0, deadline - asyncio.get_running_loop().time())
+        await self.pipeline.join(timeout=min(remaining, 1.0))
+        await self.pipeline.stop()
+        self.files.release()
+        self.machine.trigger(Trigger.STOPPED)
+
+    async def disconnect(self) -> None:
+        """The attendant disconnects WhatsApp: unlink this device, stop, and delete the session file."""
+        client = self._connected_client()
+        if client is not None:
+            try:
+                await asyncio.wait_for(client.logout(), 10.0)
+            except (NeonizeError, TimeoutError) as exc:
+                self.sinks.on_log(self.account_id, "logout_failed", str(exc))
+        await self.stop()
+        if not self.files.delete():
+            self.sinks.on_log(self.account_id, "session_delete_postponed", str(self.files.path))
+
+    async def pair_with_phone(self, phone: str) -> str:
+        """Pair by the 8-character code typed on the phone (while the QR screen is open). Returns the code."""
+        client = self._client
+        if client is None or self.status.state is not WaState.WAITING_QR:
+            raise RuntimeError("pairing by phone code needs the QR screen to be open")
+        e164 = normalize_phone(phone)
+        if e164 is None:
+            raise ValueError(f"not a phone number: {phone!r}")
+        name = ClientName.WINDOWS if sys.platform == "win32" else ClientName.LINUX
+        code: str = await client.PairPhone(e164.lstrip("+"), True, client_name=name, client_type=ClientType.CHROME)
+        self.machine.pairing_by_code = True
+        self.sinks.on_log(self.account_id, "pair_code", "code shown")
+        return code
+
+    async def send(self, message: OutgoingMessage) -> SendReceipt:
+        """Send a text (with its quote); the receipt's id is WhatsApp's message id."""
+        receipt = await self.sender.send_text(message)
+        self._retry_after_send(receipt.channel_id)
+        return receipt
+
+    async def send_image(
+        self, chat_key: str, data: bytes, caption: str = "", reply_to: str | None = None
+    ) -> SendReceipt:
+        receipt = await self.sender.send_image(chat_key, data, caption, reply_to)
+        self._retry_after_send(receipt.channel_id)
+        return receipt
+
+    async def send_document(
+        self, chat_key: str, data: bytes, file_name: str, mime: str | None = None, caption: str = ""
+    ) -> SendReceipt:
+        receipt = await self.sender.send_document(chat_key, data, file_name, mime, caption)
+        self._retry_after_send(receipt.channel_id)
+        return receipt
+
+    async def mark_read(self, chat_key: str, channel_ids: list[str], sender_jid: str | None = None) -> None:
+        await self.sender.mark_read(chat_key, channel_ids, sender_jid)
+
+    async def download(self, remote_ref: str) -> bytes:
+        """The media of an attachment (``NewAttachment.remote_ref``); raises ``DownloadError`` when expired."""
+        client = self._connected_client()
+        if client is None:
+            raise NotConnected("WhatsApp is not connected")
+        data: bytes = await client.download_any(content.message_for_download(remote_ref))
+        return data
+
+    # -- clients -----------------------------------------------------------------------------------------------
+
+    def _connected_client(self) -> Any | None:
+        return self._client if self.machine.online else None
+
+    async def connect(self) -> None:
+        """Build a fresh client and connect it (used by start and by the watchdog)."""
+        self._generation += 1
+        generation = self._generation
+        client = self._client_class(
+            self.files.prepare(), props=self._props, uuid=f"deskchat-wa-{self.account_id}-{generation}"
+        )
+        _ALIVE.append(client)
+        client.deskchat_generation = generation
+        client.login_status = partial(self.machine.on_login_status, generation)
+        for event_type in EVENT_TYPES:
+            client.event(event_type)(self._on_event)
+        client.event.qr(self._on_qr)
+        self._client = client
+        self.machine.connecting(generation)
+        self.sinks.on_log(self.account_id, "connect_attempt", f"generation {generation}")
+        try:
+            task: asyncio.Task[None] = await client.connect()
+        except NeonizeError as exc:
+            self.machine.client_ended(generation, exc)
+            return
+        task.add_done_callback(partial(self._on_connect_task_done, generation))
+
+    async def discard_client(self, deadline: float | None = None, *, wait_for_task: bool = False) -> None:
+        """Stop the current client (it stays referenced in :data:`_ALIVE`)."""
+        client, self._client = self._client, None
+        self.machine.online = False
+        if client is None:
+            return
+        loop = asyncio.get_running_loop()
+        budget = 2.0 if deadline is None else max(0.05, deadline - loop.time())
+        try:
+            await asyncio.wait_for(client.stop(), min(budget, 1.0))
+        except (NeonizeError, TimeoutError) as exc:
+            log.warning("account %d: stopping the client failed: %s", self.account_id, exc)
+        task = client.connect_task
+        if not wait_for_task or task is None or task.done():
+            return
+        remaining = max(0.05, (deadline or loop.time() + 1.5) - loop.time() - 0.3)
+        try:
+            await asyncio.wait_for(asyncio.shield(task), remaining)
+        except TimeoutError:
+            self.stuck = True
+            log.warning("account %d: neonize did not return after stop (QR screen?)", self.account_id)
+        except (NeonizeError, asyncio.CancelledError):
+            pass
+
+    def _on_connect_task_done(self, generation: int, task: asyncio.Task[None]) -> None:
+        error = None if task.cancelled() else task.exception()
+        self.machine.client_ended(generation, error)
+
+    def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
+        """Run ``coroutine`` in the background; it is cancelled by :meth:`stop`."""
+        task = asyncio.get_running_loop().create_task(coroutine, name=f"wa-{self.account_id}-{name}")
+        self._tasks.add(task)
+        task.add_done_callback(self._task_done)
+        return task
+
+    def _task_done(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("account %d: background task failed", self.account_id, exc_info=task.exception())
+
+    # -- neonize callbacks (registered before connect) ---------------------------------------------------------
+
+    async def _on_event(self, client: Any, event: Any) -> None:
+        """Every subscribed event: queue it for the ordered consumer, nothing else."""
+        self.pipeline.put(Queued(getattr(client, "deskchat_generation", 0), event))
+
+    async def _on_qr(self, client: Any, data: bytes) -> None:
+        self.machine.on_qr(getattr(client, "deskchat_generation", 0), data.decode("utf-8", "replace"))
+
+    def _on_connection_event(self, generation: int, event: Any) -> None:
+        self.machine.on_event(generation, event)
+
+    def _retry_after_send(self, channel_id: str) -> None:
+        loop = asyncio.get_running_loop()
+        self._timers = [timer for timer in self._timers if not timer.cancelled() and timer.when() > loop.time()]
+        for delay in SEND_RETRY_DELAYS:
+            self._timers.append(loop.call_later(delay, self.pipeline.put, RetryPending((channel_id,))))
+
+    async def _pn_for_lid(self, lid_user: str) -> str | None:
+        """whatsmeow's local LID → phone-number map; only asked while connected (the call crashes Go otherwise)."""
+        if lid_user in self._pn_cache:
+            return self._pn_cache[lid_user]
+        client = self._connected_client()
+        if client is None:
+            return None
+        try:
+            jid = await client.get_pn_from_lid(build_jid(lid_user, "lid"))
+        except NeonizeError as exc:
+            log.info("account %d: no phone number for LID %s: %s", self.account_id, lid_user, exc)
+            return None
+        found = str(jid.User) or None
+        if found:
+            self._pn_cache[lid_user] = found
+        return found
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    async def settle(self, timeout: float) -> None:
+        """Wait for the background work started by events (client shutdowns, reconnects) to finish.
+
+        Raises:
+            TimeoutError: still running after ``timeout`` seconds.
+        """
+        async with asyncio.timeout(timeout):
+            while busy := {task for task in self._tasks if task is not self.machine.retry_task}:
+                await asyncio.wait(busy)
+
+
+def subscribed_codes() -> list[int]:
+    """The neonize event codes the adapter registers (for diagnostics)."""
+    return sorted(EVENT_TO_INT[event_type] for event_type in EVENT_TYPES)
+
+
+def keep_alive_count() -> int:
+    return len(_ALIVE)

@@ -1,0 +1,185 @@
+"""History sync (``waHistorySync.HistorySync``) → chunks of messages and changes, identity links and names.
+
+WhatsApp sends the history as several blobs (``chunkOrder``, ``progress``); each becomes one ``HistorySyncEv``.
+Messages overlap with the live stream and with other blobs, so everything here is safe to store twice: ids are the
+plain WhatsApp message ids (see :mod:`.translate`) and the store deduplicates on them.
+
+:func:`history_chunks` is a generator: the caller stores one chunk (≈1,000 messages, one transaction) and yields to
+the event loop before asking for the next, so a large history never blocks the UI.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
+
+from deskchat.channels.base import InboundMessage
+from deskchat.channels.whatsapp import content
+from deskchat.channels.whatsapp.jids import group_identities, identities, parse_jid, peer_of
+from deskchat.channels.whatsapp.values import (
+    ME,
+    ContactHint,
+    Conversation,
+    EditChange,
+    IdentityLink,
+    MessageChange,
+    ReactionChange,
+    RevokeChange,
+    inbound,
+    to_ms,
+)
+from deskchat.core.events import DeliveryState
+
+HISTORY_CHUNK: Final = 1000
+
+_STATUS: Final = {
+    WebMessageInfo.ERROR: DeliveryState.FAILED,
+    WebMessageInfo.PENDING: DeliveryState.SENT,  # still on the phone's queue; this device will never send it
+    WebMessageInfo.SERVER_ACK: DeliveryState.SENT,
+    WebMessageInfo.DELIVERY_ACK: DeliveryState.DELIVERED,
+    WebMessageInfo.READ: DeliveryState.READ,
+    WebMessageInfo.PLAYED: DeliveryState.PLAYED,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryChunk:
+    """Messages to ingest (one transaction), then changes to apply to stored messages."""
+
+    messages: tuple[InboundMessage, ...]
+    changes: tuple[MessageChange, ...]
+
+
+def _pair(*jids: str) -> IdentityLink | None:
+    pn = lid = None
+    for text in jids:
+        address = parse_jid(text) if text else None
+        if address is None:
+            continue
+        if address.kind == "pn":
+            pn = pn or address.user
+        elif address.kind == "lid":
+            lid = lid or address.user
+    return IdentityLink(lid, pn) if pn and lid else None
+
+
+def history_links(data: Any) -> list[IdentityLink]:
+    """LID ↔ phone-number pairs from the mapping table and from each conversation's ``pnJID``/``lidJID``."""
+    links: list[IdentityLink] = []
+    for mapping in data.phoneNumberToLidMappings:
+        link = _pair(mapping.pnJID, mapping.lidJID)
+        if link is not None:
+            links.append(link)
+    for conversation in data.conversations:
+        link = _pair(conversation.ID, conversation.pnJID, conversation.lidJID)
+        if link is not None:
+            links.append(link)
+    return links
+
+
+def history_hints(data: Any) -> list[ContactHint]:
+    """Push names of people (not groups)."""
+    hints: list[ContactHint] = []
+    for entry in data.pushnames:
+        address = parse_jid(entry.ID)
+        if address is None or not entry.pushname:
+            continue
+        if address.kind == "pn":
+            hints.append(ContactHint(identities(address.user, None), entry.pushname))
+        elif address.kind == "lid":
+            hints.append(ContactHint(identities(None, address.user), entry.pushname))
+    return hints
+
+
+def _conversation(conv: Any, pn_for_lid: Mapping[str, str]) -> Conversation | None:
+    chat = parse_jid(conv.ID)
+    if chat is None:
+        return None
+    if chat.kind == "group":
+        return Conversation(str(chat), group_identities(chat), True, None)
+    if chat.kind not in ("pn", "lid"):
+        return None  # status@broadcast, broadcast lists, newsletters
+    peer = peer_of([chat, parse_jid(conv.pnJID), parse_jid(conv.lidJID)], pn_for_lid)
+    if peer is None:
+        return None
+    return Conversation(peer.chat_key, peer.identities, False, peer)
+
+
+def _reactor(key: Any, conversation: Conversation) -> str:
+    if key.fromMe:
+        return ME
+    if conversation.peer is not None:
+        return conversation.peer.pn_user or conversation.peer.lid_user or ""
+    sender = peer_of([parse_jid(key.participant)]) if key.participant else None
+    if sender is None:
+        return ""
+    return sender.pn_user or sender.lid_user or ""
+
+
+def _message(
+    info: Any, conversation: Conversation, account_id: int, title: str, changes: list[MessageChange]
+) -> InboundMessage | None:
+    """One ``WebMessageInfo``: returns the message to store, appends the changes it makes to ``changes``."""
+    if not info.HasField("message"):
+        return None  # system stubs (encryption notices, group events) carry no message
+    key = info.key
+    message_id = key.ID
+    if not message_id:
+        return None
+    from_me = key.fromMe
+    sent_at = to_ms(info.messageTimestamp)
+    parsed = content.parse(content.unwrap(info.message), message_id)
+    chat_key = conversation.chat_key
+    for reaction in info.reactions:
+        at = reaction.senderTimestampMS or sent_at
+        sender = _reactor(reaction.key, conversation)
+        changes.append(ReactionChange(account_id, chat_key, message_id, sender, reaction.text, at, reaction.key.fromMe))
+    if parsed is None:
+        return None
+    if isinstance(parsed, content.Body):
+        delivery = _STATUS.get(info.status, DeliveryState.SENT) if from_me and info.HasField("status") else None
+        return inbound(account_id, conversation, message_id, parsed, sent_at, from_me, info.pushName, delivery, title)
+    if isinstance(parsed, content.Reaction):
+        sender = _reactor(key, conversation)
+        changes.append(
+            ReactionChange(account_id, chat_key, parsed.target_id, sender, parsed.emoji, parsed.at or sent_at, from_me)
+        )
+    elif isinstance(parsed, content.Edit):
+        changes.append(
+            EditChange(account_id, chat_key, parsed.target_id, parsed.new_text, parsed.at or sent_at, from_me)
+        )
+    else:
+        changes.append(RevokeChange(account_id, chat_key, parsed.target_id, sent_at, from_me))
+    return None
+
+
+def history_chunks(
+    data: Any,
+    account_id: int,
+    pn_for_lid: Mapping[str, str] | None = None,
+    chunk_size: int = HISTORY_CHUNK,
+) -> Iterator[HistoryChunk]:
+    """The messages of ``data`` (a ``waHistorySync.HistorySync``) in chunks of at most ``chunk_size``.
+
+    Changes (reactions, edits, revokes) found in a chunk come with it, to be applied after its messages are stored.
+    """
+    lids = pn_for_lid or {}
+    messages: list[InboundMessage] = []
+    changes: list[MessageChange] = []
+    for conv in data.conversations:
+        conversation = _conversation(conv, lids)
+        if conversation is None:
+            continue
+        title = conv.name or conv.displayName
+        for item in conv.messages:
+            message = _message(item.message, conversation, account_id, title, changes)
+            if message is not None:
+                messages.append(message)
+            if len(messages) >= chunk_size:
+                yield HistoryChunk(tuple(messages), tuple(changes))
+                messages, changes = [], []
+    if messages or changes:
+        yield HistoryChunk(tuple(messages), tuple(changes))

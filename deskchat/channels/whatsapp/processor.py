@@ -1,0 +1,231 @@
+"""Processing of one account's data events, in order: messages, receipts, history sync.
+
+Connection events are passed on to the adapter's state machine. Receipts and changes (reactions, edits, revokes)
+whose message is not stored yet are kept (:class:`~.memory.PendingByTarget`) and applied as soon as a message with
+that id is stored, by this processor or through :meth:`EventProcessor.message_sent` after our own send.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Hashable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from neonize.proto.Neonize_pb2 import HistorySync, Message, Receipt, UndecryptableMessage
+from neonize.utils.jid import Jid2String, JIDToNonAD
+
+from deskchat.channels.base import InboundMessage
+from deskchat.channels.whatsapp import translate
+from deskchat.channels.whatsapp.jids import from_proto
+from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
+from deskchat.channels.whatsapp.sinks import WhatsAppSinks
+from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
+from deskchat.core.events import DELIVERY_RANK, DeliveryState
+from deskchat.store.contacts import Identity
+
+log = logging.getLogger("deskchat.wa")
+
+MESSAGE_GROUP: Final = "messages"
+_MESSAGE_EVENTS: Final = (Message, UndecryptableMessage)
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A pipeline item: an event and the generation of the neonize client that produced it."""
+
+    generation: int
+    event: Any
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPending:
+    """Synthetic item: try again the receipts/changes waiting for these message ids."""
+
+    channel_ids: tuple[str, ...]
+
+
+def _merge_identities(batch: list[InboundMessage]) -> list[InboundMessage]:
+    """Give every message of a chat all identities seen for it in the batch (the store reads them per chat)."""
+    known: dict[str, dict[Identity, None]] = {}
+    for message in batch:
+        known.setdefault(message.chat_key, {}).update(dict.fromkeys(message.identities))
+    return [
+        message
+        if len(message.identities) == len(known[message.chat_key])
+        else replace(message, identities=tuple(known[message.chat_key]))
+        for message in batch
+    ]
+
+
+def group_key(item: Queued | RetryPending) -> Hashable | None:
+    if isinstance(item, Queued) and isinstance(item.event, _MESSAGE_EVENTS):
+        return MESSAGE_GROUP
+    return None
+
+
+class EventProcessor:
+    """Turns queued events into sink calls.
+
+    Args:
+        account_id: the account.
+        sinks: the app's callbacks.
+        on_connection_event: called for every other event (state machine), with the event's client generation.
+        pn_lookup: resolves a LID to a phone-number user through whatsmeow's local store (None if unknown).
+    """
+
+    def __init__(
+        self,
+        account_id: int,
+        sinks: WhatsAppSinks,
+        on_connection_event: Callable[[int, Any], None],
+        pn_lookup: Callable[[str], Awaitable[str | None]],
+    ) -> None:
+        self.account_id = account_id
+        self.sinks = sinks
+        self.addresses = AddressBook()
+        self.quotes = QuoteCache()
+        self.pending_receipts: PendingByTarget[DeliveryState] = PendingByTarget()
+        self.pending_changes: PendingByTarget[MessageChange] = PendingByTarget()
+        self._on_connection_event = on_connection_event
+        self._pn_lookup = pn_lookup
+
+    async def process(self, group: list[Queued | RetryPending]) -> None:
+        """Handle one group from the pipeline (several messages, or one other item)."""
+        first = group[0]
+        if isinstance(first, RetryPending):
+            await self._retry_pending(first.channel_ids)
+        elif isinstance(first.event, _MESSAGE_EVENTS):
+            await self._messages([item.event for item in group if isinstance(item, Queued)])
+        elif isinstance(first.event, Receipt):
+            await self._receipt(first.event)
+        elif isinstance(first.event, HistorySync):
+            await self._history(first.event.Data)
+        else:
+            self._on_connection_event(first.generation, first.event)
+
+    # -- messages ----------------------------------------------------------------------------------------------
+
+    async def _messages(self, events: list[Any]) -> None:
+        batch: list[InboundMessage] = []
+        changes: list[MessageChange] = []
+        links: list[IdentityLink] = []
+        for event in events:
+            source = event.Info.MessageSource
+            link = translate.link_of(source)
+            if link is not None and self.addresses.learn(link):
+                links.append(link)
+            await self._resolve_lid(source)
+            pn_for_lid = self.addresses.pn_for_lid
+            if isinstance(event, Message):
+                item = translate.translate_message(event, self.account_id, pn_for_lid)
+            else:
+                item = translate.placeholder(event, self.account_id, pn_for_lid)
+            if item is None:
+                continue
+            self._remember_chat(source, item.chat_key)
+            if isinstance(item, InboundMessage):
+                batch.append(item)
+                if isinstance(event, Message):
+                    self._remember_quote(event)
+            else:
+                changes.append(item)
+        if links:
+            await self.sinks.on_links(self.account_id, links)
+        if batch:
+            await self.sinks.on_messages(_merge_identities(batch))
+            await self._retry_pending([message.channel_id for message in batch])
+        if changes:
+            await self._apply_changes(changes)
+
+    async def _resolve_lid(self, source: Any) -> None:
+        """A LID-only 1:1 message: ask whatsmeow's LID map for the number (local, no network)."""
+        if source.IsGroup:
+            return
+        chat = from_proto(source.Chat)
+        if chat is None or chat.kind != "lid" or chat.user in self.addresses.pn_for_lid:
+            return
+        alternate = source.RecipientAlt if source.IsFromMe else source.SenderAlt
+        if alternate.User:
+            return
+        pn_user = await self._pn_lookup(chat.user)
+        if pn_user:
+            link = IdentityLink(chat.user, pn_user)
+            self.addresses.learn(link)
+            await self.sinks.on_links(self.account_id, [link])
+
+    def _remember_chat(self, source: Any, chat_key: str) -> None:
+        chat = from_proto(source.Chat)
+        if chat is not None and chat.kind in ("pn", "group"):
+            self.addresses.remember_send_jid(chat_key, str(chat))
+
+    def _remember_quote(self, event: Any) -> None:
+        source = event.Info.MessageSource
+        sender = source.Sender
+        if sender.Server == "lid" and source.SenderAlt.User:
+            sender = source.SenderAlt
+        quoted = QuotedMessage(
+            from_me=bool(source.IsFromMe),
+            author_jid=Jid2String(JIDToNonAD(sender)),
+            message=event.Message.SerializeToString(),
+        )
+        self.quotes.put(event.Info.ID, quoted)
+
+    # -- receipts and changes ----------------------------------------------------------------------------------
+
+    async def _receipt(self, event: Any) -> None:
+        update = translate.receipt_update(event, self.addresses.pn_for_lid)
+        if isinstance(update, ReadElsewhere):
+            await self.sinks.on_read_elsewhere(self.account_id, update)
+        elif isinstance(update, ReceiptUpdate):
+            await self.apply_receipt(update.channel_ids, update.state)
+
+    async def apply_receipt(self, channel_ids: Sequence[str], state: DeliveryState) -> None:
+        """Apply a receipt; ids whose message is not stored (yet) are kept for later."""
+        for channel_id in channel_ids:
+            changed = await self.sinks.on_receipt(self.account_id, [channel_id], state)
+            if not changed:
+                self.pending_receipts.add(channel_id, state)
+
+    def best_pending_state(self, channel_id: str) -> DeliveryState | None:
+        """Take the receipts already received for our just-sent message ``channel_id`` (they raced the send)."""
+        taken = self.pending_receipts.take([channel_id])
+        states = [state for _, _, values in taken for state in values]
+        return max(states, key=DELIVERY_RANK.__getitem__) if states else None
+
+    async def _apply_changes(self, changes: Sequence[MessageChange]) -> None:
+        for change in await self.sinks.on_changes(changes):
+            self.pending_changes.add(change.target_id, change)
+
+    async def _retry_pending(self, channel_ids: Sequence[str]) -> None:
+        for channel_id, since, states in self.pending_receipts.take(channel_ids):
+            best = max(states, key=DELIVERY_RANK.__getitem__)
+            if not await self.sinks.on_receipt(self.account_id, [channel_id], best):
+                self.pending_receipts.add(channel_id, best, since)
+        waiting = self.pending_changes.take(channel_ids)
+        if waiting:
+            retry = [change for _, _, values in waiting for change in values]
+            for change in await self.sinks.on_changes(retry):
+                self.pending_changes.add(change.target_id, change)
+
+    # -- history sync ------------------------------------------------------------------------------------------
+
+    async def _history(self, data: Any) -> None:
+        links = [link for link in translate.history_links(data) if self.addresses.learn(link)]
+        if links:
+            await self.sinks.on_links(self.account_id, links)
+        hints = translate.history_hints(data)
+        if hints:
+            await self.sinks.on_hints(self.account_id, hints)
+        stored = 0
+        for chunk in translate.history_chunks(data, self.account_id, self.addresses.pn_for_lid):
+            if chunk.messages:
+                await self.sinks.on_messages(chunk.messages)
+                stored += len(chunk.messages)
+                await self._retry_pending([message.channel_id for message in chunk.messages])
+            if chunk.changes:
+                await self._apply_changes(chunk.changes)
+            await asyncio.sleep(0)  # let the UI run between chunks
+        detail = f"type={data.syncType} chunk={data.chunkOrder} progress={data.progress} messages={stored}"
+        self.sinks.on_log(self.account_id, "history_sync", detail)
