@@ -8,14 +8,13 @@ Targets: at least 20,000 messages/s into the encrypted store, in batches, and at
 from __future__ import annotations
 
 import random
-
-import sqlcipher3
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import sqlcipher3
 from benchlib import report, use_bench_keyring
 from sqlalchemy import Connection, Engine, create_engine, event
 
@@ -29,10 +28,10 @@ from deskchat.store.migrations import migrate
 
 BATCH = 5000
 CONVERSATIONS = 2000
-WORDS = (
-    "bom dia pedido entrega boleto prazo nota fiscal frete estoque orçamento pix transportadora caixa produto "
-    "valor desconto cliente obrigado amanhã hoje semana pagamento vencimento troca devolução confirmado"
-).split()
+WORDS = [
+    *"bom dia pedido entrega boleto prazo nota fiscal frete estoque orçamento pix transportadora caixa".split(" "),
+    *"produto valor desconto cliente obrigado amanhã hoje semana pagamento vencimento troca devolução".split(" "),
+]
 
 
 def inbound_batches(account_id: int, total: int, seed: int = 3) -> Iterator[list[InboundMessage]]:

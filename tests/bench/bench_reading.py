@@ -12,15 +12,15 @@ import time
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchlib import big_store, percentile, report, summary  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from benchlib import big_store, percentile, report, summary
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from deskchat.runtime import Runtime  # noqa: E402
-from deskchat.store import messages, search  # noqa: E402
-from deskchat.store.database import Store  # noqa: E402
-from deskchat.ui.main_window import MainWindow, WindowServices  # noqa: E402
-from deskchat.ui.models.conversation_list import ConversationIdRole  # noqa: E402
+from deskchat.runtime import Runtime
+from deskchat.store import messages, search
+from deskchat.store.database import Store
+from deskchat.ui.main_window import MainWindow, WindowServices
+from deskchat.ui.models.conversation_list import ConversationIdRole
 
 COMMON_WORD = "pedido"
 

@@ -18,18 +18,18 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
-from bench_ingest import inbound_batches  # noqa: E402
-from benchlib import StallMeter, report, use_bench_keyring  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QApplication  # noqa: E402
+import qasync
+from bench_ingest import inbound_batches
+from benchlib import StallMeter, report, use_bench_keyring
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
-from deskchat.tuning import tune_for_responsiveness  # noqa: E402
-from deskchat.paths import Profile  # noqa: E402
-from deskchat.runtime import Runtime  # noqa: E402
-from deskchat.store import accounts  # noqa: E402
-from deskchat.store.database import Store  # noqa: E402
-from deskchat.ui.main_window import MainWindow, WindowServices  # noqa: E402
+from deskchat.paths import Profile
+from deskchat.runtime import Runtime
+from deskchat.store import accounts
+from deskchat.store.database import Store
+from deskchat.tuning import tune_for_responsiveness
+from deskchat.ui.main_window import MainWindow, WindowServices
 
 BATCH = 1000
 
@@ -70,7 +70,10 @@ def main(total: int) -> None:
             elapsed, worst = loop.run_until_complete(scenario(store, runtime, total))
         window.close()
         store.close()
-    print(f"background ingest of {total:,} messages in batches of {BATCH:,} with the window open (messages made on the fly): {elapsed:.1f} s")
+    print(
+        f"background ingest of {total:,} messages in batches of {BATCH:,} with the window open "
+        f"(messages made on the fly): {elapsed:.1f} s"
+    )
     report("worst event-loop stall during ingest", f"{worst:.1f} ms", "< 50 ms", worst < 50)
 
 

@@ -44,10 +44,18 @@ def main() -> None:
     print(f"start-up with {facts['messages']:,} messages, median of {RUNS} (spawn → first paint, offscreen)")
     print(f"  bare PySide6 window: {bare_ms:.0f} ms, peak {bare_mb:.0f} MB")
     print(f"  DeskChat:            {our_ms:.0f} ms, peak {our_mb:.0f} MB")
-    report("cold start / bare window", f"{our_ms / bare_ms:.2f}x ({our_ms:.0f} ms)", "<= 2.5x and < 1500 ms",
-           our_ms <= 2.5 * bare_ms and our_ms < 1500)
-    report("peak memory after start", f"{our_mb:.0f} MB (bare {bare_mb:.0f} MB, +{our_mb - bare_mb:.0f} MB)",
-           "<= bare + 100 MB", our_mb <= bare_mb + 100)
+    report(
+        "cold start / bare window",
+        f"{our_ms / bare_ms:.2f}x ({our_ms:.0f} ms)",
+        "<= 2.5x and < 1500 ms",
+        our_ms <= 2.5 * bare_ms and our_ms < 1500,
+    )
+    report(
+        "peak memory after start",
+        f"{our_mb:.0f} MB (bare {bare_mb:.0f} MB, +{our_mb - bare_mb:.0f} MB)",
+        "<= bare + 100 MB",
+        our_mb <= bare_mb + 100,
+    )
     os.environ.pop("DESKCHAT_BENCH_SPAWNED_AT", None)
 
 

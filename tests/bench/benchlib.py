@@ -6,6 +6,7 @@ Benchmarks print figures and compare them with their floors in words; they never
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import statistics
@@ -111,8 +112,6 @@ class StallMeter:
     async def stop(self) -> float:
         assert self._task is not None
         self._task.cancel()
-        try:
+        with contextlib.suppress(asyncio.CancelledError):
             await self._task
-        except asyncio.CancelledError:
-            pass
         return self.worst_ms
