@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import partial
+from pathlib import Path
 
 from deskchat.channels.base import Channel
 from deskchat.channels.demo import DemoChannel
@@ -13,6 +14,7 @@ from deskchat.services.ingest import IngestService
 from deskchat.services.messaging import MessagingService, OutboxWorker
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
+from deskchat.services.whatsapp_accounts import ChannelFactory, WhatsAppAccounts
 from deskchat.store import accounts
 from deskchat.store.database import Store
 
@@ -20,7 +22,14 @@ log = logging.getLogger("deskchat.app")
 
 
 class Runtime:
-    def __init__(self, store: Store, *, demo: bool = False) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        demo: bool = False,
+        whatsapp_sessions: Path | None = None,
+        whatsapp_factory: ChannelFactory | None = None,
+    ) -> None:
         self.store = store
         self.demo = demo
         self.bus = EventBus()
@@ -39,6 +48,17 @@ class Runtime:
                 self.channels[account.id] = channel
                 store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
         self.worker = OutboxWorker(store, self.bus, self.messaging, self.channels.get)
+        self.whatsapp: WhatsAppAccounts | None = None
+        if whatsapp_sessions is not None:
+            self.whatsapp = WhatsAppAccounts(
+                store,
+                self.bus,
+                self.ingest,
+                self.receipts,
+                whatsapp_sessions,
+                self.channels,
+                **({"channel_factory": whatsapp_factory} if whatsapp_factory is not None else {}),
+            )
 
     def start(self) -> None:
         """Start background work; call with the event loop running."""
@@ -47,7 +67,14 @@ class Runtime:
             if self.demo:
                 self.bus.publish(ChannelStateChanged(account_id, "demo"))
 
+    async def connect_channels(self) -> None:
+        """Resume every WhatsApp number that has a session (after the window is painted: it loads neonize)."""
+        if self.whatsapp is not None:
+            await self.whatsapp.resume_all()
+
     async def stop(self) -> None:
+        if self.whatsapp is not None:
+            await self.whatsapp.stop_all()
         await self.worker.stop()
         for channel in self._demo_channels:
             channel.stop()

@@ -90,3 +90,20 @@ class ChannelStateChanged(Event):
     account_id: int
     state: str
     detail: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class QrCodeChanged(Event):
+    """A pairing QR code to show (``code`` is encoded as is); it is replaced after ``expires_in`` seconds."""
+
+    account_id: int
+    code: str
+    index: int
+    expires_in: float
+
+
+@dataclass(frozen=True, slots=True)
+class IntegrationLogged(Event):
+    """A new entry in an account's integration log."""
+
+    account_id: int

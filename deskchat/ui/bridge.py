@@ -10,8 +10,10 @@ from deskchat.core.events import (
     ContactChanged,
     ConversationChanged,
     ConversationsReset,
+    IntegrationLogged,
     MessageStored,
     MessageUpdated,
+    QrCodeChanged,
 )
 
 
@@ -22,6 +24,8 @@ class BusBridge(QObject):
     conversations_reset = Signal()
     contact_changed = Signal(int)
     channel_state_changed = Signal(int, str, str)  # account id, state, detail
+    qr_changed = Signal(int, str, int, float)  # account id, code, index, seconds it lives
+    integration_logged = Signal(int)  # account id
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -46,6 +50,10 @@ class BusBridge(QObject):
                 lambda e: self.channel_state_changed.emit(e.account_id, e.state, e.detail),
                 Priority.UI,
             ),
+            bus.subscribe(
+                QrCodeChanged, lambda e: self.qr_changed.emit(e.account_id, e.code, e.index, e.expires_in), Priority.UI
+            ),
+            bus.subscribe(IntegrationLogged, lambda e: self.integration_logged.emit(e.account_id), Priority.UI),
         ]
 
     def detach(self) -> None:

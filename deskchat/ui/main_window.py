@@ -5,16 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from deskchat import __version__
 from deskchat.core.bus import EventBus
 from deskchat.services.messaging import MessagingService
 from deskchat.services.tickets import TicketService
+from deskchat.services.whatsapp_accounts import WhatsAppAccounts
 from deskchat.store import accounts
 from deskchat.store.database import Store
 from deskchat.ui.bridge import BusBridge
+from deskchat.ui.connections.dialog import ConnectionsDialog
 from deskchat.ui.panes.chat import ChatPane
 from deskchat.ui.panes.conversations import ConversationPane
 from deskchat.ui.panes.info import InfoPane
@@ -30,6 +32,7 @@ class WindowServices:
     messaging: MessagingService
     tickets: TicketService
     demo: bool = False
+    whatsapp: WhatsAppAccounts | None = None
 
 
 class MainWindow(QMainWindow):
@@ -92,7 +95,35 @@ class MainWindow(QMainWindow):
                 lambda n=number: self.conversation_pane.tabs.setCurrentIndex(n),
             )
         QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
+        self.connections_dialog: ConnectionsDialog | None = None
+        self._build_menu()
         self._restore_state()
+
+    def _build_menu(self) -> None:
+        menu = self.menuBar().addMenu(self.tr("&DeskChat"))
+        self.connections_action = QAction(self.tr("Service &integrations…"), self)
+        self.connections_action.setObjectName("connectionsAction")
+        self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.connections_action.triggered.connect(self.open_connections)
+        if self._services.whatsapp is None:
+            self.connections_action.setEnabled(False)
+            self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
+        menu.addAction(self.connections_action)
+        menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        menu.addAction(quit_action)
+
+    def open_connections(self) -> ConnectionsDialog | None:
+        """Show the connection screen ("Integrações de Atendimento")."""
+        if self._services.whatsapp is None:
+            return None
+        if self.connections_dialog is None:
+            self.connections_dialog = ConnectionsDialog(self._services.whatsapp, self.bridge, self)
+        self.connections_dialog.show()
+        self.connections_dialog.raise_()
+        return self.connections_dialog
 
     # -- status bar ----------------------------------------------------------------------------------------------
 

@@ -24,18 +24,18 @@
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="109"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="216"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="117"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="249"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="115"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="123"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="165"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="189"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -43,52 +43,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="84"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="88"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="86"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="90"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="88"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="92"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="100"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="100"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="104"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="154"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="154"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="156"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="160"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="157"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="161"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="162"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -102,24 +102,48 @@
     </message>
 </context>
 <context>
+    <name>ConnectionsDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="26"/>
+        <source>Service integrations</source>
+        <translation>Integrações de Atendimento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="32"/>
+        <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
+        <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="41"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="80"/>
+        <source>Add a WhatsApp number</source>
+        <translation>Adicionar um número de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="80"/>
+        <source>A name for this number (e.g. Vendas, Suporte):</source>
+        <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
+    </message>
+</context>
+<context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="27"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="30"/>
         <source>Search messages (Ctrl+F)</source>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="80"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="90"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="81"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="91"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="82"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="92"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -296,57 +320,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="43"/>
+        <location filename="../../deskchat/ui/main_window.py" line="47"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="96"/>
+        <location filename="../../deskchat/ui/main_window.py" line="103"/>
+        <source>&amp;DeskChat</source>
+        <translation>&amp;DeskChat</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="104"/>
+        <source>Service &amp;integrations…</source>
+        <translation>&amp;Integrações de atendimento…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="110"/>
+        <source>Not available in the demo profile</source>
+        <translation>Indisponível no perfil de demonstração</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <source>&amp;Quit</source>
+        <translation>&amp;Sair</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="133"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="99"/>
+        <location filename="../../deskchat/ui/main_window.py" line="136"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="115"/>
+        <location filename="../../deskchat/ui/main_window.py" line="152"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="115"/>
+        <location filename="../../deskchat/ui/main_window.py" line="152"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="119"/>
+        <location filename="../../deskchat/ui/main_window.py" line="156"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="120"/>
+        <location filename="../../deskchat/ui/main_window.py" line="157"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="121"/>
+        <location filename="../../deskchat/ui/main_window.py" line="158"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="122"/>
+        <location filename="../../deskchat/ui/main_window.py" line="159"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="123"/>
+        <location filename="../../deskchat/ui/main_window.py" line="160"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="124"/>
+        <location filename="../../deskchat/ui/main_window.py" line="161"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
@@ -460,6 +504,179 @@
         <location filename="../../deskchat/ui/theme.py" line="61"/>
         <source>Today</source>
         <translation>Hoje</translation>
+    </message>
+</context>
+<context>
+    <name>WhatsAppCard</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="39"/>
+        <source>WhatsApp — %1</source>
+        <translation>WhatsApp — %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="62"/>
+        <source>Generate new QR Code</source>
+        <translation>Gerar novo QR Code</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="73"/>
+        <source>Connect WhatsApp</source>
+        <translation>Conectar WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="77"/>
+        <source>Phone number, e.g. (11) 98765-4321</source>
+        <translation>Número do celular, ex.: (11) 98765-4321</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="78"/>
+        <source>Connect with phone number</source>
+        <translation>Conectar com número de telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="80"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="113"/>
+        <source>Integration log</source>
+        <translation>Log de integração</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="123"/>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="123"/>
+        <source>Press “Connect WhatsApp” and scan the QR code.</source>
+        <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="125"/>
+        <source>Waiting for the QR code to be read</source>
+        <translation>Aguardando leitura do QR Code</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
+        <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
+        <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="128"/>
+        <source>Connecting</source>
+        <translation>Conectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <source>Connected</source>
+        <translation>Conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <source>This computer shows up on the phone as “DeskChat”.</source>
+        <translation>Este computador aparece no celular como “DeskChat”.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
+        <source>Reconnecting</source>
+        <translation>Reconectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
+        <source>The connection dropped; DeskChat is restoring it.</source>
+        <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="132"/>
+        <source>No internet</source>
+        <translation>Sem internet</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
+        <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
+        <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
+        <source>Disconnected by the phone</source>
+        <translation>Desconectado pelo celular</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="137"/>
+        <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
+        <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
+        <source>Opened on another device</source>
+        <translation>Aberto em outro dispositivo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
+        <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
+        <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <source>Temporarily blocked until %1</source>
+        <translation>Bloqueio temporário até %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
+        <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
+        <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
+        <source>DeskChat update needed</source>
+        <translation>Atualização do DeskChat necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
+        <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
+        <source>The QR code expired. Generate a new one when the phone is at hand.</source>
+        <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="182"/>
+        <source>%1 conversations linked to cases automatically today</source>
+        <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="210"/>
+        <source>This code changes in %1 s</source>
+        <translation>Este código muda em %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="212"/>
+        <source>Waiting for the next code…</source>
+        <translation>Aguardando o próximo código…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="232"/>
+        <source>This is not a phone number: %1</source>
+        <translation>Isto não é um número de telefone: %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="236"/>
+        <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
+        <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
+        <source>Disconnect WhatsApp</source>
+        <translation>Desconectar WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="248"/>
+        <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
+        <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,87 @@
+"""The connection screen, "Integrações de Atendimento": one card per WhatsApp number, and adding another."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from deskchat.services.whatsapp_accounts import WhatsAppAccounts
+from deskchat.ui.bridge import BusBridge
+from deskchat.ui.connections.whatsapp_card import WhatsAppCard
+from deskchat.ui.tasks import run_async
+
+
+class ConnectionsDialog(QDialog):
+    def __init__(self, service: WhatsAppAccounts, bridge: BusBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("connectionsDialog")
+        self.setWindowTitle(self.tr("Service integrations"))
+        self.resize(560, 760)
+        self._service = service
+        self._bridge = bridge
+        self.cards: dict[int, WhatsAppCard] = {}
+        intro = QLabel(
+            self.tr("Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time."),
+            self,
+        )
+        intro.setWordWrap(True)
+        self._cards_box = QWidget(self)
+        self._cards_layout = QVBoxLayout(self._cards_box)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self._cards_box)
+        self.add_button = QPushButton(self.tr("Add a WhatsApp number"), self)
+        self.add_button.setObjectName("waAddAccount")
+        self.add_button.clicked.connect(self._ask_new_account)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.add_button)
+        layout.addWidget(buttons)
+        for account in service.accounts():
+            self.add_card(account.id, account.name)
+        bridge.channel_state_changed.connect(self._on_state)
+        bridge.qr_changed.connect(self._on_qr)
+        bridge.integration_logged.connect(self._on_logged)
+
+    def add_card(self, account_id: int, name: str) -> WhatsAppCard:
+        card = WhatsAppCard(self._service, account_id, name, self._cards_box)
+        self.cards[account_id] = card
+        self._cards_layout.addWidget(card)
+        return card
+
+    def _on_state(self, account_id: int, state: str, detail: str) -> None:
+        card = self.cards.get(account_id)
+        if card is not None:
+            card.on_state_changed(account_id, state, detail)
+
+    def _on_qr(self, account_id: int, code: str, index: int, expires_in: float) -> None:
+        card = self.cards.get(account_id)
+        if card is not None:
+            card.on_qr(account_id, code, index, expires_in)
+
+    def _on_logged(self, account_id: int) -> None:
+        card = self.cards.get(account_id)
+        if card is not None:
+            card.on_logged(account_id)
+
+    def _ask_new_account(self) -> None:
+        name, ok = QInputDialog.getText(
+            self, self.tr("Add a WhatsApp number"), self.tr("A name for this number (e.g. Vendas, Suporte):")
+        )
+        if ok and name.strip():
+            run_async(self.add_account(name.strip()), self)
+
+    async def add_account(self, name: str) -> WhatsAppCard:
+        account_id = await self._service.add_account(name)
+        return self.add_card(account_id, name)
