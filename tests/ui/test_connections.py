@@ -115,7 +115,6 @@ def screen(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_pa
     opened = Screen(loop, window, runtime, account_id)
     yield opened
     opened.settle()
-    window.close()
     loop.run_until_complete(runtime.stop())
     store.close()
 
