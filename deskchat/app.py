@@ -67,10 +67,13 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
 
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
-        runtime = Runtime(store, demo=throwaway)
+        runtime = Runtime(store, demo=throwaway, whatsapp_sessions=None if throwaway else profile.whatsapp_dir)
         settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
         window = MainWindow(
-            WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, demo=throwaway), settings
+            WindowServices(
+                store, runtime.bus, runtime.messaging, runtime.tickets, demo=throwaway, whatsapp=runtime.whatsapp
+            ),
+            settings,
         )
         probe = FirstPaintProbe(started, window)
         window.installEventFilter(probe)
@@ -83,7 +86,9 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         async def run() -> None:
             tune_for_responsiveness()
             runtime.start()
+            connecting = asyncio.ensure_future(runtime.connect_channels())  # after the first paint
             await closed.wait()
+            connecting.cancel()
             await runtime.stop()
 
         with loop:

@@ -154,10 +154,16 @@ class MainWindow(QMainWindow):
     def state_text(self, state: str) -> str:
         return {
             "disconnected": self.tr("Not connected"),
+            "not_connected": self.tr("Not connected"),
+            "waiting_qr": self.tr("Waiting for the QR code to be read"),
             "connecting": self.tr("Connecting"),
             "online": self.tr("Connected"),
             "reconnecting": self.tr("Reconnecting"),
             "offline": self.tr("No internet"),
+            "logged_out": self.tr("Disconnected by the phone"),
+            "replaced": self.tr("Opened on another device"),
+            "banned": self.tr("Temporarily blocked"),
+            "outdated": self.tr("DeskChat update needed"),
             "demo": self.tr("Demo (simulated)"),
         }.get(state, state)
 
@@ -166,7 +172,7 @@ class MainWindow(QMainWindow):
         if label is None:
             return
         text = f"{self._channel_names[account_id]}: {self.state_text(state)}"
-        label.setText(f"{text} — {detail}" if detail else text)
+        label.setText(f"{text} — {detail}" if detail and state == "online" else text)
 
     def _schedule_list_reload(self) -> None:
         if not self._reload_lists.isActive():

@@ -366,31 +366,57 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/main_window.py" line="156"/>
+        <location filename="../../deskchat/ui/main_window.py" line="157"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="157"/>
+        <location filename="../../deskchat/ui/main_window.py" line="158"/>
+        <source>Waiting for the QR code to be read</source>
+        <translation>Aguardando leitura do QR Code</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="159"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="158"/>
+        <location filename="../../deskchat/ui/main_window.py" line="160"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="159"/>
+        <location filename="../../deskchat/ui/main_window.py" line="161"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="160"/>
+        <location filename="../../deskchat/ui/main_window.py" line="162"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="163"/>
+        <source>Disconnected by the phone</source>
+        <translation>Desconectado pelo celular</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="164"/>
+        <source>Opened on another device</source>
+        <translation>Aberto em outro dispositivo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="165"/>
+        <source>Temporarily blocked</source>
+        <translation>Bloqueio temporário</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="166"/>
+        <source>DeskChat update needed</source>
+        <translation>Atualização do DeskChat necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="167"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
