@@ -186,6 +186,12 @@ class WhatsAppAccounts:
         with self._store.read() as conn:
             return _count_linked_since(conn, account_id, from_datetime(midnight))
 
+    def ensure_one(self, name: str) -> None:
+        """A first WhatsApp number to connect, so the screen never opens empty."""
+        if not self.accounts():
+            account_id = self._store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", name))
+            self.logged(account_id, "account_added", name)
+
     async def add_account(self, name: str) -> int:
         account_id = await self._store.write(lambda conn: accounts.create_account(conn, "whatsapp", name))
         self.logged(account_id, "account_added", name)

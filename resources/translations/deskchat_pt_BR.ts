@@ -115,12 +115,17 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/dialog.py" line="41"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="80"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="81"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="80"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="51"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="81"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>

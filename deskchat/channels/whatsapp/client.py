@@ -15,34 +15,29 @@ Life of a connection:
    blocked: :attr:`~WhatsAppChannel.stuck` tells the app to end the process with ``os._exit`` after saving).
    :meth:`~WhatsAppChannel.disconnect` also unlinks the device and deletes the session file.
 
-Every ``NewAClient`` ever built is kept alive until the process exits: neonize's ctypes callbacks die with it while
-Go may still call them (neonize#202).
+Every ``NewAClient`` ever built is kept alive until the process exits (:mod:`.neonize_client`).
 """
 
 from __future__ import annotations
 
 import asyncio
-import ctypes
 import logging
-import platform
+import os
 import sys
-from collections.abc import Callable, Coroutine
+from collections.abc import Coroutine
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
 import neonize.aioze.events as neonize_events
-from neonize.aioze.client import NewAClient
-from neonize.events import EVENT_TO_INT
 from neonize.exc import NeonizeError
-from neonize.proto import Neonize_pb2
-from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
 from neonize.utils.enum import ClientName, ClientType
 from neonize.utils.jid import build_jid
 
 from deskchat.channels.base import OutgoingMessage, SendReceipt
 from deskchat.channels.whatsapp import content
 from deskchat.channels.whatsapp.connection import ConnectionMachine
+from deskchat.channels.whatsapp.neonize_client import ALIVE, EVENT_TYPES, DeskChatClient, device_props
 from deskchat.channels.whatsapp.pipeline import EventPipeline
 from deskchat.channels.whatsapp.processor import EventProcessor, Queued, RetryPending, group_key
 from deskchat.channels.whatsapp.sending import NotConnected, Sender
@@ -53,62 +48,10 @@ from deskchat.core.identity import normalize_phone
 
 log = logging.getLogger("deskchat.wa")
 
-#: Every client built in this process (see the module docstring).
-_ALIVE: list[Any] = []
-
-#: Events the adapter subscribes to (Go only delivers the codes registered before ``connect()``).
-EVENT_TYPES: Final = tuple(
-    getattr(Neonize_pb2, name)
-    for name in (
-        "Message",
-        "Receipt",
-        "HistorySync",
-        "UndecryptableMessage",
-        "Connected",
-        "PairStatus",
-        "KeepAliveTimeout",
-        "KeepAliveRestored",
-        "Disconnected",
-        "LoggedOut",
-        "StreamReplaced",
-        "TemporaryBan",
-        "ConnectFailure",
-        "ClientOutdated",
-        "StreamError",
-        "OfflineSyncPreview",
-        "OfflineSyncCompleted",
-    )
-)
 STOP_BUDGET_S: Final = 2.8
+BOT_TAG_VARIABLE: Final = "NEONIZE_BOT_TAG"
 #: After our send returns, receipts that raced the outbox's write of the id are retried after these delays (s).
 SEND_RETRY_DELAYS: Final = (0.5, 2.0, 10.0, 60.0)
-
-
-class DeskChatClient(NewAClient):  # type: ignore[misc]  # neonize ships no type information
-    """``NewAClient`` that reports whatsmeow's terminal login states (neonize 0.5.2 drops them: ``pass``)."""
-
-    deskchat_generation: int = 0
-    login_status: Callable[[str], None] | None = None
-
-    def _NewAClient__onLoginStatus(self, uuid: int, status: int) -> None:  # neonize's private name
-        text = ctypes.string_at(status).decode("utf-8", "replace")
-        loop, callback = self.loop, self.login_status
-        if loop is not None and callback is not None and not loop.is_closed():
-            loop.call_soon_threadsafe(callback, text)
-
-
-def device_props(history_days: int | None = None) -> Any:
-    """The device shown under "Linked devices": "DeskChat (<OS>)" on a desktop icon."""
-    os_label = {"Windows": "Windows", "Darwin": "macOS", "Linux": "Linux"}.get(platform.system(), platform.system())
-    props = DeviceProps(
-        os=f"DeskChat ({os_label})",
-        platformType=DeviceProps.DESKTOP,
-        version=DeviceProps.AppVersion(primary=1, secondary=0, tertiary=0),
-    )
-    if history_days is not None:
-        props.requireFullSync = True
-        props.historySyncConfig.fullSyncDaysLimit = history_days
-    return props
 
 
 class WhatsAppChannel:
@@ -144,7 +87,10 @@ class WhatsAppChannel:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: list[asyncio.TimerHandle] = []
         self._pn_cache: dict[str, str] = {}
-        self.processor = EventProcessor(account_id, sinks, self._on_connection_event, self._pn_for_lid)
+        self._group_titles: dict[str, str] = {}
+        self.processor = EventProcessor(
+            account_id, sinks, self._on_connection_event, self._pn_for_lid, self._group_title
+        )
         self.pipeline: EventPipeline[Queued | RetryPending] = EventPipeline(
             f"account-{account_id}",
             self.processor.process,
@@ -173,19 +119,28 @@ class WhatsAppChannel:
             SessionLocked: another DeskChat uses this account's session.
         """
         self.files.acquire()
+        if os.environ.get(BOT_TAG_VARIABLE, "").lower() not in ("off", "none", "false", "0"):
+            # neonize's Go side then adds <bot biz_bot="1"/> to every 1:1 message. Go reads the environment the
+            # process was started with, so only the launcher can turn this off.
+            self.sinks.on_log(self.account_id, "bot_tag_on", f"{BOT_TAG_VARIABLE}=off missing at process start")
         loop = asyncio.get_running_loop()
         if neonize_events.event_global_loop is None or neonize_events.event_global_loop.is_closed():
             neonize_events.event_global_loop = loop  # neonize sets it only once per process
         self.pipeline.start()
         self.machine.starting()
+        if self._client is not None:  # "new QR" / "connect again" while a client is still around
+            await self.discard_client()
         await self.connect()
 
     async def stop(self) -> None:
         """Disconnect and stop processing, within :data:`STOP_BUDGET_S` (events already received are drained)."""
         deadline = asyncio.get_running_loop().time() + STOP_BUDGET_S
         self.machine.stopping()
-        for task in list(self._tasks):
+        background = list(self._tasks)
+        for task in background:
             task.cancel()
+        if background:
+            await asyncio.wait(background, timeout=0.2)
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -199,7 +154,10 @@ class WhatsAppChannel:
     async def disconnect(self) -> None:
         """The attendant disconnects WhatsApp: unlink this device, stop, and delete the session file."""
         client = self._connected_client()
-        if client is not None:
+        if client is None:
+            # the device stays linked until it is removed on the phone (Linked devices)
+            self.sinks.on_log(self.account_id, "logout_skipped_offline", "")
+        else:
             try:
                 await asyncio.wait_for(client.logout(), 10.0)
             except (NeonizeError, TimeoutError) as exc:
@@ -265,7 +223,7 @@ class WhatsAppChannel:
         client = self._client_class(
             self.files.prepare(), props=self._props, uuid=f"deskchat-wa-{self.account_id}-{generation}"
         )
-        _ALIVE.append(client)
+        ALIVE.append(client)
         client.deskchat_generation = generation
         client.login_status = partial(self.machine.on_login_status, generation)
         for event_type in EVENT_TYPES:
@@ -282,7 +240,7 @@ class WhatsAppChannel:
         task.add_done_callback(partial(self._on_connect_task_done, generation))
 
     async def discard_client(self, deadline: float | None = None, *, wait_for_task: bool = False) -> None:
-        """Stop the current client (it stays referenced in :data:`_ALIVE`)."""
+        """Stop the current client (it stays referenced in :data:`.neonize_client.ALIVE`)."""
         client, self._client = self._client, None
         self.machine.online = False
         if client is None:
@@ -356,6 +314,23 @@ class WhatsAppChannel:
             self._pn_cache[lid_user] = found
         return found
 
+    async def _group_title(self, chat_key: str) -> str:
+        """The group's subject, asked once per session (only while connected)."""
+        if chat_key in self._group_titles:
+            return self._group_titles[chat_key]
+        client = self._connected_client()
+        if client is None:
+            return ""
+        user = chat_key.partition("@")[0]
+        try:
+            info = await client.get_group_info(build_jid(user, "g.us"))
+            title = str(info.GroupName.Name)
+        except NeonizeError as exc:
+            log.info("account %d: no subject for group %s: %s", self.account_id, chat_key, exc)
+            title = ""
+        self._group_titles[chat_key] = title
+        return title
+
     @property
     def generation(self) -> int:
         return self._generation
@@ -369,12 +344,3 @@ class WhatsAppChannel:
         async with asyncio.timeout(timeout):
             while busy := {task for task in self._tasks if task is not self.machine.retry_task}:
                 await asyncio.wait(busy)
-
-
-def subscribed_codes() -> list[int]:
-    """The neonize event codes the adapter registers (for diagnostics)."""
-    return sorted(EVENT_TO_INT[event_type] for event_type in EVENT_TYPES)
-
-
-def keep_alive_count() -> int:
-    return len(_ALIVE)

@@ -31,7 +31,7 @@ from neonize.proto.Neonize_pb2 import (
 )
 
 from deskchat.channels.whatsapp.sinks import QrCode
-from deskchat.channels.whatsapp.states import Status, Trigger, WaState, next_state
+from deskchat.channels.whatsapp.states import TERMINAL, Status, Trigger, WaState, next_state
 
 if TYPE_CHECKING:
     from deskchat.channels.whatsapp.client import WhatsAppChannel
@@ -92,9 +92,16 @@ class ConnectionMachine:
     # -- state -------------------------------------------------------------------------------------------------
 
     def trigger(self, trigger: Trigger, detail: str = "", banned_until: int | None = None) -> Status:
-        state = next_state(self.status.state, trigger)
-        status = Status(state, detail if state is not self.status.state or detail else self.status.detail, banned_until)
-        if status != self.status:
+        current = self.status
+        state = next_state(current.state, trigger)
+        if state is not current.state:
+            status = Status(state, detail, banned_until)
+        elif state in TERMINAL and banned_until is None:
+            return current  # nothing new about a terminal state (e.g. the stopped client's task ending)
+        else:
+            until = banned_until if banned_until is not None else current.banned_until
+            status = Status(state, detail or current.detail, until)
+        if status != current:
             self.status = status
             channel = self._channel
             channel.sinks.on_log(channel.account_id, "state", f"{state.value} {status.detail}".strip())

@@ -10,7 +10,7 @@ the event loop before asking for the next, so a large history never blocks the U
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -51,6 +51,7 @@ class HistoryChunk:
 
     messages: tuple[InboundMessage, ...]
     changes: tuple[MessageChange, ...]
+    links: tuple[IdentityLink, ...] = ()  # LID ↔ number pairs of the chunk's conversations
 
 
 def _pair(*jids: str) -> IdentityLink | None:
@@ -66,15 +67,26 @@ def _pair(*jids: str) -> IdentityLink | None:
     return IdentityLink(lid, pn) if pn and lid else None
 
 
-def history_links(data: Any) -> list[IdentityLink]:
-    """LID ↔ phone-number pairs from the mapping table and from each conversation's ``pnJID``/``lidJID``."""
+def mapping_links(data: Any) -> list[IdentityLink]:
+    """LID ↔ phone-number pairs of the history's mapping table."""
     links: list[IdentityLink] = []
     for mapping in data.phoneNumberToLidMappings:
         link = _pair(mapping.pnJID, mapping.lidJID)
         if link is not None:
             links.append(link)
+    return links
+
+
+def conversation_link(conversation: Any) -> IdentityLink | None:
+    """The LID ↔ phone-number pair a history ``Conversation`` names (``ID``, ``pnJID``, ``lidJID``)."""
+    return _pair(conversation.ID, conversation.pnJID, conversation.lidJID)
+
+
+def history_links(data: Any) -> list[IdentityLink]:
+    """LID ↔ phone-number pairs from the mapping table and from each conversation's ``pnJID``/``lidJID``."""
+    links = mapping_links(data)
     for conversation in data.conversations:
-        link = _pair(conversation.ID, conversation.pnJID, conversation.lidJID)
+        link = conversation_link(conversation)
         if link is not None:
             links.append(link)
     return links
@@ -131,12 +143,15 @@ def _message(
         return None
     from_me = key.fromMe
     sent_at = to_ms(info.messageTimestamp)
-    parsed = content.parse(content.unwrap(info.message), message_id)
+    parsed = content.parse(info.message, message_id)
     chat_key = conversation.chat_key
-    for reaction in info.reactions:
-        at = reaction.senderTimestampMS or sent_at
-        sender = _reactor(reaction.key, conversation)
-        changes.append(ReactionChange(account_id, chat_key, message_id, sender, reaction.text, at, reaction.key.fromMe))
+    if info.reactions:
+        for reaction in info.reactions:
+            at = reaction.senderTimestampMS or sent_at
+            sender = _reactor(reaction.key, conversation)
+            changes.append(
+                ReactionChange(account_id, chat_key, message_id, sender, reaction.text, at, reaction.key.fromMe)
+            )
     if parsed is None:
         return None
     if isinstance(parsed, content.Body):
@@ -166,10 +181,24 @@ def history_chunks(
 
     Changes (reactions, edits, revokes) found in a chunk come with it, to be applied after its messages are stored.
     """
+    return conversation_chunks(data.conversations, account_id, pn_for_lid, chunk_size)
+
+
+def conversation_chunks(
+    conversations: Iterable[Any],
+    account_id: int,
+    pn_for_lid: Mapping[str, str] | None = None,
+    chunk_size: int = HISTORY_CHUNK,
+) -> Iterator[HistoryChunk]:
+    """Like :func:`history_chunks` over history ``Conversation`` messages (which may be parsed lazily)."""
     lids = pn_for_lid or {}
     messages: list[InboundMessage] = []
     changes: list[MessageChange] = []
-    for conv in data.conversations:
+    links: list[IdentityLink] = []
+    for conv in conversations:
+        link = conversation_link(conv)
+        if link is not None:
+            links.append(link)
         conversation = _conversation(conv, lids)
         if conversation is None:
             continue
@@ -179,7 +208,7 @@ def history_chunks(
             if message is not None:
                 messages.append(message)
             if len(messages) >= chunk_size:
-                yield HistoryChunk(tuple(messages), tuple(changes))
-                messages, changes = [], []
-    if messages or changes:
-        yield HistoryChunk(tuple(messages), tuple(changes))
+                yield HistoryChunk(tuple(messages), tuple(changes), tuple(links))
+                messages, changes, links = [], [], []
+    if messages or changes or links:
+        yield HistoryChunk(tuple(messages), tuple(changes), tuple(links))

@@ -2,7 +2,9 @@
 
 Connection events are passed on to the adapter's state machine. Receipts and changes (reactions, edits, revokes)
 whose message is not stored yet are kept (:class:`~.memory.PendingByTarget`) and applied as soon as a message with
-that id is stored, by this processor or through :meth:`EventProcessor.message_sent` after our own send.
+that id is stored by this processor; for our own sends, :meth:`EventProcessor.best_pending_state` hands the receipts
+that raced the send to the adapter, and :class:`RetryPending` items retry the ones that arrive before the outbox has
+written the id.
 """
 
 from __future__ import annotations
@@ -17,17 +19,21 @@ from neonize.proto.Neonize_pb2 import HistorySync, Message, Receipt, Undecryptab
 from neonize.utils.jid import Jid2String, JIDToNonAD
 
 from deskchat.channels.base import InboundMessage
-from deskchat.channels.whatsapp import translate
+from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
+from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.store.contacts import Identity
 
 log = logging.getLogger("deskchat.wa")
 
 MESSAGE_GROUP: Final = "messages"
+#: History messages stored per transaction, and translated between two yields to the event loop.
+HISTORY_CHUNK: Final = 1000
+HISTORY_SLICE: Final = 100
 _MESSAGE_EVENTS: Final = (Message, UndecryptableMessage)
 
 
@@ -73,6 +79,7 @@ class EventProcessor:
         sinks: the app's callbacks.
         on_connection_event: called for every other event (state machine), with the event's client generation.
         pn_lookup: resolves a LID to a phone-number user through whatsmeow's local store (None if unknown).
+        group_title: the subject of a group chat ("" if unknown); live group messages do not carry it.
     """
 
     def __init__(
@@ -81,6 +88,7 @@ class EventProcessor:
         sinks: WhatsAppSinks,
         on_connection_event: Callable[[int, Any], None],
         pn_lookup: Callable[[str], Awaitable[str | None]],
+        group_title: Callable[[str], Awaitable[str]] | None = None,
     ) -> None:
         self.account_id = account_id
         self.sinks = sinks
@@ -90,6 +98,7 @@ class EventProcessor:
         self.pending_changes: PendingByTarget[MessageChange] = PendingByTarget()
         self._on_connection_event = on_connection_event
         self._pn_lookup = pn_lookup
+        self._group_title = group_title
 
     async def process(self, group: list[Queued | RetryPending]) -> None:
         """Handle one group from the pipeline (several messages, or one other item)."""
@@ -100,8 +109,8 @@ class EventProcessor:
             await self._messages([item.event for item in group if isinstance(item, Queued)])
         elif isinstance(first.event, Receipt):
             await self._receipt(first.event)
-        elif isinstance(first.event, HistorySync):
-            await self._history(first.event.Data)
+        elif isinstance(first.event, (HistorySync, RawHistorySync)):
+            await self._history(first.event)
         else:
             self._on_connection_event(first.generation, first.event)
 
@@ -134,10 +143,20 @@ class EventProcessor:
         if links:
             await self.sinks.on_links(self.account_id, links)
         if batch:
+            await self._name_groups(batch)
             await self.sinks.on_messages(_merge_identities(batch))
             await self._retry_pending([message.channel_id for message in batch])
         if changes:
             await self._apply_changes(changes)
+
+    async def _name_groups(self, batch: list[InboundMessage]) -> None:
+        if self._group_title is None:
+            return
+        for index, message in enumerate(batch):
+            if message.is_group and not message.chat_title:
+                title = await self._group_title(message.chat_key)
+                if title:
+                    batch[index] = replace(message, chat_title=title)
 
     async def _resolve_lid(self, source: Any) -> None:
         """A LID-only 1:1 message: ask whatsmeow's LID map for the number (local, no network)."""
@@ -211,21 +230,60 @@ class EventProcessor:
 
     # -- history sync ------------------------------------------------------------------------------------------
 
-    async def _history(self, data: Any) -> None:
-        links = [link for link in translate.history_links(data) if self.addresses.learn(link)]
+    async def _history(self, event: Any) -> None:
+        """Store a history blob: conversations parsed and translated in slices (the loop runs in between), stored
+        ≈1,000 messages per transaction, the next chunk being translated while the previous one is written."""
+        if isinstance(event, RawHistorySync):
+            split = split_history(event.payload)
+            header, conversations = split.header, split.conversations()
+        else:
+            header, conversations = event.Data, iter(event.Data.conversations)
+        links = [link for link in history.mapping_links(header) if self.addresses.learn(link)]
         if links:
             await self.sinks.on_links(self.account_id, links)
-        hints = translate.history_hints(data)
+        hints = history.history_hints(header)
         if hints:
             await self.sinks.on_hints(self.account_id, hints)
+        writing: asyncio.Task[None] | None = None
+        messages: list[InboundMessage] = []
+        changes: list[MessageChange] = []
         stored = 0
-        for chunk in translate.history_chunks(data, self.account_id, self.addresses.pn_for_lid):
-            if chunk.messages:
-                await self.sinks.on_messages(chunk.messages)
-                stored += len(chunk.messages)
-                await self._retry_pending([message.channel_id for message in chunk.messages])
-            if chunk.changes:
-                await self._apply_changes(chunk.changes)
-            await asyncio.sleep(0)  # let the UI run between chunks
-        detail = f"type={data.syncType} chunk={data.chunkOrder} progress={data.progress} messages={stored}"
+        try:
+            pn_for_lid = self.addresses.pn_for_lid
+            for piece in history.conversation_chunks(conversations, self.account_id, pn_for_lid, HISTORY_SLICE):
+                new_links = [link for link in piece.links if self.addresses.learn(link)]
+                if new_links:
+                    await self.sinks.on_links(self.account_id, new_links)
+                messages.extend(piece.messages)
+                changes.extend(piece.changes)
+                if len(messages) >= HISTORY_CHUNK:
+                    writing = await self._next_write(writing, messages, changes)
+                    stored += len(messages)
+                    messages, changes = [], []
+                await asyncio.sleep(0)  # let the UI run between slices
+            writing = await self._next_write(writing, messages, changes)
+            stored += len(messages)
+            if writing is not None:
+                await writing
+        finally:
+            if writing is not None and not writing.done():
+                writing.cancel()
+        detail = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress} messages={stored}"
         self.sinks.on_log(self.account_id, "history_sync", detail)
+
+    async def _next_write(
+        self, previous: asyncio.Task[None] | None, messages: list[InboundMessage], changes: list[MessageChange]
+    ) -> asyncio.Task[None] | None:
+        """Wait for the previous chunk's write, then start writing this one (writes stay in order)."""
+        if previous is not None:
+            await previous
+        if not messages and not changes:
+            return None
+        return asyncio.get_running_loop().create_task(self._write_history_chunk(messages, changes))
+
+    async def _write_history_chunk(self, messages: list[InboundMessage], changes: list[MessageChange]) -> None:
+        if messages:
+            await self.sinks.on_messages(messages)
+            await self._retry_pending([message.channel_id for message in messages])
+        if changes:
+            await self._apply_changes(changes)

@@ -48,6 +48,7 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.add_button)
         layout.addWidget(buttons)
+        service.ensure_one(self.tr("WhatsApp"))
         for account in service.accounts():
             self.add_card(account.id, account.name)
         bridge.channel_state_changed.connect(self._on_state)
