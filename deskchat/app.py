@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from deskchat.cli import Options, parse_args
@@ -20,8 +21,26 @@ from deskchat.tuning import tune_for_responsiveness
 log = logging.getLogger("deskchat.app")
 
 
+#: neonize's Go side tags every 1:1 message as sent by a bot unless this is in the environment the process started
+#: with (Go reads the environment once, when its library loads; setting it later from Python has no effect).
+NEONIZE_ENVIRONMENT = {"NEONIZE_BOT_TAG": "off"}
+
+
+def _restart_with_neonize_environment(argv: list[str] | None) -> None:
+    """Start again, once, with :data:`NEONIZE_ENVIRONMENT` (installers' launchers set it, so they skip this)."""
+    if all(os.environ.get(key) == value for key, value in NEONIZE_ENVIRONMENT.items()):
+        return
+    os.environ.update(NEONIZE_ENVIRONMENT)
+    if os.name != "posix" or getattr(sys, "frozen", False) or os.environ.get("DESKCHAT_NO_RESTART"):
+        return  # the adapter logs "bot_tag_on" so IT sees it
+    arguments = sys.argv[1:] if argv is None else argv
+    os.execv(sys.executable, [sys.executable, "-m", "deskchat", *arguments])
+
+
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if not options.demo and not options.self_test:
+        _restart_with_neonize_environment(argv)
     if os.name == "posix":
         os.umask(0o077)  # everything DeskChat creates is private to the attendant
     if options.self_test:
@@ -67,6 +86,8 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
 
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
+        # neonize runs each blocking Go call in the default executor; several accounts need more than cores + 4
+        loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="deskchat-io"))
         runtime = Runtime(store, demo=throwaway, whatsapp_sessions=None if throwaway else profile.whatsapp_dir)
         settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
         window = MainWindow(
@@ -81,18 +102,26 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         if options.self_test:
             return _self_test(app, window)
         closed = asyncio.Event()
+        app.setQuitOnLastWindowClosed(False)  # the loop must keep running for the ordered shutdown below
         app.lastWindowClosed.connect(closed.set)
 
-        async def run() -> None:
+        async def run() -> bool:
             tune_for_responsiveness()
             runtime.start()
             connecting = asyncio.ensure_future(runtime.connect_channels())  # after the first paint
             await closed.wait()
             connecting.cancel()
-            await runtime.stop()
+            return await runtime.stop()
 
         with loop:
-            loop.run_until_complete(run())
+            stuck = loop.run_until_complete(run())
+        if stuck:
+            # A neonize client did not stop in time and would keep the process alive: everything is stored and
+            # the store is closed below, so end here rather than hang.
+            log.warning("a WhatsApp client did not stop in time; ending the process")
+            store.close()
+            logging.shutdown()
+            os._exit(0)
         return 0
     finally:
         store.close()

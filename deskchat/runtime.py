@@ -72,9 +72,10 @@ class Runtime:
         if self.whatsapp is not None:
             await self.whatsapp.resume_all()
 
-    async def stop(self) -> None:
-        if self.whatsapp is not None:
-            await self.whatsapp.stop_all()
+    async def stop(self) -> bool:
+        """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
+        stuck = await self.whatsapp.stop_all() if self.whatsapp is not None else False
         await self.worker.stop()
         for channel in self._demo_channels:
             channel.stop()
+        return stuck

@@ -22,3 +22,9 @@ def tune_for_responsiveness() -> None:
     sys.setswitchinterval(SWITCH_INTERVAL_S)
     gc.collect()
     gc.freeze()
+
+
+def freeze_survivors() -> None:
+    """After loading something big for the rest of the session (neonize's protobuf classes): freeze it too."""
+    gc.collect()
+    gc.freeze()

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import subprocess
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +15,29 @@ from keyring.backend import KeyringBackend
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from deskchat.paths import Profile
-from deskchat.store.database import Store
+
+def _import_neonize_quietly() -> None:
+    """Importing neonize runs `uname -a` through os.popen and never closes the pipe (neonize.utils.platform): the
+    Popen object waits in subprocess._active and its pipe raises a ResourceWarning in whichever later test reaps it.
+    Import it once here and reap that process, so no test depends on import order."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        import neonize.aioze.events  # noqa: F401
+
+        gc.collect()
+        leaked = getattr(subprocess, "_active", None) or []
+        for process in list(leaked):
+            process.wait(timeout=10)
+            if process.stdout is not None:
+                process.stdout.close()
+            leaked.remove(process)
+        gc.collect()
+
+
+_import_neonize_quietly()
+
+from deskchat.paths import Profile  # noqa: E402
+from deskchat.store.database import Store  # noqa: E402
 
 
 class MemoryKeyring(KeyringBackend):

@@ -35,6 +35,7 @@ class InboundMessage:
     delivery: DeliveryState | None = None  # for outgoing history; None means RECEIVED / SENT
     attachments: Sequence[NewAttachment] = field(default_factory=tuple)
     is_group: bool = False
+    historical: bool = False  # from a history sync: never unread, never reopens a ticket
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,13 @@ from sqlalchemy import Connection
 
 from deskchat.channels.base import InboundMessage
 from deskchat.core.bus import EventBus
-from deskchat.core.events import ConversationChanged, ConversationsReset, DeliveryState, MessageStored
+from deskchat.core.events import (
+    ConversationChanged,
+    ConversationsReset,
+    DeliveryState,
+    MessageStored,
+    MessageUpdated,
+)
 from deskchat.services.tickets import apply_customer_message
 from deskchat.store import contacts, conversations
 from deskchat.store import messages as message_store
@@ -24,10 +30,11 @@ log = logging.getLogger("deskchat.ingest")
 BULK_THRESHOLD = 200
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Stored:
-    conversation_id: int
-    message_id: int | None  # None: already stored, or stored in bulk
+    conversation_id: int  # of the stored row (an upgraded placeholder keeps its own)
+    message_id: int | None  # None: already stored, nothing changed
+    upgraded: bool = False  # the message took over its placeholder row (``message_id``) instead of adding one
 
 
 class ConversationCache:
@@ -98,36 +105,55 @@ def store_batch(
 ) -> list[Stored]:
     """Store ``batch`` in the caller's transaction, deduplicated; each conversation's list row is updated once.
 
-    A customer's message reopens a recently closed ticket (see :func:`apply_customer_message`).
+    A real message whose id is stored as a placeholder upgrades that row. A customer's new message counts as unread
+    and reopens a recently closed ticket (see :func:`apply_customer_message`), unless it comes from history.
     """
     cache = cache if cache is not None else ConversationCache()
-    in_bulk = len(batch) >= BULK_THRESHOLD
-    results: list[Stored] = []
-    newest: dict[int, InboundMessage] = {}
-    unread: dict[int, int] = {}
-    newest_incoming: dict[int, int] = {}
-    bulk: list[NewMessage] = []
+    conversation_ids: list[int] = []
+    rows: list[NewMessage] = []
     seen: dict[tuple[int, str], int] = {}  # this batch's conversations, without touching the LRU per message
     for message in batch:
         key = (message.account_id, message.chat_key)
         conversation_id = seen.get(key) or _conversation_for(conn, message, cache)
         seen[key] = conversation_id
-        row = _new_message(message, conversation_id)
-        if in_bulk and not message.attachments:
-            bulk.append(row)
-            results.append(Stored(conversation_id, None))
-        else:
-            message_id = message_store.add_message(conn, row)
-            results.append(Stored(conversation_id, message_id))
-            if message_id is None:
-                continue  # already stored: nothing changes
-        if not message.outgoing:
+        conversation_ids.append(conversation_id)
+        rows.append(_new_message(message, conversation_id))
+    results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD)
+    _update_conversations(conn, batch, results)
+    return results
+
+
+def _write(conn: Connection, rows: list[NewMessage], conversation_ids: list[int], *, in_bulk: bool) -> list[Stored]:
+    if in_bulk:
+        written = message_store.put_messages(conn, rows)
+        results = [Stored(cid, mid) for cid, mid in zip(conversation_ids, written.ids, strict=True)]
+        for upgrade in written.upgraded:  # messages that were not inserted: their results say None so far
+            results[upgrade.position] = Stored(upgrade.conversation_id, upgrade.id, upgraded=True)
+        return results
+    results = []
+    for conversation_id, row in zip(conversation_ids, rows, strict=True):
+        one = message_store.put_message(conn, row)
+        results.append(
+            Stored(conversation_id, None) if one is None else Stored(one.conversation_id, one.id, one.upgraded)
+        )
+    return results
+
+
+def _update_conversations(conn: Connection, batch: Sequence[InboundMessage], results: list[Stored]) -> None:
+    """List rows (newest preview, unread badges) and tickets after the batch's rows were written."""
+    newest: dict[int, InboundMessage] = {}
+    unread: dict[int, int] = {}
+    newest_incoming: dict[int, int] = {}
+    for message, stored in zip(batch, results, strict=True):
+        if stored.message_id is None:
+            continue  # already stored: nothing changes
+        conversation_id = stored.conversation_id
+        if not (message.outgoing or message.historical or stored.upgraded):
             unread[conversation_id] = unread.get(conversation_id, 0) + 1
             newest_incoming[conversation_id] = max(newest_incoming.get(conversation_id, 0), message.sent_at)
         best = newest.get(conversation_id)
         if best is None or message.sent_at >= best.sent_at:
             newest[conversation_id] = message
-    message_store.add_messages_bulk(conn, bulk)
     for conversation_id in conversations.closed_among(conn, list(newest_incoming)):
         apply_customer_message(conn, conversation_id, newest_incoming[conversation_id])
     conversations.record_messages(
@@ -139,7 +165,6 @@ def store_batch(
             for conversation_id, message in newest.items()
         ],
     )
-    return results
 
 
 class IngestService:
@@ -149,22 +174,41 @@ class IngestService:
         self._store = store
         self._bus = bus
         self._cache = ConversationCache()  # used on the writer thread only
+        self._stale = False  # chat keys changed: the writer empties the cache before its next batch
+
+    def forget_conversations(self) -> None:
+        """Conversations were re-keyed (a LID chat moved to its number): resolve every chat key again."""
+        self._stale = True
 
     async def ingest(self, batch: Sequence[InboundMessage]) -> list[Stored]:
         if not batch:
             return []
-        results = await self._store.write(lambda conn: store_batch(conn, batch, self._cache))
+
+        def work(conn: Connection) -> list[Stored]:
+            if self._stale:
+                self._stale = False
+                self._cache.clear()
+            return store_batch(conn, batch, self._cache)
+
+        results = await self._store.write(work)
         self._announce(batch, results)
         return results
 
     def _announce(self, batch: Sequence[InboundMessage], results: list[Stored]) -> None:
         if len(batch) >= BULK_THRESHOLD:
             self._bus.publish(ConversationsReset())
+            for stored in results:
+                if stored.upgraded and stored.message_id is not None:
+                    self._bus.publish(MessageUpdated(stored.conversation_id, stored.message_id))
             return
         touched: set[int] = set()
         for message, stored in zip(batch, results, strict=True):
             touched.add(stored.conversation_id)
-            if stored.message_id is not None:
+            if stored.message_id is None:
+                continue
+            if stored.upgraded:
+                self._bus.publish(MessageUpdated(stored.conversation_id, stored.message_id))
+            else:
                 self._bus.publish(MessageStored(stored.conversation_id, stored.message_id, message.outgoing))
         for conversation_id in touched:
             self._bus.publish(ConversationChanged(conversation_id))

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import MessageUpdated
 from deskchat.store import messages
 from deskchat.store.database import Store
+from deskchat.store.schema import conversations
+
+log = logging.getLogger("deskchat.wa")
 
 
 class Change(Protocol):
@@ -19,9 +23,30 @@ class Change(Protocol):
     @property
     def account_id(self) -> int: ...
     @property
+    def chat_key(self) -> str: ...
+    @property
     def target_id(self) -> str: ...
     @property
     def at(self) -> int: ...
+    @property
+    def from_me(self) -> bool: ...
+
+
+def _allowed(change: Change, target: messages.MessageRow, target_chat_key: str, is_reaction: bool) -> bool:
+    """A change must come from the target's own chat; only a message's author edits or deletes it.
+
+    Message ids are chosen by the sender's device, so a hostile sender could reuse the id of someone else's
+    message; without these checks they could rewrite or erase it.
+    """
+    if target_chat_key != change.chat_key:
+        return False
+    return is_reaction or target.outgoing == change.from_me
+
+
+def _chat_key_of(conn: Connection, conversation_id: int) -> str:
+    return str(
+        conn.execute(select(conversations.c.channel_key).where(conversations.c.id == conversation_id)).scalar_one()
+    )
 
 
 def _apply(conn: Connection, changes: Sequence[Change]) -> tuple[list[tuple[int, int]], list[Change]]:
@@ -34,6 +59,9 @@ def _apply(conn: Connection, changes: Sequence[Change]) -> tuple[list[tuple[int,
             continue
         emoji = getattr(change, "emoji", None)
         new_text = getattr(change, "new_text", None)
+        if not _allowed(change, target, _chat_key_of(conn, target.conversation_id), emoji is not None):
+            log.warning("ignored a change of message %d from another chat or author", target.id)
+            continue
         if emoji is not None:
             messages.set_reaction(conn, target.id, str(getattr(change, "sender", "")), str(emoji), change.at)
         elif new_text is not None:

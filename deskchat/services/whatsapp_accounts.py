@@ -9,6 +9,7 @@ fake at this boundary.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -23,10 +24,12 @@ from deskchat.core.events import ChannelStateChanged, IntegrationLogged, QrCodeC
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.services.receipts import ReceiptService
+from deskchat.services.whatsapp_people import WhatsAppPeople
 from deskchat.store import accounts
 from deskchat.store.clock import from_datetime
 from deskchat.store.database import Store
 from deskchat.store.schema import conversation_cases, conversations, integration_log
+from deskchat.tuning import freeze_survivors
 
 log = logging.getLogger("deskchat.wa")
 
@@ -82,6 +85,11 @@ class _RealHandle:
     def has_session(self) -> bool:
         return bool(self.channel.files.has_session())
 
+    @property
+    def stuck(self) -> bool:
+        """The Go side did not stop in time: only ending the process releases it."""
+        return bool(self.channel.stuck)
+
     async def send(self, message: Any) -> Any:
         return await self.channel.send(message)
 
@@ -89,6 +97,7 @@ class _RealHandle:
 def real_channel(account_id: int, session_dir: Path, owner: WhatsAppAccounts) -> WhatsAppHandle:
     from deskchat.channels.whatsapp.client import WhatsAppChannel
 
+    freeze_survivors()  # neonize's ~70,000 protobuf objects stay for the session: keep full GCs short
     return _RealHandle(WhatsAppChannel(account_id, session_dir, owner.sinks()))
 
 
@@ -108,6 +117,7 @@ class WhatsAppAccounts:
         self._ingest = ingest
         self._receipts = receipts
         self._changes = MessageChangeService(store, bus)
+        self._people = WhatsAppPeople(store, bus, ingest)
         self._session_dir = session_dir
         self._factory = channel_factory
         self._handles: dict[int, WhatsAppHandle] = {}
@@ -130,6 +140,10 @@ class WhatsAppAccounts:
             ),
             on_qr=lambda account_id, qr: self.qr_shown(account_id, qr.code, qr.index, qr.expires_in),
             on_log=self.logged,
+            on_links=self._people.on_links,
+            on_hints=self._people.on_hints,
+            on_read_elsewhere=self._people.on_read_elsewhere,
+            quote_lookup=self._people.quote_lookup,
         )
 
     def state_changed(self, account_id: int, state: str, detail: str = "", banned_until: int | None = None) -> None:
@@ -230,22 +244,35 @@ class WhatsAppAccounts:
         self.logged(account_id, "disconnected_by_attendant", "")
 
     async def resume_all(self) -> None:
-        """At start-up: every account with a session file reconnects without a QR code."""
-        for row in self.accounts():
-            handle = self._handle(row.id)
-            if handle.has_session():
-                try:
-                    await self.connect(row.id)
-                except Exception as problem:
-                    log.exception("cannot resume WhatsApp account %d", row.id)
-                    self.logged(row.id, "resume_failed", str(problem))
+        """At start-up: every account with a session file reconnects without a QR code.
 
-    async def stop_all(self) -> None:
+        Accounts without a session wait for the attendant; neonize (a Go library, ~1 s to load) is loaded on a
+        worker thread, so the window stays responsive meanwhile.
+        """
+        from deskchat.channels.whatsapp.session import SessionFiles
+
+        to_resume = [row for row in self.accounts() if SessionFiles(self._session_dir, row.id).has_session()]
+        if to_resume and self._factory is real_channel:
+            await asyncio.get_running_loop().run_in_executor(
+                None, importlib.import_module, "deskchat.channels.whatsapp.client"
+            )
+        for row in to_resume:
+            try:
+                await self.connect(row.id)
+            except Exception as problem:
+                log.exception("cannot resume WhatsApp account %d", row.id)
+                self.logged(row.id, "resume_failed", str(problem))
+
+    async def stop_all(self) -> bool:
+        """Stop every account (each within its own budget); returns whether one is stuck and the process must end."""
+        stuck = False
         for handle in list(self._handles.values()):
             try:
                 await handle.stop()
             except Exception:
                 log.exception("stopping a WhatsApp account failed")
+            stuck = stuck or bool(getattr(handle, "stuck", False))
+        return stuck
 
 
 def _log_failure(task: asyncio.Future[Any]) -> None:

@@ -16,6 +16,7 @@ class IdentityKind:
     PHONE = "phone"  # E.164
     WA_PN = "wa_pn"  # WhatsApp phone-number JID (user part, digits)
     WA_LID = "wa_lid"  # WhatsApp LID (user part)
+    WA_GROUP = "wa_group"  # WhatsApp group JID
     EMAIL = "email"
     CRM = "crm"
 

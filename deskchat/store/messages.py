@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
@@ -84,91 +86,207 @@ def _row(raw: RowMapping) -> MessageRow:
     return MessageRow(**fields)
 
 
-def _values(message: NewMessage, stored_at: int) -> dict[str, object]:
-    return {
-        "conversation_id": message.conversation_id,
-        "account_id": message.account_id,
-        "channel_id": message.channel_id,
-        "outgoing": int(message.outgoing),
-        "kind": message.kind,
-        "sender_name": message.sender_name,
-        "text": message.text,
-        "subject": message.subject,
-        "sent_at": message.sent_at,
-        "stored_at": stored_at,
-        "delivery": message.delivery.value,
-        "reply_to_channel_id": message.reply_to_channel_id,
-    }
+#: Kind of a placeholder row: the channel announced a message it could not read yet (WhatsApp's
+#: ``deskchat.channels.whatsapp.values.PENDING_KIND``). The real message, arriving later with the same channel id,
+#: takes the row over; a placeholder never overwrites anything.
+PLACEHOLDER_KIND = "pending"
 
 
-def add_message(conn: Connection, message: NewMessage) -> int | None:
-    """Store one message with its attachments; returns its id, or None if (account, channel id) is already stored."""
-    result = conn.execute(
-        insert(messages).prefix_with("OR IGNORE").values(**_values(message, now_ms())).returning(messages.c.id)
-    ).first()
-    if result is None:
-        return None
-    message_id = int(result[0])
-    conn.exec_driver_sql(_INDEX_ONE, (message_id, message.text, message.subject))
-    for attachment in message.attachments:
-        conn.execute(
-            insert(attachments).values(
-                message_id=message_id,
-                file_name=attachment.file_name,
-                mime=attachment.mime,
-                size=attachment.size,
-                thumbnail=attachment.thumbnail,
-                remote_ref=attachment.remote_ref,
-            )
-        )
-    return message_id
+@dataclass(frozen=True, slots=True)
+class Written:
+    """A message that changed the store: a new row, or a placeholder row ``upgraded`` to the real message.
+
+    ``conversation_id`` is the row's: a placeholder keeps its conversation even if the real message names another.
+    """
+
+    id: int
+    conversation_id: int
+    upgraded: bool = False
 
 
+class Upgrade(NamedTuple):
+    """The message at ``position`` in a batch took over the placeholder row ``id`` (of ``conversation_id``)."""
+
+    position: int
+    id: int
+    conversation_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BulkWritten:
+    """What :func:`put_messages` did with the messages of a batch."""
+
+    added: int  # new rows
+    ids: list[int | None]  # in batch order: each message's new row; None if stored already (or earlier in the batch)
+    upgraded: list[Upgrade]  # in batch order
+
+
+def _message_params(message: NewMessage, stored_at: int) -> tuple[object, ...]:
+    return (
+        message.conversation_id,
+        message.account_id,
+        message.channel_id,
+        int(message.outgoing),
+        message.kind,
+        message.sender_name,
+        message.text,
+        message.subject,
+        message.sent_at,
+        stored_at,
+        message.delivery.value,
+        message.reply_to_channel_id,
+    )
+
+
+def _upgrade_params(message: NewMessage) -> tuple[object, ...]:
+    return (
+        message.kind,
+        message.text,
+        message.subject,
+        message.sender_name,
+        message.reply_to_channel_id,
+        message.sent_at,
+    )
+
+
+def _attachment_rows(message_id: int, message: NewMessage) -> list[tuple[object, ...]]:
+    return [(message_id, a.file_name, a.mime, a.size, a.thumbnail, a.remote_ref) for a in message.attachments]
+
+
+_INSERT = (
+    "INSERT OR IGNORE INTO messages (conversation_id, account_id, channel_id, outgoing, kind, sender_name, text,"
+    " subject, sent_at, stored_at, delivery, reply_to_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+_INSERT_ONE = _INSERT + " RETURNING id"
+# The real message replaces what the placeholder could not know; sent_at takes the message's own timestamp, which is
+# authoritative. Delivery and direction stay: receipts may already have moved the placeholder's ticks forward.
+# The messages_search_update trigger rewrites the row's search entry (text, subject and attachment names).
+_UPGRADE_SET = (
+    "UPDATE messages SET kind = ?, text = ?, subject = ?, sender_name = coalesce(nullif(?, ''), sender_name),"
+    " reply_to_channel_id = ?, sent_at = ?"
+)
+_UPGRADE_ONE = (
+    _UPGRADE_SET
+    + f" WHERE account_id = ? AND channel_id = ? AND kind = '{PLACEHOLDER_KIND}' RETURNING id, conversation_id"
+)
+_UPGRADE_BY_ID = _UPGRADE_SET + f" WHERE id = ? AND kind = '{PLACEHOLDER_KIND}'"
+_PLACEHOLDERS_AMONG = (
+    f"SELECT id, conversation_id, channel_id FROM messages WHERE account_id = ? AND kind = '{PLACEHOLDER_KIND}'"
+    " AND channel_id IN (SELECT value FROM json_each(?))"
+)
+_INSERT_ATTACHMENT = (
+    "INSERT INTO attachments (message_id, file_name, mime, size, thumbnail, remote_ref) VALUES (?, ?, ?, ?, ?, ?)"
+)
 _INDEX_ONE = f"INSERT INTO {SEARCH_TABLE} (rowid, body, subject, files) VALUES (?, ?, ?, '')"
 _INDEX_NEWER_THAN = (
     f"INSERT INTO {SEARCH_TABLE} (rowid, body, subject, files) SELECT id, text, subject, '' FROM messages WHERE id > ?"
 )
-_BULK_INSERT = (
-    "INSERT OR IGNORE INTO messages (conversation_id, account_id, channel_id, outgoing, kind, sender_name, text,"
-    " subject, sent_at, stored_at, delivery, reply_to_channel_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
+_NEWEST_ID = "SELECT coalesce(max(id), 0) FROM messages"
+_NEW_ROWS = "SELECT id, account_id, channel_id FROM messages WHERE id > ?"
+
+
+def put_message(conn: Connection, message: NewMessage) -> Written | None:
+    """Store one message with its attachments, or upgrade the placeholder row stored under its channel id.
+
+    None when (account, channel id) is already stored as anything but a placeholder (or ``message`` is itself a
+    placeholder): nothing changed.
+    """
+    found = conn.exec_driver_sql(_INSERT_ONE, _message_params(message, now_ms())).first()
+    if found is not None:
+        written = Written(int(found[0]), message.conversation_id)
+        conn.exec_driver_sql(_INDEX_ONE, (written.id, message.text, message.subject))
+    elif message.kind == PLACEHOLDER_KIND:
+        return None
+    else:
+        found = conn.exec_driver_sql(
+            _UPGRADE_ONE, (*_upgrade_params(message), message.account_id, message.channel_id)
+        ).first()
+        if found is None:
+            return None
+        written = Written(int(found[0]), int(found[1]), upgraded=True)
+    if message.attachments:
+        # The attachments_search_insert trigger adds each name to the message's search entry.
+        conn.exec_driver_sql(_INSERT_ATTACHMENT, _attachment_rows(written.id, message))
+    return written
+
+
+def add_message(conn: Connection, message: NewMessage) -> int | None:
+    """Store one message with its attachments; returns the id of the row written, or None if nothing changed.
+
+    See :func:`put_message`, which also tells a new row from an upgraded placeholder.
+    """
+    written = put_message(conn, message)
+    return written.id if written is not None else None
+
+
+def put_messages(conn: Connection, batch: Sequence[NewMessage]) -> BulkWritten:
+    """Store many messages at once (history sync, import); duplicates are skipped, placeholders upgraded.
+
+    The hot path of ingest: one prepared statement executed for every row, one statement indexing the new rows,
+    one for all the attachments. Within the batch the first message with a channel id is the one inserted; a later
+    real message with the same id upgrades it if it was a placeholder.
+    """
+    if not batch:
+        return BulkWritten(0, [], [])
+    stored_at = now_ms()
+    # Writes are serialised by the single writer and ids are max(id) + 1, so the new rows are exactly the ids
+    # newest_before + 1 … newest_after, in batch order.
+    newest_before = int(conn.exec_driver_sql(_NEWEST_ID).scalar_one())
+    conn.exec_driver_sql(_INSERT, [_message_params(m, stored_at) for m in batch])
+    added = int(conn.exec_driver_sql(_NEWEST_ID).scalar_one()) - newest_before
+    ids: list[int | None]
+    if added == len(batch):
+        ids = list(range(newest_before + 1, newest_before + 1 + added))
+    elif added == 0:
+        ids = [None] * len(batch)
+    else:
+        new = {(int(a), str(c)): int(i) for i, a, c in conn.exec_driver_sql(_NEW_ROWS, (newest_before,))}
+        ids = [new.pop((m.account_id, m.channel_id), None) for m in batch]
+    if added:
+        conn.exec_driver_sql(_INDEX_NEWER_THAN, (newest_before,))
+    upgraded = _upgrade_placeholders(conn, batch, ids) if added < len(batch) else []
+    targets = {upgrade.position: upgrade.id for upgrade in upgraded}
+    attachment_rows: list[tuple[object, ...]] = []
+    for index, message in enumerate(batch):
+        if message.attachments:
+            target = ids[index] or targets.get(index)
+            if target is not None:
+                attachment_rows += _attachment_rows(target, message)
+    if attachment_rows:
+        # The attachments_search_insert trigger adds each name to its message's search entry.
+        conn.exec_driver_sql(_INSERT_ATTACHMENT, attachment_rows)
+    return BulkWritten(added, ids, upgraded)
+
+
+def _upgrade_placeholders(conn: Connection, batch: Sequence[NewMessage], ids: list[int | None]) -> list[Upgrade]:
+    """Let the batch's real messages that were not inserted take over placeholder rows with their channel ids."""
+    candidates: dict[tuple[int, str], int] = {}  # the last real message of the batch for each id not inserted
+    for index, message in enumerate(batch):
+        if ids[index] is None and message.kind != PLACEHOLDER_KIND:
+            candidates[(message.account_id, message.channel_id)] = index
+    if not candidates:
+        return []
+    by_account: dict[int, list[str]] = {}
+    for account_id, channel_id in candidates:
+        by_account.setdefault(account_id, []).append(channel_id)
+    upgraded: list[Upgrade] = []
+    for account_id, channel_ids in by_account.items():
+        rows = conn.exec_driver_sql(_PLACEHOLDERS_AMONG, (account_id, json.dumps(channel_ids)))
+        upgraded += [
+            Upgrade(candidates[(account_id, str(channel_id))], int(message_id), int(conversation_id))
+            for message_id, conversation_id, channel_id in rows
+        ]
+    if upgraded:
+        upgraded.sort()
+        conn.exec_driver_sql(
+            _UPGRADE_BY_ID, [(*_upgrade_params(batch[upgrade.position]), upgrade.id) for upgrade in upgraded]
+        )
+    return upgraded
 
 
 def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage]) -> int:
-    """Store many attachment-less messages at once (history sync, import); duplicates are skipped.
-
-    The hot path of ingest: one prepared statement, executed for every row. Returns how many rows were new.
-    """
-    if not batch:
-        return 0
-    stored_at = now_ms()
-    # Writes are serialised by the single writer, so the rows above the current maximum id are exactly the new ones.
-    newest_before = conn.exec_driver_sql("SELECT coalesce(max(id), 0) FROM messages").scalar_one()
-    before = conn.exec_driver_sql("SELECT total_changes()").scalar_one()
-    conn.exec_driver_sql(
-        _BULK_INSERT,
-        [
-            (
-                m.conversation_id,
-                m.account_id,
-                m.channel_id,
-                int(m.outgoing),
-                m.kind,
-                m.sender_name,
-                m.text,
-                m.subject,
-                m.sent_at,
-                stored_at,
-                m.delivery.value,
-                m.reply_to_channel_id,
-            )
-            for m in batch
-        ],
-    )
-    added = int(conn.exec_driver_sql("SELECT total_changes()").scalar_one() - before)
-    if added:
-        conn.exec_driver_sql(_INDEX_NEWER_THAN, (newest_before,))
-    return added
+    """Store many messages at once (see :func:`put_messages`); returns how many rows were new."""
+    return put_messages(conn, batch).added
 
 
 def page_before(

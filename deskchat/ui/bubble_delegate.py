@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPixmap
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from deskchat.ui import theme
@@ -19,6 +19,8 @@ ATTACHMENT_LINE = 24
 FOOTER = 18
 REACTION_HEIGHT = 22
 MAX_BUBBLE = 560
+THUMBNAIL_WIDTH = 240
+THUMBNAIL_HEIGHT = 160
 
 _WRAP = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
 
@@ -43,6 +45,8 @@ def attachment_label(kind: str, file_name: str) -> str:
 def body_text(item: ChatItem) -> str:
     if item.message.deleted_at is not None:
         return QCoreApplication.translate("Bubble", "This message was deleted")
+    if item.message.kind == "pending":  # WhatsApp could not decrypt it yet; the phone is asked to resend it
+        return QCoreApplication.translate("Bubble", "Waiting for this message…")
     return item.message.text
 
 
@@ -53,6 +57,7 @@ class BubbleLayout:
     day: QRectF | None
     quote: QRectF | None
     attachments: QRectF | None
+    thumbnail: QRectF | None
     subject: QRectF | None
     text: QRectF
     footer: QRectF
@@ -69,7 +74,12 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
     subject_width = metrics.horizontalAdvance(item.message.subject) + 12 if item.message.subject else 0
     content_width = max(
-        text_rect.width(), footer_width, subject_width, 140 if item.quote else 0, 220 if item.attachments else 0
+        text_rect.width(),
+        footer_width,
+        subject_width,
+        140 if item.quote else 0,
+        220 if item.attachments else 0,
+        THUMBNAIL_WIDTH if item.thumbnail is not None else 0,
     )
     if item.message.delivery == "failed":
         content_width = max(
@@ -88,6 +98,10 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     if item.quote is not None:
         quote = QRectF(0, y, bubble_width - 2 * PAD, QUOTE_HEIGHT)
         y += QUOTE_HEIGHT + 6
+    thumbnail = None
+    if item.thumbnail is not None:
+        thumbnail = QRectF(0, y, THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT)
+        y += THUMBNAIL_HEIGHT + 4
     subject = None
     if item.message.subject:
         subject = QRectF(0, y, bubble_width - 2 * PAD, metrics.lineSpacing() + 4)
@@ -103,14 +117,14 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     bubble_height = y - top
     left = view_width - MARGIN - bubble_width if item.message.outgoing else MARGIN
     bubble = QRectF(left, top, bubble_width, bubble_height)
-    for box in (quote, subject, attachments, text_box, footer):
+    for box in (quote, thumbnail, subject, attachments, text_box, footer):
         if box is not None:
             box.translate(left + PAD, 0)
     reactions = None
     if item.reactions:
         reactions = QRectF(left + 10, y - 4, 14 + 22 * len(item.reactions), REACTION_HEIGHT)
         y += REACTION_HEIGHT - 2
-    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, subject, text_box, footer, reactions)
+    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, thumbnail, subject, text_box, footer, reactions)
 
 
 def failed_text() -> str:
@@ -133,6 +147,7 @@ class BubbleDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._heights: dict[tuple[object, ...], int] = {}
+        self._pixmaps: dict[int, QPixmap] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         item = index.data(MessageRole)
@@ -148,6 +163,29 @@ class BubbleDelegate(QStyledItemDelegate):
             height = layout_for(item, new_day, width, option.font).height
             self._heights[key] = height
         return QSize(width, height)
+
+    def _draw_thumbnail(self, painter: QPainter, box: QRectF, message_id: int, data: bytes) -> None:
+        pixmap = self._pixmaps.get(message_id)
+        if pixmap is None:
+            image = QImage.fromData(data)
+            pixmap = QPixmap.fromImage(image) if not image.isNull() else QPixmap()
+            if len(self._pixmaps) >= self.CACHE_LIMIT:
+                self._pixmaps.clear()
+            self._pixmaps[message_id] = pixmap
+        if pixmap.isNull():
+            theme.rounded(painter, box, QColor("#d1d7db"), 6)
+            return
+        scaled = pixmap.scaled(
+            box.size().toSize(),
+            Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        painter.save()
+        path = QPainterPath()
+        path.addRoundedRect(box, 6, 6)
+        painter.setClipPath(path)
+        painter.drawPixmap(box.topLeft(), scaled)
+        painter.restore()
 
     @staticmethod
     def _view_width(option: QStyleOptionViewItem) -> int:
@@ -194,6 +232,8 @@ class BubbleDelegate(QStyledItemDelegate):
                 " ".join(item.quote.split()), Qt.TextElideMode.ElideRight, int(inner.width())
             )
             painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, quoted)
+        if lay.thumbnail is not None and item.thumbnail is not None:
+            self._draw_thumbnail(painter, lay.thumbnail, message.id, item.thumbnail)
         if lay.subject is not None:
             bold = QFont(font)
             bold.setBold(True)
@@ -225,7 +265,7 @@ class BubbleDelegate(QStyledItemDelegate):
         text = body_text(item)
         if text:
             text_font = QFont(font)
-            if message.deleted_at is not None:
+            if message.deleted_at is not None or message.kind == "pending":
                 text_font.setItalic(True)
                 painter.setPen(theme.SECONDARY_TEXT)
             else:

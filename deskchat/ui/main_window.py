@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
@@ -16,10 +17,12 @@ from deskchat.services.whatsapp_accounts import WhatsAppAccounts
 from deskchat.store import accounts
 from deskchat.store.database import Store
 from deskchat.ui.bridge import BusBridge
-from deskchat.ui.connections.dialog import ConnectionsDialog
 from deskchat.ui.panes.chat import ChatPane
 from deskchat.ui.panes.conversations import ConversationPane
 from deskchat.ui.panes.info import InfoPane
+
+if TYPE_CHECKING:
+    from deskchat.ui.connections.dialog import ConnectionsDialog
 
 DEFAULT_SIZES = [400, 660, 340]
 LIST_RELOAD_DELAY_MS = 400
@@ -119,6 +122,8 @@ class MainWindow(QMainWindow):
         """Show the connection screen ("Integrações de Atendimento")."""
         if self._services.whatsapp is None:
             return None
+        from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
+
         if self.connections_dialog is None:
             self.connections_dialog = ConnectionsDialog(self._services.whatsapp, self.bridge, self)
         self.connections_dialog.show()

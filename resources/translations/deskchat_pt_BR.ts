@@ -24,18 +24,23 @@
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="117"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="249"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="47"/>
+        <source>Waiting for this message…</source>
+        <translation>Aguardando esta mensagem…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="119"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="251"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="123"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="125"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="189"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="191"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -115,7 +120,7 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/dialog.py" line="41"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="81"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
@@ -125,7 +130,7 @@
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="81"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -325,103 +330,103 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="47"/>
+        <location filename="../../deskchat/ui/main_window.py" line="50"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="103"/>
+        <location filename="../../deskchat/ui/main_window.py" line="106"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="104"/>
+        <location filename="../../deskchat/ui/main_window.py" line="107"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="110"/>
+        <location filename="../../deskchat/ui/main_window.py" line="113"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <location filename="../../deskchat/ui/main_window.py" line="116"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="133"/>
+        <location filename="../../deskchat/ui/main_window.py" line="138"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="136"/>
+        <location filename="../../deskchat/ui/main_window.py" line="141"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="152"/>
+        <location filename="../../deskchat/ui/main_window.py" line="157"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="152"/>
+        <location filename="../../deskchat/ui/main_window.py" line="157"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="156"/>
-        <location filename="../../deskchat/ui/main_window.py" line="157"/>
+        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="162"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="158"/>
+        <location filename="../../deskchat/ui/main_window.py" line="163"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="159"/>
+        <location filename="../../deskchat/ui/main_window.py" line="164"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="160"/>
+        <location filename="../../deskchat/ui/main_window.py" line="165"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="166"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="162"/>
+        <location filename="../../deskchat/ui/main_window.py" line="167"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="163"/>
+        <location filename="../../deskchat/ui/main_window.py" line="168"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="164"/>
+        <location filename="../../deskchat/ui/main_window.py" line="169"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="165"/>
+        <location filename="../../deskchat/ui/main_window.py" line="170"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="166"/>
+        <location filename="../../deskchat/ui/main_window.py" line="171"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="167"/>
+        <location filename="../../deskchat/ui/main_window.py" line="172"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
@@ -575,139 +580,239 @@
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="123"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="123"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="125"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="127"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="128"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
         <source>This computer shows up on the phone as “DeskChat”.</source>
         <translation>Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="130"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="132"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="137"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="137"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="142"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="150"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="182"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="183"/>
         <source>%1 conversations linked to cases automatically today</source>
         <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="210"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="211"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="212"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="213"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="232"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="233"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="236"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="237"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="247"/>
         <source>Disconnect WhatsApp</source>
         <translation>Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="248"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="249"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="264"/>
+        <source>Number added</source>
+        <translation>Número adicionado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="265"/>
+        <source>QR code shown</source>
+        <translation>QR Code exibido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="266"/>
+        <source>Pairing code shown</source>
+        <translation>Código de pareamento exibido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="267"/>
+        <source>Pairing</source>
+        <translation>Pareamento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="268"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="269"/>
+        <source>Connection attempt</source>
+        <translation>Tentativa de conexão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="270"/>
+        <source>Connection refused</source>
+        <translation>Conexão recusada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="271"/>
+        <source>Connection ended</source>
+        <translation>Conexão encerrada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
+        <source>Next attempt in</source>
+        <translation>Nova tentativa em</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
+        <source>Connection error</source>
+        <translation>Erro de conexão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="274"/>
+        <source>History received</source>
+        <translation>Histórico recebido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="275"/>
+        <source>Catching up on messages</source>
+        <translation>Recebendo mensagens pendentes</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="276"/>
+        <source>Caught up</source>
+        <translation>Mensagens pendentes recebidas</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="277"/>
+        <source>Events kept for review</source>
+        <translation>Eventos guardados para análise</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="278"/>
+        <source>Logout on WhatsApp failed</source>
+        <translation>Falha ao desconectar no WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="279"/>
+        <source>Logout on WhatsApp skipped (offline)</source>
+        <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
+        <source>Session file removed on next start</source>
+        <translation>Arquivo de sessão será removido no próximo início</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="281"/>
+        <source>Disconnected by the attendant</source>
+        <translation>Desconectado pelo atendente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
+        <source>Session could not be resumed</source>
+        <translation>Não foi possível retomar a sessão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="283"/>
+        <source>Warning: started without NEONIZE_BOT_TAG=off</source>
+        <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>
 </context>
 </TS>

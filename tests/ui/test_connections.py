@@ -205,8 +205,8 @@ def test_the_integration_log_is_kept_and_shown(screen: Screen, qtbot: Any) -> No
     screen.drive(screen.fake.show_qr, QR_1, 0, 60)
     screen.settle()
     lines = [card.log_list.item(row).text() for row in range(card.log_list.count())]
-    assert any("qr — code 1" in line for line in lines)
-    assert any("connect — dialing" in line for line in lines)
+    assert any("QR code shown — code 1" in line for line in lines)
+    assert any("connect — dialing" in line for line in lines)  # an event the screen has no words for
     assert screen.runtime.whatsapp is not None
     assert len(screen.runtime.whatsapp.log_entries(screen.account_id)) == card.log_list.count()
 

@@ -51,6 +51,7 @@ class ConnectionsDialog(QDialog):
         service.ensure_one(self.tr("WhatsApp"))
         for account in service.accounts():
             self.add_card(account.id, account.name)
+        self._cards_layout.addStretch(1)
         bridge.channel_state_changed.connect(self._on_state)
         bridge.qr_changed.connect(self._on_qr)
         bridge.integration_logged.connect(self._on_logged)
@@ -58,7 +59,7 @@ class ConnectionsDialog(QDialog):
     def add_card(self, account_id: int, name: str) -> WhatsAppCard:
         card = WhatsAppCard(self._service, account_id, name, self._cards_box)
         self.cards[account_id] = card
-        self._cards_layout.addWidget(card)
+        self._cards_layout.insertWidget(len(self.cards) - 1, card)
         return card
 
     def _on_state(self, account_id: int, state: str, detail: str) -> None:

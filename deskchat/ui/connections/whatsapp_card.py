@@ -112,6 +112,7 @@ class WhatsAppCard(QGroupBox):
         layout.addWidget(self.linked_label)
         layout.addWidget(QLabel(self.tr("Integration log"), self))
         layout.addWidget(self.log_list)
+        layout.addStretch(1)
         self.show_state(service.state(account_id))
         self.refresh_log()
 
@@ -257,10 +258,35 @@ class WhatsAppCard(QGroupBox):
 
     # -- log -----------------------------------------------------------------------------------------------------
 
+    def event_words(self, event: str) -> str:
+        """An integration-log event in the attendant's words (unknown ones are shown as recorded)."""
+        return {
+            "account_added": self.tr("Number added"),
+            "qr": self.tr("QR code shown"),
+            "pair_code": self.tr("Pairing code shown"),
+            "login_status": self.tr("Pairing"),
+            "state": self.tr("State"),
+            "connect_attempt": self.tr("Connection attempt"),
+            "connect_failure": self.tr("Connection refused"),
+            "client_ended": self.tr("Connection ended"),
+            "retry_scheduled": self.tr("Next attempt in"),
+            "stream_error": self.tr("Connection error"),
+            "history_sync": self.tr("History received"),
+            "offline_sync": self.tr("Catching up on messages"),
+            "offline_sync_done": self.tr("Caught up"),
+            "events_parked": self.tr("Events kept for review"),
+            "logout_failed": self.tr("Logout on WhatsApp failed"),
+            "logout_skipped_offline": self.tr("Logout on WhatsApp skipped (offline)"),
+            "session_delete_postponed": self.tr("Session file removed on next start"),
+            "disconnected_by_attendant": self.tr("Disconnected by the attendant"),
+            "resume_failed": self.tr("Session could not be resumed"),
+            "bot_tag_on": self.tr("Warning: started without NEONIZE_BOT_TAG=off"),
+        }.get(event, event)
+
     def refresh_log(self) -> None:
         self.log_list.clear()
         for entry in self._service.log_entries(self.account_id):
-            line = f"{_time(entry.at)}  {entry.event}"
+            line = f"{_time(entry.at)}  {self.event_words(entry.event)}"
             if entry.detail:
                 line += f" — {entry.detail}"
             self.log_list.addItem(line)

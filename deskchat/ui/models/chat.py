@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy import Connection
 
-from deskchat.store import messages
+from deskchat.store import media, messages
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 
@@ -38,6 +38,7 @@ class ChatItem:
     quote_sender: str = ""
     attachments: tuple[Attachment, ...] = ()
     reactions: tuple[str, ...] = field(default_factory=tuple)
+    thumbnail: bytes | None = None  # preview of an image, video or sticker
 
 
 def _sort_key(row: MessageRow) -> tuple[int, int]:
@@ -171,6 +172,7 @@ class ChatModel(QAbstractListModel):
     def _decorate(self, conn: Connection, rows: list[MessageRow]) -> list[ChatItem]:
         ids = [row.id for row in rows]
         files = messages.attachment_names(conn, ids)
+        thumbnails = media.thumbnails_of(conn, [row.id for row in rows if row.kind in ("image", "video", "sticker")])
         reactions = messages.reactions_of(conn, ids)
         by_channel_id = {item.message.channel_id: item.message for item in self._items}
         by_channel_id.update({row.channel_id: row for row in rows})
@@ -192,6 +194,7 @@ class ChatModel(QAbstractListModel):
                     quote_sender=quote_sender,
                     attachments=tuple(Attachment(*entry) for entry in files.get(row.id, [])),
                     reactions=tuple(reactions.get(row.id, [])),
+                    thumbnail=thumbnails.get(row.id),
                 )
             )
         return items

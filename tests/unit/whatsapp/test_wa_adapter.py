@@ -317,7 +317,6 @@ def test_undecryptable_message_placeholder_then_the_real_message(run: Any, harne
     assert [(m.channel_id, m.kind) for m in harness.recorder.messages] == [("U1", "pending"), ("U1", "text")]
 
 
-@pytest.mark.xfail(strict=True, reason="needs the ingest change in the report: upgrade a 'pending' row on the same id")
 def test_the_store_replaces_the_placeholder(run: Any, harness: Harness) -> None:
     info = message_event("U1", text("")).Info
 
