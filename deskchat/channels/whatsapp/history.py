@@ -156,7 +156,18 @@ def _message(
         return None
     if isinstance(parsed, content.Body):
         delivery = _STATUS.get(info.status, DeliveryState.SENT) if from_me and info.HasField("status") else None
-        return inbound(account_id, conversation, message_id, parsed, sent_at, from_me, info.pushName, delivery, title)
+        return inbound(
+            account_id,
+            conversation,
+            message_id,
+            parsed,
+            sent_at,
+            from_me,
+            info.pushName,
+            delivery,
+            title,
+            historical=True,
+        )
     if isinstance(parsed, content.Reaction):
         sender = _reactor(key, conversation)
         changes.append(

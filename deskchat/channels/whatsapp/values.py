@@ -112,6 +112,8 @@ def inbound(
     push_name: str,
     delivery: DeliveryState | None = None,
     title: str = "",
+    *,
+    historical: bool = False,
 ) -> InboundMessage:
     """Build the :class:`InboundMessage` of one message (live or from history).
 
@@ -134,4 +136,5 @@ def inbound(
         delivery=delivery,
         attachments=body.attachments,
         is_group=conversation.is_group,
+        historical=historical,
     )

@@ -298,6 +298,8 @@ def test_history_sync_of_1000_messages(run: Any, harness: Harness) -> None:
     [conversation_id] = {harness.row("H0").conversation_id, harness.row("H999").conversation_id}
     with harness.store.read() as conn:
         assert messages.count_in_conversation(conn, conversation_id) == 1000
+        row = conversations.get(conn, conversation_id)
+    assert row is not None and row.unread_count == 0  # history is not news: no badge, no reopened ticket
     assert harness.row("H0").delivery == DeliveryState.READ
     assert any(link.lid_user == CUSTOMER_LID for link in harness.recorder.links)
     assert harness.recorder.log_events("history_sync")
