@@ -92,7 +92,13 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
         window = MainWindow(
             WindowServices(
-                store, runtime.bus, runtime.messaging, runtime.tickets, demo=throwaway, whatsapp=runtime.whatsapp
+                store,
+                runtime.bus,
+                runtime.messaging,
+                runtime.tickets,
+                demo=throwaway,
+                whatsapp=runtime.whatsapp,
+                reading=runtime.reading,
             ),
             settings,
         )

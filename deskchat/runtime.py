@@ -12,6 +12,7 @@ from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
 from deskchat.services.ingest import IngestService
 from deskchat.services.messaging import MessagingService, OutboxWorker
+from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
 from deskchat.services.whatsapp_accounts import ChannelFactory, WhatsAppAccounts
@@ -48,6 +49,7 @@ class Runtime:
                 self.channels[account.id] = channel
                 store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
         self.worker = OutboxWorker(store, self.bus, self.messaging, self.channels.get)
+        self.reading = ReadingService(store, self.bus, self.channels.get)
         self.whatsapp: WhatsAppAccounts | None = None
         if whatsapp_sessions is not None:
             self.whatsapp = WhatsAppAccounts(

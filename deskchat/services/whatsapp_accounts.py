@@ -93,6 +93,9 @@ class _RealHandle:
     async def send(self, message: Any) -> Any:
         return await self.channel.send(message)
 
+    async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
+        await self.channel.mark_read(chat_key, channel_ids)
+
 
 def real_channel(account_id: int, session_dir: Path, owner: WhatsAppAccounts) -> WhatsAppHandle:
     from deskchat.channels.whatsapp.client import WhatsAppChannel

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 from deskchat import __version__
 from deskchat.core.bus import EventBus
 from deskchat.services.messaging import MessagingService
+from deskchat.services.reading import ReadingService
 from deskchat.services.tickets import TicketService
 from deskchat.services.whatsapp_accounts import WhatsAppAccounts
 from deskchat.store import accounts
@@ -20,6 +21,7 @@ from deskchat.ui.bridge import BusBridge
 from deskchat.ui.panes.chat import ChatPane
 from deskchat.ui.panes.conversations import ConversationPane
 from deskchat.ui.panes.info import InfoPane
+from deskchat.ui.tasks import run_async
 
 if TYPE_CHECKING:
     from deskchat.ui.connections.dialog import ConnectionsDialog
@@ -36,6 +38,7 @@ class WindowServices:
     tickets: TicketService
     demo: bool = False
     whatsapp: WhatsAppAccounts | None = None
+    reading: ReadingService | None = None
 
 
 class MainWindow(QMainWindow):
@@ -187,6 +190,8 @@ class MainWindow(QMainWindow):
 
     def open_conversation(self, conversation_id: int) -> None:
         self.chat_pane.open_conversation(conversation_id)
+        if self._services.reading is not None:
+            run_async(self._services.reading.conversation_opened(conversation_id), self)
         # the chat paints first; the customer's record follows on the next turn of the loop
         QTimer.singleShot(0, lambda: self._show_info(conversation_id))
 

@@ -7,12 +7,14 @@ import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 log = logging.getLogger("deskchat.ui")
 
 _running: set[asyncio.Task[Any]] = set()
+#: Failures shown to the attendant so far (tests check it stays empty).
+failures: list[BaseException] = []
 
 
 def run_async(coroutine: Awaitable[Any], parent: QWidget | None = None) -> asyncio.Task[Any]:
@@ -27,14 +29,20 @@ def run_async(coroutine: Awaitable[Any], parent: QWidget | None = None) -> async
         error = finished.exception()
         if error is not None:
             log.error("action failed", exc_info=error)
+            failures.append(error)
             if parent is not None:
-                QMessageBox.warning(
-                    parent,
+                # not QMessageBox.warning(): its nested event loop would stall the asyncio loop behind it
+                box = QMessageBox(
+                    QMessageBox.Icon.Warning,
                     "DeskChat",
                     QCoreApplication.translate("Tasks", "The action could not be completed: %1").replace(
                         "%1", str(error)
                     ),
+                    QMessageBox.StandardButton.Ok,
+                    parent,
                 )
+                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+                box.open()
 
     task.add_done_callback(done)
     return task

@@ -16,7 +16,16 @@ from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
 from deskchat.store.database import Store
+from deskchat.ui import tasks
 from deskchat.ui.main_window import MainWindow, WindowServices
+
+
+@pytest.fixture(autouse=True)
+def no_failed_actions() -> Iterator[None]:
+    """Every action a test starts must succeed unless the test expects otherwise (and clears the list)."""
+    tasks.failures.clear()
+    yield
+    assert tasks.failures == []
 
 
 @pytest.fixture
@@ -37,7 +46,9 @@ def app(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path:
     runtime.channels[account_id] = channel
     loop.run_until_complete(runtime.ingest.ingest(customer_messages(account_id)))
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets), settings)
+    window = MainWindow(
+        WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, reading=runtime.reading), settings
+    )
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

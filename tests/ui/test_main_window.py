@@ -11,15 +11,17 @@ from ui_harness import App
 from deskchat.core.events import ConversationStatus
 from deskchat.ui.main_window import MainWindow, WindowServices
 from deskchat.ui.models.chat import MessageRole
-from deskchat.ui.models.conversation_list import ConversationIdRole
+from deskchat.ui.models.conversation_list import ConversationIdRole, ConversationRole
 from deskchat.ui.tasks import settle
 
 
 def _open_first_pending(app: App, qtbot: Any) -> int:
     view = app.window.conversation_pane.lists[ConversationStatus.PENDING]
     index = view.model().index(0, 0)
+    conversation_id = int(index.data(ConversationIdRole))
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
-    return int(index.data(ConversationIdRole))
+    app.run(settle())  # the badge and read receipts are written in the background
+    return conversation_id
 
 
 def test_window_shows_three_panes_and_the_pending_conversations(app: App) -> None:
@@ -131,6 +133,7 @@ def test_search_finds_messages_and_opens_their_conversation(app: App, qtbot: Any
         Qt.MouseButton.LeftButton,
         pos=pane.search_view.visualRect(index).center(),
     )
+    app.run(settle())
     assert app.window.chat_pane.title.text() == "Cliente 3"
 
 
@@ -194,3 +197,22 @@ def test_a_bulk_import_shows_up_after_the_list_reload(app: App, qtbot: Any) -> N
     assert pending.rowCount() == 46
     assert pending.index(0, 0).data() == "Histórico 39"
     assert pane.tabs.tabText(0).endswith("(46)")
+
+
+def test_opening_a_conversation_clears_its_badge_and_sends_read_receipts(app: App, qtbot: Any) -> None:
+    pending = app.window.conversation_pane.models[ConversationStatus.PENDING]
+    assert pending.index(0, 0).data(ConversationRole).unread_count == 5
+    conversation_id = _open_first_pending(app, qtbot)
+    app.run(settle())
+    row = pending.index(pending.row_of(conversation_id), 0).data(ConversationRole)
+    assert row.unread_count == 0
+    assert app.channel.read == [("5511987650005@s.whatsapp.net", [f"IN-5-{n}" for n in range(5)])]
+
+
+def test_read_receipts_can_be_turned_off(app: App, qtbot: Any) -> None:
+    app.runtime.reading.send_receipts = False
+    conversation_id = _open_first_pending(app, qtbot)
+    app.run(settle())
+    pending = app.window.conversation_pane.models[ConversationStatus.PENDING]
+    assert pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0
+    assert app.channel.read == []

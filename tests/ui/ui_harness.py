@@ -23,6 +23,7 @@ class FakeChannel:
     """Records what the app sends; fails on demand."""
 
     sent: list[OutgoingMessage] = field(default_factory=list)
+    read: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: bool = False
     offline: bool = False
 
@@ -33,6 +34,9 @@ class FakeChannel:
             raise PermanentSendError("número inválido")
         self.sent.append(message)
         return SendReceipt(f"WA-{len(self.sent)}")
+
+    async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
+        self.read.append((chat_key, sorted(channel_ids)))
 
 
 @dataclass
