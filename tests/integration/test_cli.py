@@ -12,7 +12,12 @@ from deskchat import __version__
 def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     return subprocess.run(
-        [sys.executable, "-m", "deskchat", *arguments], env=env, capture_output=True, text=True, timeout=120, check=False
+        [sys.executable, "-m", "deskchat", *arguments],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
