@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from deskchat.cli import Options, parse_args
+from deskchat.config import LANGUAGE, Settings, load_settings
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
 from deskchat.store.database import Store
@@ -62,13 +63,14 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
-    from deskchat.ui.i18n import DEFAULT_LANGUAGE, install_translations
+    from deskchat.ui.i18n import install_translations
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName("DeskChat")
     app.setOrganizationName("DeskChat")
-    install_translations(app, options.language or os.environ.get("DESKCHAT_LANG") or DEFAULT_LANGUAGE)
+    preferences = load_settings(profile)
+    install_translations(app, interface_language(options, preferences))
 
     store = _open_store(profile, throwaway)
     if store is None:
@@ -88,7 +90,12 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         asyncio.set_event_loop(loop)
         # neonize runs each blocking Go call in the default executor; several accounts need more than cores + 4
         loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="deskchat-io"))
-        runtime = Runtime(store, demo=throwaway, whatsapp_sessions=None if throwaway else profile.whatsapp_dir)
+        runtime = Runtime(
+            store,
+            demo=throwaway,
+            whatsapp_sessions=None if throwaway else profile.whatsapp_dir,
+            settings=preferences,
+        )
         settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
         window = MainWindow(
             WindowServices(
@@ -99,6 +106,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 demo=throwaway,
                 whatsapp=runtime.whatsapp,
                 reading=runtime.reading,
+                settings=preferences,
             ),
             settings,
         )
@@ -131,6 +139,11 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         return 0
     finally:
         store.close()
+
+
+def interface_language(options: Options, preferences: Settings) -> str:
+    """``--lang``, else ``DESKCHAT_LANG``, else the ``ui.language`` setting (which the IT policy may set)."""
+    return options.language or os.environ.get("DESKCHAT_LANG") or preferences.get(LANGUAGE)
 
 
 def _open_store(profile: Profile, throwaway: bool) -> Store | None:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from deskchat.channels.base import Channel
 from deskchat.channels.demo import DemoChannel
+from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
 from deskchat.services.ingest import IngestService
+from deskchat.services.media_downloads import MediaDownloads
 from deskchat.services.messaging import MessagingService, OutboxWorker
 from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
@@ -30,9 +34,11 @@ class Runtime:
         demo: bool = False,
         whatsapp_sessions: Path | None = None,
         whatsapp_factory: ChannelFactory | None = None,
+        settings: Settings | None = None,
     ) -> None:
         self.store = store
         self.demo = demo
+        self.settings = settings if settings is not None else Settings.in_memory()
         self.bus = EventBus()
         self.ingest = IngestService(store, self.bus)
         self.messaging = MessagingService(store, self.bus)
@@ -50,6 +56,9 @@ class Runtime:
                 store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
         self.worker = OutboxWorker(store, self.bus, self.messaging, self.channels.get)
         self.reading = ReadingService(store, self.bus, self.channels.get)
+        self.media_downloads = MediaDownloads(store, self.bus, self.channels.get)  # media fetched on arrival
+        self._apply_settings()
+        self._unfollow_settings = self.settings.subscribe(self._apply_settings)
         self.whatsapp: WhatsAppAccounts | None = None
         if whatsapp_sessions is not None:
             self.whatsapp = WhatsAppAccounts(
@@ -62,9 +71,16 @@ class Runtime:
                 **({"channel_factory": whatsapp_factory} if whatsapp_factory is not None else {}),
             )
 
+    def _apply_settings(self, _changed: frozenset[Setting[Any]] = frozenset()) -> None:
+        """Services follow the settings at once (the Preferences dialog changes them while the app runs)."""
+        self.reading.send_receipts = self.settings.get(SEND_READ_RECEIPTS)
+        self.ingest.ignore_groups = self.settings.get(GROUPS) == "ignore"
+        self.ingest.reopen_window = timedelta(hours=self.settings.get(REOPEN_WINDOW_HOURS))
+
     def start(self) -> None:
         """Start background work; call with the event loop running."""
         self.worker.start()
+        self.media_downloads.start()
         for account_id in self.channels:
             if self.demo:
                 self.bus.publish(ChannelStateChanged(account_id, "demo"))
@@ -76,8 +92,10 @@ class Runtime:
 
     async def stop(self) -> bool:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
+        self._unfollow_settings()
         stuck = await self.whatsapp.stop_all() if self.whatsapp is not None else False
         await self.worker.stop()
+        await self.media_downloads.stop()
         for channel in self._demo_channels:
             channel.stop()
         return stuck

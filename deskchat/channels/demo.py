@@ -1,4 +1,4 @@
-"""The demo profile's channel: accepts sends and plays back the ticks a real customer's phone would produce.
+"""The demo profile's channel: accepts texts and files and plays back the ticks a real customer's phone would produce.
 
 Nothing leaves the machine. Used only by ``deskchat --demo``.
 """
@@ -9,7 +9,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
-from deskchat.channels.base import OutgoingMessage, SendReceipt
+from deskchat.channels.base import OutgoingFile, OutgoingMessage, SendReceipt
 from deskchat.core.events import DeliveryState
 
 ReceiptSink = Callable[[int, Sequence[str], DeliveryState], Awaitable[int]]
@@ -23,8 +23,14 @@ class DemoChannel:
         self._pending: set[asyncio.Task[None]] = set()
 
     async def send(self, message: OutgoingMessage) -> SendReceipt:
+        return self._accept(message.account_id)
+
+    async def send_file(self, file: OutgoingFile) -> SendReceipt:
+        return self._accept(file.account_id)
+
+    def _accept(self, account_id: int) -> SendReceipt:
         channel_id = "DEMO-" + uuid.uuid4().hex[:16].upper()
-        task = asyncio.get_running_loop().create_task(self._simulate_receipts(message.account_id, channel_id))
+        task = asyncio.get_running_loop().create_task(self._simulate_receipts(account_id, channel_id))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return SendReceipt(channel_id, DeliveryState.SENT)

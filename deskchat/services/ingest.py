@@ -6,6 +6,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Connection
 
@@ -18,6 +19,7 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
 )
+from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
 from deskchat.store import contacts, conversations
 from deskchat.store import messages as message_store
@@ -101,12 +103,16 @@ def _new_message(message: InboundMessage, conversation_id: int) -> NewMessage:
 
 
 def store_batch(
-    conn: Connection, batch: Sequence[InboundMessage], cache: ConversationCache | None = None
+    conn: Connection,
+    batch: Sequence[InboundMessage],
+    cache: ConversationCache | None = None,
+    reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
 ) -> list[Stored]:
     """Store ``batch`` in the caller's transaction, deduplicated; each conversation's list row is updated once.
 
     A real message whose id is stored as a placeholder upgrades that row. A customer's new message counts as unread
-    and reopens a recently closed ticket (see :func:`apply_customer_message`), unless it comes from history.
+    and reopens a ticket closed up to ``reopen_window`` ago (see :func:`apply_customer_message`), unless it comes
+    from history.
     """
     cache = cache if cache is not None else ConversationCache()
     conversation_ids: list[int] = []
@@ -119,7 +125,7 @@ def store_batch(
         conversation_ids.append(conversation_id)
         rows.append(_new_message(message, conversation_id))
     results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD)
-    _update_conversations(conn, batch, results)
+    _update_conversations(conn, batch, results, reopen_window)
     return results
 
 
@@ -139,7 +145,9 @@ def _write(conn: Connection, rows: list[NewMessage], conversation_ids: list[int]
     return results
 
 
-def _update_conversations(conn: Connection, batch: Sequence[InboundMessage], results: list[Stored]) -> None:
+def _update_conversations(
+    conn: Connection, batch: Sequence[InboundMessage], results: list[Stored], reopen_window: timedelta
+) -> None:
     """List rows (newest preview, unread badges) and tickets after the batch's rows were written."""
     newest: dict[int, InboundMessage] = {}
     unread: dict[int, int] = {}
@@ -155,7 +163,7 @@ def _update_conversations(conn: Connection, batch: Sequence[InboundMessage], res
         if best is None or message.sent_at >= best.sent_at:
             newest[conversation_id] = message
     for conversation_id in conversations.closed_among(conn, list(newest_incoming)):
-        apply_customer_message(conn, conversation_id, newest_incoming[conversation_id])
+        apply_customer_message(conn, conversation_id, newest_incoming[conversation_id], reopen_window)
     conversations.record_messages(
         conn,
         [
@@ -168,11 +176,29 @@ def _update_conversations(conn: Connection, batch: Sequence[InboundMessage], res
 
 
 class IngestService:
-    """Stores channel messages and tells the rest of the app."""
+    """Stores channel messages and tells the rest of the app.
 
-    def __init__(self, store: Store, bus: EventBus) -> None:
+    Attributes:
+        ignore_groups: group messages (``InboundMessage.is_group``) are dropped here, before the store is touched:
+            they are not stored, not counted and not announced, and :meth:`ingest` returns no result for them. This
+            is the ``whatsapp.groups = "ignore"`` setting; every channel hands its messages (live and history) to
+            :meth:`ingest`, so no channel needs to know. Groups stored before stay in the store (the list hides them).
+        reopen_window: how long after closing a ticket a customer's message still reopens it.
+    Both may change while the app runs (the runtime follows the settings); a change applies from the next batch.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus,
+        *,
+        ignore_groups: bool = False,
+        reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
+    ) -> None:
         self._store = store
         self._bus = bus
+        self.ignore_groups = ignore_groups
+        self.reopen_window = reopen_window
         self._cache = ConversationCache()  # used on the writer thread only
         self._stale = False  # chat keys changed: the writer empties the cache before its next batch
 
@@ -181,14 +207,18 @@ class IngestService:
         self._stale = True
 
     async def ingest(self, batch: Sequence[InboundMessage]) -> list[Stored]:
+        """Store ``batch`` and announce it; one result per message kept (see :attr:`ignore_groups`)."""
+        if self.ignore_groups:
+            batch = [message for message in batch if not message.is_group]
         if not batch:
             return []
+        reopen_window = self.reopen_window
 
         def work(conn: Connection) -> list[Stored]:
             if self._stale:
                 self._stale = False
                 self._cache.clear()
-            return store_batch(conn, batch, self._cache)
+            return store_batch(conn, batch, self._cache, reopen_window)
 
         results = await self._store.write(work)
         self._announce(batch, results)

@@ -5,6 +5,14 @@ bubble shows a clock. :class:`OutboxWorker` drains due rows to the account's cha
 channel's id and a tick; a transient error is retried with capped exponential backoff; a permanent one marks the
 message ``failed`` until the attendant retries. A retry reuses the same outbox row and idempotency key, so it never
 creates a second copy at a receiver that deduplicates on it.
+
+``send_file`` does the same for images and documents: the bytes go into the store's media vault
+(:mod:`deskchat.store.media`) in the same transaction as the message row (kind ``image`` or ``document``, with its
+attachment row) and the outbox row; the worker reads them back from the vault and hands them to a
+:class:`~deskchat.channels.base.FileChannel`. Files over :data:`MAX_FILE_BYTES` (WhatsApp's document limit) or empty
+are refused before anything is queued. Pictures WhatsApp shows inline (:data:`IMAGE_MIMES`) up to
+:data:`MAX_IMAGE_BYTES` (WhatsApp's image limit) go as images; bigger ones go as documents, uncompressed, rather than
+being refused.
 """
 
 from __future__ import annotations
@@ -12,20 +20,31 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import mimetypes
 import random
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from sqlalchemy import Connection, select
 
-from deskchat.channels.base import Channel, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.channels.base import (
+    Channel,
+    FileChannel,
+    FileKind,
+    OutgoingFile,
+    OutgoingMessage,
+    PermanentSendError,
+    SendReceipt,
+)
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged, DeliveryState, MessageStored, MessageUpdated
-from deskchat.store import conversations, outbox
+from deskchat.store import conversations, media, outbox
 from deskchat.store import messages as message_store
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
-from deskchat.store.messages import NewMessage
+from deskchat.store.messages import NewAttachment, NewMessage
 from deskchat.store.outbox import OutboxItem, OutboxKind
 from deskchat.store.schema import conversations as conversations_table
 
@@ -36,6 +55,60 @@ IDLE_POLL_S = 30.0  # the worker also wakes up this often for rows whose backoff
 IDLE_POLL_MS = int(IDLE_POLL_S * 1000)
 MAX_TRANSIENT_ATTEMPTS = 8  # then the bubble says "falhou — tentar novamente"
 
+MB = 1024 * 1024
+MAX_FILE_BYTES = 100 * MB  # WhatsApp's limit for documents: bigger files are refused before queuing
+MAX_IMAGE_BYTES = 16 * MB  # WhatsApp's limit for images: a bigger picture goes as a document
+#: Pictures WhatsApp shows inline; other images (GIF, BMP, SVG, HEIC, TIFF…) go as documents.
+IMAGE_MIMES = frozenset({"image/jpeg", "image/png", "image/webp"})
+DEFAULT_MIME = "application/octet-stream"
+
+
+class FileTooLarge(ValueError):
+    """The file is over :data:`MAX_FILE_BYTES`: nothing was queued."""
+
+    def __init__(self, file_name: str, size: int, limit: int = MAX_FILE_BYTES) -> None:
+        super().__init__(f"{file_name} has {size} bytes; files up to {limit} bytes can be sent")
+        self.file_name = file_name
+        self.size = size
+        self.limit = limit
+
+
+class EmptyFile(ValueError):
+    """The file has no bytes (WhatsApp cannot send it): nothing was queued."""
+
+    def __init__(self, file_name: str) -> None:
+        super().__init__(f"{file_name} is empty")
+        self.file_name = file_name
+
+
+def check_file_size(file_name: str, size: int) -> None:
+    """Raise :class:`FileTooLarge` or :class:`EmptyFile`; the UI calls it before reading a file, the service again."""
+    if size > MAX_FILE_BYTES:
+        raise FileTooLarge(file_name, size)
+    if size <= 0:
+        raise EmptyFile(file_name)
+
+
+def guess_mime(file_name: str) -> str:
+    return mimetypes.guess_type(file_name, strict=False)[0] or DEFAULT_MIME
+
+
+def file_kind(mime: str, size: int) -> FileKind:
+    """How a file of ``mime`` and ``size`` bytes is sent."""
+    return "image" if mime in IMAGE_MIMES and size <= MAX_IMAGE_BYTES else "document"
+
+
+@dataclass(frozen=True)
+class FileToSend:
+    """A file the attendant chose, read into memory."""
+
+    file_name: str
+    data: bytes = field(repr=False)
+    mime: str = ""  # guessed from the file name when empty
+    caption: str = ""
+    thumbnail: bytes | None = None  # a small JPEG preview of an image (the UI makes it: it has Qt)
+    as_document: bool = False  # e.g. a picture that could not be decoded: never sent as an image
+
 
 def backoff_ms(attempts: int) -> int:
     """Capped exponential backoff with 50–100 % jitter: 1 s, 2 s, 4 s … 5 min."""
@@ -43,7 +116,19 @@ def backoff_ms(attempts: int) -> int:
     return int(base * random.uniform(0.5, 1.0))
 
 
-def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str) -> int:
+def _queue(
+    conn: Connection,
+    conversation_id: int,
+    key: str,
+    reply_to: str | None,
+    text: str,
+    *,
+    kind: str = "text",
+    attachments: Sequence[NewAttachment] = (),
+    payload: dict[str, Any] | None = None,
+    preview: str = "",
+) -> int:
+    """Write the message row, its outbox row and the list row; returns the message id."""
     account_id, chat_key = conn.execute(
         select(conversations_table.c.account_id, conversations_table.c.channel_key).where(
             conversations_table.c.id == conversation_id
@@ -60,7 +145,9 @@ def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str
             text=text,
             sent_at=now,
             delivery=DeliveryState.QUEUED,
+            kind=kind,
             reply_to_channel_id=reply_to,
+            attachments=attachments,
         ),
     )
     assert message_id is not None
@@ -68,13 +155,43 @@ def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str
         conn,
         OutboxKind.CHANNEL_MESSAGE,
         key,
-        {"chat_key": chat_key, "text": text, "reply_to": reply_to},
+        {"chat_key": chat_key, "text": text, "reply_to": reply_to, **(payload or {})},
         account_id=account_id,
         message_id=message_id,
     )
-    conversations.record_message(conn, conversation_id, now, text, outgoing=True, unread_delta=0)
+    conversations.record_message(conn, conversation_id, now, preview or text, outgoing=True, unread_delta=0)
     conversations.mark_read(conn, conversation_id)
     return message_id
+
+
+def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str) -> int:
+    return _queue(conn, conversation_id, key, reply_to, text)
+
+
+def _queue_file(
+    conn: Connection, conversation_id: int, file: FileToSend, kind: FileKind, reply_to: str | None, key: str
+) -> int:
+    media_id = media.put_media(conn, file.data, file.mime)
+    message_id = _queue(
+        conn,
+        conversation_id,
+        key,
+        reply_to,
+        file.caption,
+        kind=kind,
+        attachments=(NewAttachment(file.file_name, file.mime, len(file.data), file.thumbnail),),
+        payload={"kind": kind},  # the worker reads the file itself from the vault, through the message's attachment
+        preview=file.caption or file.file_name,
+    )
+    (attachment,) = media.attachments_of(conn, message_id)
+    media.attach_media(conn, attachment.id, media_id)
+    return message_id
+
+
+def _stored_file(conn: Connection, message_id: int) -> media.StoredFile | None:
+    """The name, type and bytes of the file an outgoing message carries."""
+    found = media.attachments_of(conn, message_id)
+    return media.media_of_attachment(conn, found[0].id) if found else None
 
 
 def _requeue(conn: Connection, message_id: int) -> int | None:
@@ -103,10 +220,32 @@ class MessagingService:
         message_id = await self._store.write(
             lambda conn: _queue_text(conn, conversation_id, text, reply_to_channel_id, key)
         )
+        self._publish_queued(conversation_id, message_id)
+        return message_id
+
+    async def send_file(self, conversation_id: int, file: FileToSend, reply_to_channel_id: str | None = None) -> int:
+        """Queue an image or a document; returns the new message id once message, bytes and outbox row are committed.
+
+        Raises:
+            FileTooLarge: over :data:`MAX_FILE_BYTES`; nothing was queued.
+            EmptyFile: no bytes; nothing was queued.
+        """
+        size = len(file.data)
+        check_file_size(file.file_name, size)
+        mime = file.mime or guess_mime(file.file_name)
+        kind: FileKind = "document" if file.as_document else file_kind(mime, size)
+        ready = replace(file, mime=mime, caption=file.caption.strip())
+        key = f"deskchat-{uuid.uuid4()}"
+        message_id = await self._store.write(
+            lambda conn: _queue_file(conn, conversation_id, ready, kind, reply_to_channel_id, key)
+        )
+        self._publish_queued(conversation_id, message_id)
+        return message_id
+
+    def _publish_queued(self, conversation_id: int, message_id: int) -> None:
         self._bus.publish(MessageStored(conversation_id, message_id, True))
         self._bus.publish(ConversationChanged(conversation_id))
         self.work_queued.set()
-        return message_id
 
     async def retry(self, message_id: int) -> bool:
         """Queue a failed message again."""
@@ -169,19 +308,12 @@ class OutboxWorker:
         assert item.account_id is not None and item.message_id is not None
         message_id = item.message_id
         channel = self._channel_for(item.account_id)
-        outgoing = OutgoingMessage(
-            account_id=item.account_id,
-            chat_key=str(item.payload["chat_key"]),
-            text=str(item.payload["text"]),
-            idempotency_key=item.idempotency_key,
-            reply_to_channel_id=item.payload.get("reply_to"),
-        )
         if channel is None:
             # offline or not connected: the message keeps its clock and goes when the channel is back
             await self._store.write(lambda conn: outbox.retry_later(conn, item.id, IDLE_POLL_MS, "not connected"))
             return
         try:
-            receipt = await channel.send(outgoing)
+            receipt = await self._send(channel, item.account_id, item)
         except PermanentSendError as refused:
             reason = str(refused)
             log.warning("message %d refused: %s", message_id, reason)
@@ -201,6 +333,34 @@ class OutboxWorker:
         row = await self._store.write(lambda conn: message_store.get(conn, message_id))
         if row is not None:
             self._bus.publish(MessageUpdated(row.conversation_id, message_id))
+
+    async def _send(self, channel: Channel, account_id: int, item: OutboxItem) -> SendReceipt:
+        payload = item.payload
+        chat_key = str(payload["chat_key"])
+        text = str(payload["text"])
+        reply_to = payload.get("reply_to")
+        kind = str(payload.get("kind", "text"))
+        if kind == "text":
+            return await channel.send(OutgoingMessage(account_id, chat_key, text, item.idempotency_key, reply_to))
+        if not isinstance(channel, FileChannel):
+            raise PermanentSendError("this channel cannot send files, only text")
+        message_id = item.message_id
+        assert message_id is not None
+        stored = await self._store.read_later(lambda conn: _stored_file(conn, message_id))
+        if stored is None:
+            raise PermanentSendError("the file is no longer in the store")
+        outgoing = OutgoingFile(
+            account_id=account_id,
+            chat_key=chat_key,
+            kind="image" if kind == "image" else "document",
+            file_name=stored.file_name,
+            mime=stored.mime,
+            data=stored.data,
+            idempotency_key=item.idempotency_key,
+            caption=text,
+            reply_to_channel_id=reply_to,
+        )
+        return await channel.send_file(outgoing)
 
     @staticmethod
     def _sent(conn: Connection, item: OutboxItem, receipt: SendReceipt) -> None:

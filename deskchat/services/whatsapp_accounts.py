@@ -93,6 +93,13 @@ class _RealHandle:
     async def send(self, message: Any) -> Any:
         return await self.channel.send(message)
 
+    async def send_file(self, file: Any) -> Any:
+        """Send a :class:`~deskchat.channels.base.OutgoingFile` as a WhatsApp image or document message."""
+        if file.kind == "image":
+            return await self.channel.send_image(file.chat_key, file.data, file.caption, file.reply_to_channel_id)
+        # the adapter's send_document takes no quote: a document goes without the reply it answers
+        return await self.channel.send_document(file.chat_key, file.data, file.file_name, file.mime, file.caption)
+
     async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 

@@ -31,6 +31,29 @@ class ConversationRow:
 #: Keyset cursor of the list order: (last_message_at, id) of the last row shown.
 ListCursor = tuple[int, int]
 
+
+@dataclass(frozen=True)
+class ListScope:
+    """Which conversations one list tab shows: one status (``None``: every status), and customer conversations
+    only (``groups=False``), groups only (``True``) or both (``None``)."""
+
+    status: str | None
+    groups: bool | None = None
+
+    def includes(self, row: ConversationRow) -> bool:
+        return (self.status is None or row.status == self.status) and (
+            self.groups is None or row.is_group == self.groups
+        )
+
+    def count(self, counts: dict[tuple[str, bool], int]) -> int:
+        """How many conversations the scope holds, from :func:`count_by_status_and_kind`."""
+        return sum(
+            n
+            for (status, is_group), n in counts.items()
+            if (self.status is None or status == self.status) and (self.groups is None or is_group == self.groups)
+        )
+
+
 _COLUMNS = (
     conversations.c.id,
     conversations.c.contact_id,
@@ -72,15 +95,21 @@ def find_or_create_conversation(
     return int(new_id)
 
 
-def page(conn: Connection, status: str, after: ListCursor | None = None, limit: int = 100) -> list[ConversationRow]:
-    """Conversations of one tab, most recent first, starting after ``after``."""
+def page(
+    conn: Connection, scope: ListScope | str, after: ListCursor | None = None, limit: int = 100
+) -> list[ConversationRow]:
+    """Conversations of one tab (a :class:`ListScope` or a status), most recent first, starting after ``after``."""
+    scope = scope if isinstance(scope, ListScope) else ListScope(scope)
     query = (
         select(*_COLUMNS)
         .join(accounts, accounts.c.id == conversations.c.account_id)
-        .where(conversations.c.status == status)
         .order_by(conversations.c.last_message_at.desc(), conversations.c.id.desc())
         .limit(limit)
     )
+    if scope.status is not None:
+        query = query.where(conversations.c.status == scope.status)
+    if scope.groups is not None:
+        query = query.where(conversations.c.is_group == int(scope.groups))
     if after is not None:
         last_at, last_id = after
         query = query.where(
@@ -107,6 +136,24 @@ def count_by_status(conn: Connection) -> dict[str, int]:
     rows = conn.execute(select(conversations.c.status, func.count()).group_by(conversations.c.status))
     counts = {status.value: 0 for status in ConversationStatus}
     counts.update({str(status): int(n) for status, n in rows})
+    return counts
+
+
+#: A plain scan: the list index has no is_group, and looking each row up through it is 5x slower (100,000 rows).
+_GROUPS_BY_STATUS = "SELECT status, count(*) FROM conversations NOT INDEXED WHERE is_group = 1 GROUP BY status"
+
+
+def count_by_status_and_kind(conn: Connection) -> dict[tuple[str, bool], int]:
+    """(status, is_group) → how many conversations, for the tab titles of every :class:`ListScope`.
+
+    About 20 ms for 100,000 conversations (most of it the group count; an index on is_group would remove it).
+    """
+    totals = count_by_status(conn)
+    groups = {str(status): int(n) for status, n in conn.exec_driver_sql(_GROUPS_BY_STATUS)}
+    counts: dict[tuple[str, bool], int] = {}
+    for status in totals.keys() | groups.keys():
+        counts[(status, True)] = groups.get(status, 0)
+        counts[(status, False)] = totals.get(status, 0) - groups.get(status, 0)
     return counts
 
 

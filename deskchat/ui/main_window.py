@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from deskchat import __version__
+from deskchat.config import GROUPS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.services.messaging import MessagingService
 from deskchat.services.reading import ReadingService
@@ -25,6 +26,7 @@ from deskchat.ui.tasks import run_async
 
 if TYPE_CHECKING:
     from deskchat.ui.connections.dialog import ConnectionsDialog
+    from deskchat.ui.preferences import PreferencesDialog
 
 DEFAULT_SIZES = [400, 660, 340]
 LIST_RELOAD_DELAY_MS = 400
@@ -39,6 +41,7 @@ class WindowServices:
     demo: bool = False
     whatsapp: WhatsAppAccounts | None = None
     reading: ReadingService | None = None
+    settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
 
 
 class MainWindow(QMainWindow):
@@ -53,7 +56,8 @@ class MainWindow(QMainWindow):
             title += " — " + self.tr("DEMO (sample data, discarded on exit)")
         self.setWindowTitle(title)
 
-        self.conversation_pane = ConversationPane(store, self)
+        self.preferences = services.settings if services.settings is not None else Settings.in_memory()
+        self.conversation_pane = ConversationPane(store, self, group_mode=self.preferences.get(GROUPS))
         self.chat_pane = ChatPane(
             store,
             services.messaging.send_text,
@@ -94,14 +98,12 @@ class MainWindow(QMainWindow):
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
-        for number in range(3):
-            QShortcut(
-                QKeySequence(f"Ctrl+{number + 1}"),
-                self,
-                lambda n=number: self.conversation_pane.tabs.setCurrentIndex(n),
-            )
+        for number in range(4):
+            QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.conversation_pane.select_tab(n))
         QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
         self.connections_dialog: ConnectionsDialog | None = None
+        self.preferences_dialog: PreferencesDialog | None = None
+        self._unfollow_preferences = self.preferences.subscribe(self._preferences_changed)
         self._build_menu()
         self._restore_state()
 
@@ -115,6 +117,12 @@ class MainWindow(QMainWindow):
             self.connections_action.setEnabled(False)
             self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
         menu.addAction(self.connections_action)
+        self.preferences_action = QAction(self.tr("&Preferences…"), self)
+        self.preferences_action.setObjectName("preferencesAction")
+        self.preferences_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.preferences_action.triggered.connect(self.open_preferences)
+        menu.addAction(self.preferences_action)
         menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -132,6 +140,20 @@ class MainWindow(QMainWindow):
         self.connections_dialog.show()
         self.connections_dialog.raise_()
         return self.connections_dialog
+
+    def open_preferences(self) -> PreferencesDialog:
+        """Show the Preferences dialog (window-modal, without a nested event loop)."""
+        from deskchat.ui.preferences import PreferencesDialog
+
+        if self.preferences_dialog is not None:
+            self.preferences_dialog.close()
+        self.preferences_dialog = PreferencesDialog(self.preferences, self)
+        self.preferences_dialog.open()
+        return self.preferences_dialog
+
+    def _preferences_changed(self, changed: frozenset[Setting[Any]]) -> None:
+        if GROUPS in changed:
+            self.conversation_pane.set_group_mode(self.preferences.get(GROUPS))
 
     # -- status bar ----------------------------------------------------------------------------------------------
 
@@ -220,5 +242,6 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
+        self._unfollow_preferences()
         self.bridge.detach()
         super().closeEvent(event)

@@ -2,45 +2,115 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="pt_BR">
 <context>
+    <name>AttachmentActions</name>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="223"/>
+        <source>Open</source>
+        <translation>Abrir</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="226"/>
+        <source>Save as…</source>
+        <translation>Salvar como…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="233"/>
+        <source>Still downloading…</source>
+        <translation>Ainda baixando…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="234"/>
+        <source>Media expired — ask the customer to send it again</source>
+        <translation>Mídia expirada — peça ao cliente para reenviar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="235"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="238"/>
+        <source>Download failed</source>
+        <translation>O download falhou</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="236"/>
+        <source>Too large to download automatically</source>
+        <translation>Grande demais para baixar automaticamente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="241"/>
+        <source>attachment</source>
+        <translation>anexo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="253"/>
+        <source>Open a program?</source>
+        <translation>Abrir um programa?</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="255"/>
+        <source>“%1” is a program or script. Opening it can run code on this computer: open it only if you trust who sent it and expected this file.</source>
+        <translation>“%1” é um programa ou script. Abri-lo pode executar código neste computador: abra somente se você confia em quem enviou e esperava este arquivo.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="263"/>
+        <source>Open anyway</source>
+        <translation>Abrir mesmo assim</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="277"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="304"/>
+        <source>This file is not available any more.</source>
+        <translation>Este arquivo não está mais disponível.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="281"/>
+        <source>No application on this computer opens “%1”. Use “Save as…”.</source>
+        <translation>Nenhum aplicativo deste computador abre “%1”. Use “Salvar como…”.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="296"/>
+        <source>Save attachment</source>
+        <translation>Salvar anexo</translation>
+    </message>
+</context>
+<context>
     <name>Bubble</name>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="37"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="39"/>
         <source>Voice message</source>
         <translation>Mensagem de voz</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="39"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="41"/>
         <source>Sticker</source>
         <translation>Figurinha</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="40"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="42"/>
         <source>Attachment</source>
         <translation>Anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="45"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="47"/>
         <source>This message was deleted</source>
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="47"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="49"/>
         <source>Waiting for this message…</source>
         <translation>Aguardando esta mensagem…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="119"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="251"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="131"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="289"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="125"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="137"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="191"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="227"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -48,52 +118,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="88"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="92"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="90"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="94"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="92"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="100"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="104"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="116"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="172"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="172"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="160"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="174"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="161"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="175"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="162"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="176"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -138,24 +208,83 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="30"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="54"/>
         <source>Search messages (Ctrl+F)</source>
+        <extracomment>A tab of the list: one ticket status, or the groups.</extracomment>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="90"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="115"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="91"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="116"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="92"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="117"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="118"/>
+        <source>Groups</source>
+        <translation>Grupos</translation>
+    </message>
+</context>
+<context>
+    <name>FileSending</name>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="154"/>
+        <source>Attach</source>
+        <translation>Anexar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="158"/>
+        <source>Attach images or documents (or drop files on the chat)</source>
+        <translation>Anexar imagens ou documentos (ou arraste arquivos para a conversa)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <source>All files (*)</source>
+        <translation>Todos os arquivos (*)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <source>Images (*.jpg *.jpeg *.png *.webp)</source>
+        <translation>Imagens (*.jpg *.jpeg *.png *.webp)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <source>PDF files (*.pdf)</source>
+        <translation>Arquivos PDF (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="181"/>
+        <source>Send files</source>
+        <translation>Enviar arquivos</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="225"/>
+        <source>“%1” is %2; files up to %3 can be sent.</source>
+        <translation>“%1” tem %2; o limite para envio é de %3.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="232"/>
+        <source>“%1” is empty.</source>
+        <translation>“%1” está vazio.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="234"/>
+        <source>“%1” could not be read: %2</source>
+        <translation>Não foi possível ler “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/file_sending.py" line="248"/>
+        <source>These files were not sent:</source>
+        <translation>Estes arquivos não foram enviados:</translation>
     </message>
 </context>
 <context>
@@ -330,105 +459,207 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="50"/>
+        <location filename="../../deskchat/ui/main_window.py" line="56"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="106"/>
+        <location filename="../../deskchat/ui/main_window.py" line="111"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="107"/>
+        <location filename="../../deskchat/ui/main_window.py" line="112"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <location filename="../../deskchat/ui/main_window.py" line="118"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="116"/>
+        <location filename="../../deskchat/ui/main_window.py" line="120"/>
+        <source>&amp;Preferences…</source>
+        <translation>&amp;Preferências…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="127"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="138"/>
+        <location filename="../../deskchat/ui/main_window.py" line="163"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="141"/>
+        <location filename="../../deskchat/ui/main_window.py" line="166"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="157"/>
+        <location filename="../../deskchat/ui/main_window.py" line="182"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="157"/>
+        <location filename="../../deskchat/ui/main_window.py" line="182"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
-        <location filename="../../deskchat/ui/main_window.py" line="162"/>
+        <location filename="../../deskchat/ui/main_window.py" line="186"/>
+        <location filename="../../deskchat/ui/main_window.py" line="187"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="163"/>
+        <location filename="../../deskchat/ui/main_window.py" line="188"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="164"/>
+        <location filename="../../deskchat/ui/main_window.py" line="189"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="165"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="166"/>
+        <location filename="../../deskchat/ui/main_window.py" line="191"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="167"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="168"/>
+        <location filename="../../deskchat/ui/main_window.py" line="193"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="169"/>
+        <location filename="../../deskchat/ui/main_window.py" line="194"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="170"/>
+        <location filename="../../deskchat/ui/main_window.py" line="195"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="171"/>
+        <location filename="../../deskchat/ui/main_window.py" line="196"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="172"/>
+        <location filename="../../deskchat/ui/main_window.py" line="197"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
+    </message>
+</context>
+<context>
+    <name>PreferencesDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="82"/>
+        <source>Preferences</source>
+        <translation>Preferências</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="97"/>
+        <source>Some values in the settings or IT policy files were ignored; the log has the details.</source>
+        <translation>Alguns valores dos arquivos de configurações ou da política da TI foram ignorados; os detalhes estão no log.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="118"/>
+        <source>Your IT department set this value; it cannot be changed here.</source>
+        <translation>Este valor foi definido pela TI da empresa e não pode ser alterado aqui.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="119"/>
+        <source>set by IT</source>
+        <translation>definido pela TI</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="128"/>
+        <source>Takes effect the next time DeskChat starts.</source>
+        <translation>Vale a partir da próxima vez que o DeskChat for aberto.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="141"/>
+        <source>The preferences could not be saved: %1</source>
+        <translation>Não foi possível salvar as preferências: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Settings</name>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="36"/>
+        <source>WhatsApp</source>
+        <extracomment>Qt context of the schema&apos;s labels and choices. The schema&apos;s labels and choices once more, for pyside6-lupdate (which reads deskchat/ui only, not deskchat/config). tests/unit/config checks that every label in the schema has its Portuguese translation.</extracomment>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="37"/>
+        <source>Tickets</source>
+        <translation>Atendimentos</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="38"/>
+        <source>Interface</source>
+        <translation>Interface</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="39"/>
+        <source>Send read receipts (blue ticks) when I open a conversation</source>
+        <translation>Enviar confirmações de leitura (tiques azuis) ao abrir uma conversa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="40"/>
+        <source>WhatsApp groups</source>
+        <translation>Grupos do WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="41"/>
+        <source>In their own tab (Groups)</source>
+        <translation>Na própria aba (Grupos)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="42"/>
+        <source>Ignore (group messages are not stored)</source>
+        <translation>Ignorar (mensagens de grupo não são armazenadas)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="43"/>
+        <source>Mixed with customer conversations</source>
+        <translation>Junto com as conversas de clientes</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="44"/>
+        <source>Reopen a closed ticket when the customer writes within (hours)</source>
+        <translation>Reabrir um atendimento encerrado se o cliente escrever em até (horas)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="45"/>
+        <source>Language</source>
+        <translation>Idioma</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="46"/>
+        <source>Português (Brasil)</source>
+        <translation>Português (Brasil)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="47"/>
+        <source>English</source>
+        <translation>English</translation>
     </message>
 </context>
 <context>
@@ -523,8 +754,9 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../deskchat/ui/tasks.py" line="34"/>
+        <location filename="../../deskchat/ui/tasks.py" line="38"/>
         <source>The action could not be completed: %1</source>
+        <extracomment>Failures shown to the attendant so far (tests check it stays empty).</extracomment>
         <translation>Não foi possível concluir a ação: %1</translation>
     </message>
 </context>

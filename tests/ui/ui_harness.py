@@ -7,7 +7,7 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from deskchat.channels.base import InboundMessage, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.channels.base import InboundMessage, OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
 from deskchat.runtime import Runtime
 from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
@@ -23,6 +23,7 @@ class FakeChannel:
     """Records what the app sends; fails on demand."""
 
     sent: list[OutgoingMessage] = field(default_factory=list)
+    files: list[OutgoingFile] = field(default_factory=list)
     read: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: bool = False
     offline: bool = False
@@ -34,6 +35,14 @@ class FakeChannel:
             raise PermanentSendError("número inválido")
         self.sent.append(message)
         return SendReceipt(f"WA-{len(self.sent)}")
+
+    async def send_file(self, file: OutgoingFile) -> SendReceipt:
+        if self.offline:
+            raise ConnectionError("no route to host")
+        if self.refuse:
+            raise PermanentSendError("número inválido")
+        self.files.append(file)
+        return SendReceipt(f"WA-FILE-{len(self.files)}")
 
     async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
         self.read.append((chat_key, sorted(channel_ids)))

@@ -1,4 +1,4 @@
-"""One tab of the conversation list: conversations of one status, newest first, paged lazily by id."""
+"""One tab of the conversation list: the conversations of one scope (status, groups), newest first, paged lazily."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 
 from deskchat.store import conversations
-from deskchat.store.conversations import ConversationRow
+from deskchat.store.conversations import ConversationRow, ListScope
 from deskchat.store.database import Store
 
 PAGE_SIZE = 100
@@ -24,10 +24,10 @@ def _order_key(row: ConversationRow) -> tuple[int, int]:
 
 
 class ConversationListModel(QAbstractListModel):
-    def __init__(self, store: Store, status: str, parent: Any = None) -> None:
+    def __init__(self, store: Store, scope: ListScope | str, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
-        self.status = status
+        self.scope = scope if isinstance(scope, ListScope) else ListScope(scope)
         self._rows: list[ConversationRow] = []
         self._exhausted = False
         self.fetch_page()
@@ -65,7 +65,7 @@ class ConversationListModel(QAbstractListModel):
             return
         after = (self._rows[-1].last_message_at, self._rows[-1].id) if self._rows else None
         with self._store.read() as conn:
-            page = conversations.page(conn, self.status, after, PAGE_SIZE)
+            page = conversations.page(conn, self.scope, after, PAGE_SIZE)
         if len(page) < PAGE_SIZE:
             self._exhausted = True
         if page:
@@ -76,7 +76,7 @@ class ConversationListModel(QAbstractListModel):
 
     def reload(self) -> None:
         with self._store.read() as conn:
-            first_page = conversations.page(conn, self.status, None, PAGE_SIZE)
+            first_page = conversations.page(conn, self.scope, None, PAGE_SIZE)
         self.replace_first_page(first_page)
 
     def replace_first_page(self, first_page: list[ConversationRow]) -> None:
@@ -101,7 +101,7 @@ class ConversationListModel(QAbstractListModel):
             self.beginRemoveRows(QModelIndex(), current, current)
             del self._rows[current]
             self.endRemoveRows()
-        if fresh is None or fresh.status != self.status:
+        if fresh is None or not self.scope.includes(fresh):
             return
         keys = [_order_key(row) for row in self._rows]
         position = bisect_left(keys, _order_key(fresh))

@@ -18,8 +18,10 @@ from PySide6.QtWidgets import (
 from deskchat.core.events import ConversationStatus
 from deskchat.store import conversations
 from deskchat.store.database import Store
+from deskchat.ui.attachment_actions import AttachmentActions
 from deskchat.ui.bubble_delegate import BubbleDelegate
 from deskchat.ui.composer import Composer
+from deskchat.ui.file_sending import FileSending, SendFile, file_sender_of
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
 from deskchat.ui.tasks import run_async
 
@@ -68,6 +70,8 @@ class ChatPane(QWidget):
         ticket_actions: dict[str, TicketAction],
         retry_message: RetryMessage,
         parent: QWidget | None = None,
+        *,
+        send_file: SendFile | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
@@ -96,11 +100,19 @@ class ChatPane(QWidget):
         self.reopen_button.clicked.connect(lambda: self._ticket("reopen"))
         self.view = ChatView(self.model, self)
         self.view.clicked.connect(self._retry_if_failed)
+        self.attachment_actions = AttachmentActions(self.view, store)  # right-click: open / save an attachment
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
         self.send_button.clicked.connect(self.composer.submit)
         self.composer.submitted.connect(self._submit)
+        self.files = FileSending(
+            self,
+            send_file or file_sender_of(send_text),
+            lambda: self.model.conversation_id,
+            self.composer,
+            self.view.viewport(),
+        )
         self.placeholder = QLabel(self.tr("Select a conversation to start"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #667781; font-size: 15px;")
@@ -115,6 +127,7 @@ class ChatPane(QWidget):
         header.addWidget(self.close_button)
         header.addWidget(self.reopen_button)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.files.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.composer, 1)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
@@ -135,6 +148,7 @@ class ChatPane(QWidget):
         self.view.setVisible(has_conversation)
         self.composer.setEnabled(has_conversation)
         self.send_button.setEnabled(has_conversation)
+        self.files.attach_button.setEnabled(has_conversation)
         self.refresh_header()
         if has_conversation:
             self.view.scrollToBottom()

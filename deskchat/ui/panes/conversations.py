@@ -1,14 +1,22 @@
-"""The left pane: search field, the three tabs (Pendentes / Em atendimento / Encerrados) and their lists."""
+"""The left pane: search field, the tabs (Pendentes / Em atendimento / Encerrados / Grupos) and their lists.
+
+The ``whatsapp.groups`` setting decides where group conversations go: ``separate`` lists them (whatever their ticket
+status) in the Grupos tab and keeps them out of the three ticket tabs; ``mixed`` lists them in the ticket tabs like any
+customer and hides the Grupos tab; ``ignore`` hides them everywhere (ingest no longer stores new ones).
+"""
 
 from __future__ import annotations
+
+from typing import Final, Literal
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVBoxLayout, QWidget
 from sqlalchemy import Connection
 
+from deskchat.config import GroupMode
 from deskchat.core.events import ConversationStatus
 from deskchat.store import conversations
-from deskchat.store.conversations import ConversationRow
+from deskchat.store.conversations import ConversationRow, ListScope
 from deskchat.store.database import Store
 from deskchat.ui.conversation_delegate import ConversationDelegate
 from deskchat.ui.models.conversation_list import PAGE_SIZE, ConversationIdRole, ConversationListModel
@@ -16,15 +24,31 @@ from deskchat.ui.models.search_results import ConversationIdRole as HitConversat
 from deskchat.ui.models.search_results import SearchResultsModel
 from deskchat.ui.tasks import run_async
 
-TAB_ORDER = (ConversationStatus.PENDING, ConversationStatus.OPEN, ConversationStatus.CLOSED)
+GROUPS_TAB: Final = "groups"
+#: A tab of the list: one ticket status, or the groups.
+TabKey = ConversationStatus | Literal["groups"]
+TAB_ORDER: Final[tuple[TabKey, ...]] = (
+    ConversationStatus.PENDING,
+    ConversationStatus.OPEN,
+    ConversationStatus.CLOSED,
+    GROUPS_TAB,
+)
+
+
+def scope_of(tab: TabKey, group_mode: GroupMode) -> ListScope:
+    """What ``tab`` lists under the ``whatsapp.groups`` setting ``group_mode``."""
+    if tab == GROUPS_TAB:
+        return ListScope(None, groups=True)
+    return ListScope(ConversationStatus(tab).value, groups=None if group_mode == "mixed" else False)
 
 
 class ConversationPane(QWidget):
     conversation_selected = Signal(int)
 
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *, group_mode: GroupMode = "separate") -> None:
         super().__init__(parent)
         self._store = store
+        self.group_mode: GroupMode = group_mode
         self.search_field = QLineEdit(self)
         self.search_field.setObjectName("searchField")
         self.search_field.setPlaceholderText(self.tr("Search messages (Ctrl+F)"))
@@ -34,15 +58,15 @@ class ConversationPane(QWidget):
         self.tabs.setExpanding(True)
         self.tabs.setUsesScrollButtons(False)
         self.tabs.setElideMode(Qt.TextElideMode.ElideRight)
-        self.models: dict[ConversationStatus, ConversationListModel] = {}
-        self._stale: set[ConversationStatus] = set()  # tabs to reload when next shown
-        self.lists: dict[ConversationStatus, QListView] = {}
+        self.models: dict[TabKey, ConversationListModel] = {}
+        self._stale: set[TabKey] = set()  # tabs to reload when next shown
+        self.lists: dict[TabKey, QListView] = {}
         self.stack = QStackedWidget(self)
         delegate = ConversationDelegate(self)
         for status in TAB_ORDER:
-            model = ConversationListModel(store, status.value, self)
+            model = ConversationListModel(store, scope_of(status, group_mode), self)
             view = QListView(self)
-            view.setObjectName(f"list_{status.value}")
+            view.setObjectName(f"list_{status}")
             view.setModel(model)
             view.setItemDelegate(delegate)
             view.setUniformItemSizes(True)
@@ -76,29 +100,55 @@ class ConversationPane(QWidget):
         layout.addWidget(self.search_field)
         layout.addWidget(self.tabs)
         layout.addWidget(self.stack, 1)
+        self.tabs.setTabVisible(TAB_ORDER.index(GROUPS_TAB), group_mode == "separate")
         self.update_tab_titles()
 
     # -- tabs --------------------------------------------------------------------------------------------------
 
     def update_tab_titles(self) -> None:
         with self._store.read() as conn:
-            counts = conversations.count_by_status(conn)
+            counts = conversations.count_by_status_and_kind(conn)
         self._set_tab_titles(counts)
 
-    def _set_tab_titles(self, counts: dict[str, int]) -> None:
-        titles = {
+    def _set_tab_titles(self, counts: dict[tuple[str, bool], int]) -> None:
+        titles: dict[TabKey, str] = {
             ConversationStatus.PENDING: self.tr("Pending"),
             ConversationStatus.OPEN: self.tr("In progress"),
             ConversationStatus.CLOSED: self.tr("Closed"),
+            GROUPS_TAB: self.tr("Groups"),
         }
         for position, status in enumerate(TAB_ORDER):
-            self.tabs.setTabText(position, f"{titles[status]} ({counts.get(status.value, 0)})")
+            self.tabs.setTabText(position, f"{titles[status]} ({self.models[status].scope.count(counts)})")
 
-    def current_status(self) -> ConversationStatus:
+    def current_status(self) -> TabKey:
+        """The tab shown: a ticket status, or :data:`GROUPS_TAB`."""
         return TAB_ORDER[self.tabs.currentIndex()]
 
     def current_list(self) -> QListView:
         return self.lists[self.current_status()]
+
+    def select_tab(self, position: int) -> None:
+        """Show the tab at ``position`` (Ctrl+1…4), unless the groups setting hides it."""
+        if 0 <= position < len(TAB_ORDER) and self.tabs.isTabVisible(position):
+            self.tabs.setCurrentIndex(position)
+
+    def set_group_mode(self, group_mode: GroupMode) -> None:
+        """Apply a new ``whatsapp.groups`` setting: group conversations move between the tabs at once."""
+        if group_mode == self.group_mode:
+            return
+        self.group_mode = group_mode
+        for status, model in self.models.items():
+            model.scope = scope_of(status, group_mode)
+        self._stale.update(TAB_ORDER)  # each tab reads its rows again when shown
+        groups_position = TAB_ORDER.index(GROUPS_TAB)
+        if group_mode != "separate" and self.tabs.currentIndex() == groups_position:
+            self.tabs.setCurrentIndex(0)
+        self.tabs.setTabVisible(groups_position, group_mode == "separate")
+        current = self.current_status()
+        if current in self._stale:
+            self._stale.discard(current)
+            self.models[current].reload()
+        self.update_tab_titles()
 
     def _show_tab(self, position: int) -> None:
         status = TAB_ORDER[position]
@@ -146,14 +196,15 @@ class ConversationPane(QWidget):
         The reads run on a worker thread (a bulk import may be writing meanwhile); only the swap happens here.
         """
         current = self.current_status()
-        self._stale.update(status for status in TAB_ORDER if status is not current)
+        self._stale.update(status for status in TAB_ORDER if status != current)
         run_async(self._reload_in_background(current), self)
 
-    async def _reload_in_background(self, status: ConversationStatus) -> None:
+    async def _reload_in_background(self, status: TabKey) -> None:
         model = self.models[status]
+        scope = model.scope
 
-        def read(conn: Connection) -> tuple[list[ConversationRow], dict[str, int]]:
-            return conversations.page(conn, model.status, None, PAGE_SIZE), conversations.count_by_status(conn)
+        def read(conn: Connection) -> tuple[list[ConversationRow], dict[tuple[str, bool], int]]:
+            return conversations.page(conn, scope, None, PAGE_SIZE), conversations.count_by_status_and_kind(conn)
 
         first_page, counts = await self._store.read_later(read)
         model.replace_first_page(first_page)

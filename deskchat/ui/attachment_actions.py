@@ -1,0 +1,317 @@
+"""Opening and saving a chat attachment: right-click a bubble, then "Open" or "Save as…".
+
+The bytes come from the media vault. The name a customer gave a file is never trusted: :func:`safe_file_name` keeps
+no path parts, no control or bidi characters (U+202E can make "fdp.exe" look like "exe.pdf"), no Windows-reserved
+names and no trailing dots or spaces. "Open" writes the file, read-only, into a private temporary folder (0700, a new
+sub-folder for each opening) and hands it to the system's viewer; programs and scripts are opened only after the
+attendant confirms. An attachment that is not in the vault says why in the menu (still downloading, expired, failed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import mimetypes
+import os
+import shutil
+import stat
+import tempfile
+import unicodedata
+from functools import partial
+from pathlib import Path
+from typing import Final
+
+from PySide6.QtCore import QObject, QPoint, QStandardPaths, Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QFileDialog, QMenu, QMessageBox, QWidget
+
+from deskchat.store import media
+from deskchat.store.database import Store
+from deskchat.store.media import AttachmentInfo, DownloadState
+from deskchat.ui.models.chat import MessageIdRole
+from deskchat.ui.tasks import run_async
+
+# Longest file name written, in UTF-8 bytes (file systems allow 255; paths on Windows stay short).
+MAX_NAME_BYTES: Final = 150
+FALLBACK_NAME: Final = "attachment"
+_MAX_EXTENSION: Final = 16
+_FORBIDDEN: Final = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
+_RESERVED: Final = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
+    | {f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")}
+)
+
+# Extensions that run code when opened (programs, scripts, installers, shortcuts, disk images).
+EXECUTABLE_EXTENSIONS: Final = frozenset(
+    {
+        "exe", "com", "scr", "pif", "cpl", "msc", "msi", "msp", "mst", "dll", "sys", "drv", "ocx",
+        "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "vb", "js", "jse", "wsf", "wsh", "ws", "hta",
+        "lnk", "url", "scf", "inf", "reg", "application", "gadget", "appref-ms", "settingcontent-ms",
+        "jar", "jnlp", "apk", "xapk", "app", "dmg", "pkg", "mpkg", "command", "tool", "workflow",
+        "sh", "bash", "zsh", "csh", "ksh", "desktop", "appimage", "deb", "rpm",
+        "py", "pyw", "pyc", "pl", "rb", "php", "iso", "img", "vhd", "vhdx",
+    }
+)  # fmt: skip
+EXECUTABLE_MIMES: Final = frozenset(
+    {
+        "application/x-msdownload",
+        "application/x-msdos-program",
+        "application/vnd.microsoft.portable-executable",
+        "application/x-executable",
+        "application/x-elf",
+        "application/x-ms-installer",
+        "application/x-msi",
+        "application/x-ms-shortcut",
+        "application/x-bat",
+        "application/x-sh",
+        "application/x-shellscript",
+        "application/x-csh",
+        "application/javascript",
+        "text/javascript",
+        "application/x-javascript",
+        "text/vbscript",
+        "application/java-archive",
+        "application/x-java-archive",
+        "application/vnd.android.package-archive",
+        "application/x-apple-diskimage",
+        "application/x-iso9660-image",
+    }
+)
+
+
+def safe_file_name(name: str, fallback: str = FALLBACK_NAME) -> str:
+    """A file name that is safe to create on any OS and shows what it is; ``fallback`` when nothing is left."""
+    cleaned = _clean(name) or _clean(fallback) or FALLBACK_NAME
+    if cleaned.split(".", 1)[0].strip(" ").upper() in _RESERVED:  # Windows: "CON", "con.txt", "NUL.tar.gz"
+        cleaned = "_" + cleaned
+    return cleaned
+
+
+def _clean(name: str) -> str:
+    name = unicodedata.normalize("NFC", name)
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # the last path part only
+    kept = []
+    for char in name:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Cs", "Zl", "Zp"):  # controls, bidi and zero-width marks, line breaks
+            continue
+        kept.append(" " if category == "Zs" else char)
+    return _shorten("".join(kept).translate(_FORBIDDEN).strip(" ."))
+
+
+def _shorten(name: str) -> str:
+    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
+        return name
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem or len(extension) > _MAX_EXTENSION:
+        stem, extension = name, ""
+    suffix = f".{extension}" if extension else ""
+    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
+    encoded = stem.encode("utf-8")[:budget]
+    stem = encoded.decode("utf-8", "ignore").rstrip(" .")  # never half a character
+    return stem + suffix if stem else ""
+
+
+# Extensions of common types, the same on every OS (``mimetypes`` also reads the system's tables).
+_EXTENSIONS: Final = {
+    "application/pdf": ".pdf",
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "audio/ogg": ".ogg",
+    "audio/mpeg": ".mp3",
+    "audio/mp4": ".m4a",
+    "text/plain": ".txt",
+    "application/zip": ".zip",
+    "application/x-msdownload": ".exe",
+    "application/vnd.android.package-archive": ".apk",
+}
+
+
+def with_extension(name: str, mime: str) -> str:
+    """``name`` with the extension its type implies when it has none (so the right viewer opens it)."""
+    if Path(name).suffix:
+        return name
+    base = mime.split(";", 1)[0].strip().lower()
+    return name + (_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or "")
+
+
+def is_executable(name: str, mime: str) -> bool:
+    """Whether opening the file could run code: by its extension or by the type the sender declared."""
+    extension = name.rpartition(".")[2].lower() if "." in name else ""
+    return extension in EXECUTABLE_EXTENSIONS or mime.split(";", 1)[0].strip().lower() in EXECUTABLE_MIMES
+
+
+def write_private_copy(folder: Path, name: str, data: bytes) -> Path:
+    """Write ``data`` as ``name`` in a new private sub-folder of ``folder`` and make it read-only; returns its path."""
+    target = Path(tempfile.mkdtemp(dir=folder)) / name  # mkdtemp: 0700, a fresh name every time
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(target, flags, 0o600)
+    with os.fdopen(descriptor, "wb") as file:
+        file.write(data)
+    target.chmod(stat.S_IREAD)
+    return target
+
+
+def remove_private_folder(folder: Path) -> None:
+    """Delete a private folder with its read-only files (files still open in a viewer may stay behind)."""
+    for path in folder.rglob("*"):
+        with contextlib.suppress(OSError):
+            path.chmod(stat.S_IRWXU if path.is_dir() else stat.S_IREAD | stat.S_IWRITE)
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+class AttachmentActions(QObject):
+    """The context menu of a chat view's bubbles with attachments.
+
+    Args:
+        view: the chat's list view (its rows answer ``MessageIdRole``).
+        store: where the attachments and their bytes are.
+        temp_root: the private folder opened files go to; by default one made on first use and removed at exit.
+    """
+
+    def __init__(self, view: QAbstractItemView, store: Store, temp_root: Path | None = None) -> None:
+        super().__init__(view)
+        self._view = view
+        self._store = store
+        self._temp_root = temp_root
+        self.menu: QMenu | None = None  # the menu shown last
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._show_menu)
+
+    # -- the menu ----------------------------------------------------------------------------------------------
+
+    def _show_menu(self, pos: QPoint) -> None:
+        menu = self.menu_at(pos)
+        if menu is not None:
+            menu.popup(self._view.viewport().mapToGlobal(pos))  # not exec(): no nested event loop
+
+    def menu_at(self, pos: QPoint) -> QMenu | None:
+        """The menu for the bubble at ``pos`` (viewport coordinates), or None when it has no attachment."""
+        index = self._view.indexAt(pos)
+        message_id = index.data(MessageIdRole) if index.isValid() else None
+        if message_id is None:
+            return None
+        with self._store.read() as conn:
+            found = media.attachments_of(conn, int(message_id))
+        if not found:
+            return None
+        if self.menu is not None:
+            self.menu.close()
+        menu = QMenu(self._view)
+        menu.setObjectName("attachmentMenu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        for info in found:
+            if len(found) > 1:
+                menu.addSection(self.file_name_of(info))
+            self._add_actions(menu, info)
+        menu.destroyed.connect(lambda *_args: self._forget_menu(menu))
+        self.menu = menu
+        return menu
+
+    def _forget_menu(self, menu: QMenu) -> None:
+        if self.menu is menu:
+            self.menu = None
+
+    def _add_actions(self, menu: QMenu, info: AttachmentInfo) -> None:
+        if info.state is not DownloadState.DONE:
+            status = menu.addAction(self.state_text(info.state))
+            status.setEnabled(False)
+            return
+        opening = menu.addAction(self.tr("Open"))
+        opening.setObjectName("openAttachment")
+        opening.triggered.connect(lambda *_args: self.open_attachment(info))
+        saving = menu.addAction(self.tr("Save as…"))
+        saving.setObjectName("saveAttachment")
+        saving.triggered.connect(lambda *_args: self.save_attachment(info))
+
+    def state_text(self, state: DownloadState) -> str:
+        """Why an attachment cannot be opened, in the attendant's words."""
+        texts = {
+            DownloadState.PENDING: self.tr("Still downloading…"),
+            DownloadState.EXPIRED: self.tr("Media expired — ask the customer to send it again"),
+            DownloadState.FAILED: self.tr("Download failed"),
+            DownloadState.SKIPPED: self.tr("Too large to download automatically"),
+        }
+        return texts.get(state, self.tr("Download failed"))
+
+    def file_name_of(self, info: AttachmentInfo) -> str:
+        return with_extension(safe_file_name(info.file_name, self.tr("attachment")), info.mime)
+
+    # -- open --------------------------------------------------------------------------------------------------
+
+    def open_attachment(self, info: AttachmentInfo) -> None:
+        """Open a copy with the system's viewer; a program or script only after the attendant confirms."""
+        name = self.file_name_of(info)
+        if not is_executable(name, info.mime):
+            run_async(self.open_copy(info.id, name), self._view)
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            self.tr("Open a program?"),
+            self.tr(
+                "“%1” is a program or script. Opening it can run code on this computer: open it only if you "
+                "trust who sent it and expected this file."
+            ).replace("%1", name),
+            QMessageBox.StandardButton.Cancel,
+            self._view,
+        )
+        box.setObjectName("confirmExecutable")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.addButton(self.tr("Open anyway"), QMessageBox.ButtonRole.AcceptRole)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.buttonClicked.connect(partial(self._confirmed, box, info.id, name))
+        box.open()  # not exec(): its nested event loop would stall the asyncio loop
+
+    def _confirmed(self, box: QMessageBox, attachment_id: int, name: str, button: QAbstractButton) -> None:
+        if box.buttonRole(button) == QMessageBox.ButtonRole.AcceptRole:
+            run_async(self.open_copy(attachment_id, name), self._view)
+
+    async def open_copy(self, attachment_id: int, name: str) -> Path | None:
+        """Write the attachment read-only into the private folder and open it; returns the file written."""
+        stored = await self._store.read_later(partial(media.media_of_attachment, attachment_id=attachment_id))
+        if stored is None:
+            self._tell(self.tr("This file is not available any more."))
+            return None
+        path = await asyncio.to_thread(write_private_copy, self._private_folder(), name, stored.data)
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+            self._tell(self.tr("No application on this computer opens “%1”. Use “Save as…”.").replace("%1", name))
+        return path
+
+    def _private_folder(self) -> Path:
+        if self._temp_root is None:
+            self._temp_root = Path(tempfile.mkdtemp(prefix="deskchat-files-"))  # 0700
+            atexit.register(remove_private_folder, self._temp_root)
+        return self._temp_root
+
+    # -- save --------------------------------------------------------------------------------------------------
+
+    def save_attachment(self, info: AttachmentInfo) -> None:
+        """Ask where to save the attachment, then write it there."""
+        name = self.file_name_of(info)
+        folder = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DownloadLocation) or str(Path.home())
+        target, _filter = QFileDialog.getSaveFileName(self._view, self.tr("Save attachment"), str(Path(folder, name)))
+        if target:
+            run_async(self.save_copy(info.id, Path(target)), self._view)
+
+    async def save_copy(self, attachment_id: int, target: Path) -> bool:
+        """Write the attachment's bytes to ``target`` (the attendant chose it); False when it is not in the vault."""
+        stored = await self._store.read_later(partial(media.media_of_attachment, attachment_id=attachment_id))
+        if stored is None:
+            self._tell(self.tr("This file is not available any more."))
+            return False
+        await asyncio.to_thread(target.write_bytes, stored.data)
+        return True
+
+    # -- words -------------------------------------------------------------------------------------------------
+
+    def _tell(self, text: str) -> None:
+        parent: QWidget = self._view
+        box = QMessageBox(QMessageBox.Icon.Information, "DeskChat", text, QMessageBox.StandardButton.Ok, parent)
+        box.setObjectName("attachmentMessage")
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
