@@ -12,7 +12,6 @@ import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
-from typing import cast
 
 from PySide6.QtCore import QBuffer, QByteArray, QEvent, QIODevice, QLocale, QMimeData, QObject, Qt
 from PySide6.QtGui import QDropEvent, QImage, QImageReader, QImageWriter, QKeySequence, QPainter
@@ -97,15 +96,6 @@ def local_files(mime: QMimeData) -> list[Path]:
     if not mime.hasUrls():
         return []
     return [Path(url.toLocalFile()) for url in mime.urls() if url.isLocalFile()]
-
-
-def file_sender_of(send_text: object) -> SendFile | None:
-    """The ``send_file`` of the service whose ``send_text`` the chat pane was given, if it has one.
-
-    For a window that does not pass ``send_file`` to the pane itself.
-    """
-    sender = getattr(getattr(send_text, "__self__", None), "send_file", None)
-    return cast(SendFile, sender) if callable(sender) else None
 
 
 def _fill(template: str, *values: str) -> str:

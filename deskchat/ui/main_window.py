@@ -68,6 +68,7 @@ class MainWindow(QMainWindow):
             },
             services.messaging.retry,
             self,
+            send_file=services.messaging.send_file,
         )
         self.info_pane = InfoPane(store, self)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)

@@ -21,7 +21,7 @@ from deskchat.store.database import Store
 from deskchat.ui.attachment_actions import AttachmentActions
 from deskchat.ui.bubble_delegate import BubbleDelegate
 from deskchat.ui.composer import Composer
-from deskchat.ui.file_sending import FileSending, SendFile, file_sender_of
+from deskchat.ui.file_sending import FileSending, SendFile
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
 from deskchat.ui.tasks import run_async
 
@@ -108,7 +108,7 @@ class ChatPane(QWidget):
         self.composer.submitted.connect(self._submit)
         self.files = FileSending(
             self,
-            send_file or file_sender_of(send_text),
+            send_file,
             lambda: self.model.conversation_id,
             self.composer,
             self.view.viewport(),
