@@ -102,6 +102,8 @@ class MediaDownloads:
         channel_for: the account's channel, or None; it is used when it has an ``async download(remote_ref)``.
         max_bytes_per_file: larger files are ``skipped``.
         vault_cap_bytes: downloads that would grow the vault beyond this stay ``pending``.
+        first_retry_s: the first backoff after a transient failure (doubles up to :data:`MAX_RETRY_S`).
+        download_timeout_s: a download taking longer is a transient failure.
         clock: monotonic seconds (tests move it by hand).
     """
 

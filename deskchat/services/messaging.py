@@ -302,7 +302,8 @@ class OutboxWorker:
             if attempted:
                 continue
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._messaging.work_queued.wait(), IDLE_POLL_S)
+                async with asyncio.timeout(IDLE_POLL_S):
+                    await self._messaging.work_queued.wait()
 
     async def _deliver(self, item: OutboxItem) -> None:
         assert item.account_id is not None and item.message_id is not None

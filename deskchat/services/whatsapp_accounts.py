@@ -103,6 +103,10 @@ class _RealHandle:
     async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 
+    async def download(self, remote_ref: str) -> bytes:
+        data: bytes = await self.channel.download(remote_ref)
+        return data
+
 
 def real_channel(account_id: int, session_dir: Path, owner: WhatsAppAccounts) -> WhatsAppHandle:
     from deskchat.channels.whatsapp.client import WhatsAppChannel

@@ -122,7 +122,7 @@ attachments = Table(
     Column("size", Integer, nullable=False, server_default="0"),
     Column("media_id", Integer, ForeignKey("media.id")),
     Column("thumbnail", LargeBinary),
-    Column("download_state", Text, nullable=False, server_default="pending"),  # pending|done|failed|expired
+    Column("download_state", Text, nullable=False, server_default="pending"),  # pending|done|failed|expired|skipped
     Column("remote_ref", Text, nullable=False, server_default=""),  # channel data needed to download it
 )
 Index("ix_attachments_message", attachments.c.message_id)

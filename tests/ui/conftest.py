@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Iterator
 from typing import Any
 
@@ -56,3 +57,5 @@ def app(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path:
     window.close()
     loop.run_until_complete(runtime.stop())
     store.close()
+    del window
+    gc.collect()  # collect the window here, on the GUI thread, not later on some worker thread

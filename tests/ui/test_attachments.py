@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import stat
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,15 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support grabbing th
 
 BOLETO = b"%PDF-1.7 boleto de maio, vencimento dia 10"
 PROGRAM = b"MZ\x90\x00 not really a program"
+
+
+@pytest.fixture(autouse=True)
+def windows_die_on_the_gui_thread() -> Iterator[None]:
+    """Collect the windows of earlier tests here: the downloads below run Python in store and executor threads, and a
+    window collected there would be destroyed off the GUI thread ("Timers cannot be stopped from another thread")."""
+    gc.collect()
+    yield
+    gc.collect()
 
 
 @dataclass

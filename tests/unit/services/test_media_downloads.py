@@ -336,6 +336,7 @@ def test_each_attachment_row_is_read_once_in_short_ranges(
     assert channel.asked == refs
     assert all(up_to is not None and up_to - after_id <= 3 for after_id, up_to in ranges)
     seen = ranges[-1][1]
+    assert seen is not None
     ranges.clear()
     assert asyncio.run(downloads.drain_once()) == 0
     assert ranges == []  # nothing new: no row is read again
