@@ -1,4 +1,4 @@
-"""Sending files from the chat pane: the attach button ("📎"), files dropped on the chat, and refusals in words.
+"""Sending files from the chat pane: the attach button, files dropped on the chat, and refusals in words.
 
 A chosen or dropped file is read, and an image's thumbnail made (Qt decodes it: ≤ 240 px, JPEG), in a worker thread;
 then :meth:`MessagingService.send_file` queues it like a text: the bubble shows a clock at once and the outbox worker
@@ -140,7 +140,7 @@ class FileSending(QObject):
         self._last_dir = ""
         self.attach_button = QToolButton(pane)
         self.attach_button.setObjectName("attachButton")
-        self.attach_button.setText("📎")
+        self.attach_button.setText(self.tr("Attach"))  # words: an emoji glyph is missing on many desktops
         self.attach_button.setAccessibleName(self.tr("Attach"))
         shortcut = QKeySequence(ATTACH_SHORTCUT)
         self.attach_button.setShortcut(shortcut)

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from deskchat.ui.connections.dialog import ConnectionsDialog
     from deskchat.ui.preferences import PreferencesDialog
 
-DEFAULT_SIZES = [400, 660, 340]
+DEFAULT_SIZES = [450, 620, 330]
 LIST_RELOAD_DELAY_MS = 400
 
 

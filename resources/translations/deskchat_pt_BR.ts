@@ -237,52 +237,53 @@
 <context>
     <name>FileSending</name>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="154"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="143"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="144"/>
         <source>Attach</source>
         <translation>Anexar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="158"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="148"/>
         <source>Attach images or documents (or drop files on the chat)</source>
         <translation>Anexar imagens ou documentos (ou arraste arquivos para a conversa)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="168"/>
         <source>All files (*)</source>
         <translation>Todos os arquivos (*)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="168"/>
         <source>Images (*.jpg *.jpeg *.png *.webp)</source>
         <translation>Imagens (*.jpg *.jpeg *.png *.webp)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="178"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="168"/>
         <source>PDF files (*.pdf)</source>
         <translation>Arquivos PDF (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="181"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="171"/>
         <source>Send files</source>
         <translation>Enviar arquivos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="225"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="215"/>
         <source>“%1” is %2; files up to %3 can be sent.</source>
         <translation>“%1” tem %2; o limite para envio é de %3.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="232"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="222"/>
         <source>“%1” is empty.</source>
         <translation>“%1” está vazio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="234"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="224"/>
         <source>“%1” could not be read: %2</source>
         <translation>Não foi possível ler “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/file_sending.py" line="248"/>
+        <location filename="../../deskchat/ui/file_sending.py" line="238"/>
         <source>These files were not sent:</source>
         <translation>Estes arquivos não foram enviados:</translation>
     </message>
@@ -464,103 +465,103 @@
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="111"/>
+        <location filename="../../deskchat/ui/main_window.py" line="112"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="112"/>
+        <location filename="../../deskchat/ui/main_window.py" line="113"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="118"/>
+        <location filename="../../deskchat/ui/main_window.py" line="119"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="120"/>
+        <location filename="../../deskchat/ui/main_window.py" line="121"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="127"/>
+        <location filename="../../deskchat/ui/main_window.py" line="128"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="163"/>
+        <location filename="../../deskchat/ui/main_window.py" line="164"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="166"/>
+        <location filename="../../deskchat/ui/main_window.py" line="167"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="182"/>
+        <location filename="../../deskchat/ui/main_window.py" line="183"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="182"/>
+        <location filename="../../deskchat/ui/main_window.py" line="183"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="186"/>
         <location filename="../../deskchat/ui/main_window.py" line="187"/>
+        <location filename="../../deskchat/ui/main_window.py" line="188"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="188"/>
+        <location filename="../../deskchat/ui/main_window.py" line="189"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="189"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="191"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="191"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="193"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="193"/>
+        <location filename="../../deskchat/ui/main_window.py" line="194"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="194"/>
+        <location filename="../../deskchat/ui/main_window.py" line="195"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="195"/>
+        <location filename="../../deskchat/ui/main_window.py" line="196"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="196"/>
+        <location filename="../../deskchat/ui/main_window.py" line="197"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="197"/>
+        <location filename="../../deskchat/ui/main_window.py" line="198"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>

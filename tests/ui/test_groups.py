@@ -104,7 +104,7 @@ def test_groups_have_their_own_tab_with_every_status(
     with running_desk(qtbot, loop, profile) as app:
         pane = app.window.conversation_pane
         qtmodeltester.check(pane.models[GROUPS_TAB])
-        assert visible_tabs(pane) == ["Pending (3)", "In progress (0)", "Closed (0)", "Groups (2)"]
+        assert visible_tabs(pane) == ["Pending 3", "In progress 0", "Closed 0", "Groups 2"]
         assert titles(pane, ConversationStatus.PENDING) == ["Cliente 2", "Cliente 1", "Cliente 0"]
         assert titles(pane, GROUPS_TAB) == ["Grupo 2", "Grupo 1"]
 
@@ -113,7 +113,7 @@ def test_groups_have_their_own_tab_with_every_status(
         app.run(settle())
         assert titles(pane, GROUPS_TAB) == ["Grupo 2", "Grupo 1"]
         assert titles(pane, ConversationStatus.CLOSED) == []
-        assert visible_tabs(pane)[2:] == ["Closed (0)", "Groups (2)"]
+        assert visible_tabs(pane)[2:] == ["Closed 0", "Groups 2"]
 
         qtbot.keyClick(app.window, Qt.Key.Key_4, Qt.KeyboardModifier.ControlModifier)
         assert pane.current_status() == GROUPS_TAB and pane.stack.currentWidget() is pane.lists[GROUPS_TAB]
@@ -125,7 +125,7 @@ def test_a_live_group_message_goes_to_the_groups_tab(qtbot: Any, loop: Any, prof
         app.run(app.runtime.ingest.ingest([group_message(app.account_id, 3, "G3-1", 1_764_000_000_000)]))
         assert titles(pane, GROUPS_TAB)[0] == "Grupo 3"
         assert "Grupo 3" not in titles(pane, ConversationStatus.PENDING)
-        assert pane.tabs.tabText(GROUPS_POSITION) == "Groups (3)"
+        assert pane.tabs.tabText(GROUPS_POSITION) == "Groups 3"
 
 
 def test_mixed_groups_move_to_the_ticket_tabs_and_back(qtbot: Any, loop: Any, profile: Profile) -> None:
@@ -133,7 +133,7 @@ def test_mixed_groups_move_to_the_ticket_tabs_and_back(qtbot: Any, loop: Any, pr
         pane = app.window.conversation_pane
         pane.select_tab(GROUPS_POSITION)
         choose_groups(app, qtbot, "mixed")
-        assert visible_tabs(pane) == ["Pending (5)", "In progress (0)", "Closed (0)"]
+        assert visible_tabs(pane) == ["Pending 5", "In progress 0", "Closed 0"]
         assert pane.current_status() == ConversationStatus.PENDING  # the hidden tab was left
         assert titles(pane, ConversationStatus.PENDING) == ["Grupo 2", "Grupo 1", "Cliente 2", "Cliente 1", "Cliente 0"]
         assert json.loads(profile.settings_file.read_text(encoding="utf-8")) == {"whatsapp.groups": "mixed"}
@@ -144,14 +144,14 @@ def test_mixed_groups_move_to_the_ticket_tabs_and_back(qtbot: Any, loop: Any, pr
         assert titles(pane, ConversationStatus.PENDING) == ["Cliente 2", "Cliente 1", "Cliente 0"]
         pane.select_tab(GROUPS_POSITION)
         assert titles(pane, GROUPS_TAB) == ["Grupo 2", "Grupo 1"]
-        assert visible_tabs(pane)[-1] == "Groups (2)"
+        assert visible_tabs(pane)[-1] == "Groups 2"
 
 
 def test_ignored_groups_disappear_and_new_ones_are_not_stored(qtbot: Any, loop: Any, profile: Profile) -> None:
     with running_desk(qtbot, loop, profile) as app:
         pane = app.window.conversation_pane
         choose_groups(app, qtbot, "ignore")
-        assert visible_tabs(pane) == ["Pending (3)", "In progress (0)", "Closed (0)"]
+        assert visible_tabs(pane) == ["Pending 3", "In progress 0", "Closed 0"]
         assert titles(pane, ConversationStatus.PENDING) == ["Cliente 2", "Cliente 1", "Cliente 0"]
         assert app.run(app.runtime.ingest.ingest([group_message(app.account_id, 3, "G3-1")])) == []
 

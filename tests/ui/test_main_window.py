@@ -196,7 +196,7 @@ def test_a_bulk_import_shows_up_after_the_list_reload(app: App, qtbot: Any) -> N
     pending = pane.models[ConversationStatus.PENDING]
     assert pending.rowCount() == 46
     assert pending.index(0, 0).data() == "Histórico 39"
-    assert pane.tabs.tabText(0).endswith("(46)")
+    assert pane.tabs.tabText(0).endswith(" 46")
 
 
 def test_opening_a_conversation_clears_its_badge_and_sends_read_receipts(app: App, qtbot: Any) -> None:

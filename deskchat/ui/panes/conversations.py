@@ -118,7 +118,9 @@ class ConversationPane(QWidget):
             GROUPS_TAB: self.tr("Groups"),
         }
         for position, status in enumerate(TAB_ORDER):
-            self.tabs.setTabText(position, f"{titles[status]} ({self.models[status].scope.count(counts)})")
+            count = self.models[status].scope.count(counts)
+            self.tabs.setTabText(position, f"{titles[status]} {count}")
+            self.tabs.setTabToolTip(position, f"{titles[status]}: {count}")
 
     def current_status(self) -> TabKey:
         """The tab shown: a ticket status, or :data:`GROUPS_TAB`."""
