@@ -18,6 +18,7 @@ import shutil
 import stat
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Final
@@ -172,11 +173,18 @@ class AttachmentActions(QObject):
         temp_root: the private folder opened files go to; by default one made on first use and removed at exit.
     """
 
-    def __init__(self, view: QAbstractItemView, store: Store, temp_root: Path | None = None) -> None:
+    def __init__(
+        self,
+        view: QAbstractItemView,
+        store: Store,
+        temp_root: Path | None = None,
+        reply: Callable[[int], None] | None = None,
+    ) -> None:
         super().__init__(view)
         self._view = view
         self._store = store
         self._temp_root = temp_root
+        self._reply = reply  # when given, every bubble's menu starts with "Reply"
         self.menu: QMenu | None = None  # the menu shown last
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self._show_menu)
@@ -196,13 +204,20 @@ class AttachmentActions(QObject):
             return None
         with self._store.read() as conn:
             found = media.attachments_of(conn, int(message_id))
-        if not found:
+        if not found and self._reply is None:
             return None
         if self.menu is not None:
             self.menu.close()
         menu = QMenu(self._view)
         menu.setObjectName("attachmentMenu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if self._reply is not None:
+            reply = self._reply
+            replying = menu.addAction(self.tr("Reply"))
+            replying.setObjectName("replyAction")
+            replying.triggered.connect(lambda *_args: reply(int(message_id)))
+            if found:
+                menu.addSeparator()
         for info in found:
             if len(found) > 1:
                 menu.addSection(self.file_name_of(info))

@@ -4,69 +4,74 @@
 <context>
     <name>AttachmentActions</name>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="223"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="216"/>
+        <source>Reply</source>
+        <translation>Responder</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="238"/>
         <source>Open</source>
         <translation>Abrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="226"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="241"/>
         <source>Save as…</source>
         <translation>Salvar como…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="233"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="248"/>
         <source>Still downloading…</source>
         <translation>Ainda baixando…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="234"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="249"/>
         <source>Media expired — ask the customer to send it again</source>
         <translation>Mídia expirada — peça ao cliente para reenviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="235"/>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="238"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="250"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="253"/>
         <source>Download failed</source>
         <translation>O download falhou</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="236"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="251"/>
         <source>Too large to download automatically</source>
         <translation>Grande demais para baixar automaticamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="241"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="256"/>
         <source>attachment</source>
         <translation>anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="253"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="268"/>
         <source>Open a program?</source>
         <translation>Abrir um programa?</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="255"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="270"/>
         <source>“%1” is a program or script. Opening it can run code on this computer: open it only if you trust who sent it and expected this file.</source>
         <translation>“%1” é um programa ou script. Abri-lo pode executar código neste computador: abra somente se você confia em quem enviou e esperava este arquivo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="263"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="278"/>
         <source>Open anyway</source>
         <translation>Abrir mesmo assim</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="277"/>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="304"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="292"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="319"/>
         <source>This file is not available any more.</source>
         <translation>Este arquivo não está mais disponível.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="281"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="296"/>
         <source>No application on this computer opens “%1”. Use “Save as…”.</source>
         <translation>Nenhum aplicativo deste computador abre “%1”. Use “Salvar como…”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="296"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="311"/>
         <source>Save attachment</source>
         <translation>Salvar anexo</translation>
     </message>
@@ -118,52 +123,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="92"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="94"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="94"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="98"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="109"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="116"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="120"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="172"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="172"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="174"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="180"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="175"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="176"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="182"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -597,6 +602,24 @@
         <location filename="../../deskchat/ui/preferences.py" line="141"/>
         <source>The preferences could not be saved: %1</source>
         <translation>Não foi possível salvar as preferências: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyBar</name>
+    <message>
+        <location filename="../../deskchat/ui/reply_bar.py" line="30"/>
+        <source>Cancel the reply (Esc)</source>
+        <translation>Cancelar a resposta (Esc)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_bar.py" line="40"/>
+        <source>(attachment)</source>
+        <translation>(anexo)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_bar.py" line="42"/>
+        <source>Replying to: %1</source>
+        <translation>Respondendo a: %1</translation>
     </message>
 </context>
 <context>

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from neonize.exc import DownloadError
-from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtCore import QPoint, Qt, QUrl
 from PySide6.QtGui import QAction, QContextMenuEvent, QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from ui_harness import BASE_MS, App, FakeChannel
@@ -230,7 +230,7 @@ def test_media_not_in_the_vault_says_why_in_words(
 ) -> None:
     menu = _right_click(chat, qtbot, channel_id)
     assert menu is not None
-    [status] = menu.actions()
+    [status] = [a for a in menu.actions() if a.objectName() != "replyAction" and not a.isSeparator()]
     assert status.text() == english and not status.isEnabled()
     menu.close()
 
@@ -238,16 +238,22 @@ def test_media_not_in_the_vault_says_why_in_words(
     try:
         menu = _right_click(chat, qtbot, channel_id)
         assert menu is not None
-        assert [action.text() for action in menu.actions()] == [portuguese]
+        shown = [a.text() for a in menu.actions() if a.objectName() != "replyAction" and not a.isSeparator()]
+        assert shown == [portuguese]
         menu.close()
     finally:
         install_translations(qapp, "en")
 
 
-def test_a_bubble_without_attachments_has_no_menu(chat: Chat, qtbot: Any) -> None:
-    assert _right_click(chat, qtbot, "TEXT") is None
+def test_a_bubble_without_attachments_only_offers_a_reply(chat: Chat, qtbot: Any) -> None:
+    menu = _right_click(chat, qtbot, "TEXT")
+    assert menu is not None
+    assert [action.objectName() for action in menu.actions()] == ["replyAction"]
+    menu.close()
     pane = chat.app.window.chat_pane
-    assert pane.attachment_actions.menu_at(pane.view.visualRect(QModelIndex()).center()) is None
+    below_the_bubbles = QPoint(5, pane.view.viewport().height() - 2)
+    assert not pane.view.indexAt(below_the_bubbles).isValid()
+    assert pane.attachment_actions.menu_at(below_the_bubbles) is None
 
 
 @pytest.mark.parametrize(

@@ -216,3 +216,33 @@ def test_read_receipts_can_be_turned_off(app: App, qtbot: Any) -> None:
     pending = app.window.conversation_pane.models[ConversationStatus.PENDING]
     assert pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0
     assert app.channel.read == []
+
+
+def test_replying_quotes_the_message_and_sends_its_id(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    quoted = chat.model.index(2, 0).data(MessageRole).message
+    menu = chat.attachment_actions.menu_at(chat.view.visualRect(chat.model.index(2, 0)).center())
+    assert menu is not None
+    (reply,) = [action for action in menu.actions() if action.objectName() == "replyAction"]
+    reply.trigger()
+    menu.close()
+    assert chat.reply_bar.isVisible() and quoted.text[:20] in chat.reply_bar.label.text()
+    chat.composer.insertPlainText("Sim, sai hoje.")
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Return)
+    app.run(settle())
+    assert not chat.reply_bar.isVisible()
+    last = chat.model.index(chat.model.rowCount() - 1, 0).data(MessageRole)
+    assert last.message.reply_to_channel_id == quoted.channel_id
+    assert last.quote == quoted.text
+    app.run(app.runtime.worker.drain_once())
+    assert app.channel.sent[-1].reply_to_channel_id == quoted.channel_id
+
+
+def test_escape_cancels_a_reply(app: App, qtbot: Any) -> None:
+    _open_first_pending(app, qtbot)
+    chat = app.window.chat_pane
+    chat.start_reply(chat.model.index(0, 0).data(MessageRole).message.id)
+    assert chat.reply_bar.isVisible()
+    qtbot.keyClick(chat.composer, Qt.Key.Key_Escape)
+    assert not chat.reply_bar.isVisible()

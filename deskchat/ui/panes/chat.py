@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -23,9 +24,10 @@ from deskchat.ui.bubble_delegate import BubbleDelegate
 from deskchat.ui.composer import Composer
 from deskchat.ui.file_sending import FileSending, SendFile
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
+from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
 from deskchat.ui.tasks import run_async
 
-SendText = Callable[[int, str], Awaitable[int]]
+SendText = Callable[[int, str, str | None], Awaitable[int]]  # conversation, text, channel id replied to
 TicketAction = Callable[[int], Awaitable[None]]
 RetryMessage = Callable[[int], Awaitable[bool]]
 
@@ -100,7 +102,9 @@ class ChatPane(QWidget):
         self.reopen_button.clicked.connect(lambda: self._ticket("reopen"))
         self.view = ChatView(self.model, self)
         self.view.clicked.connect(self._retry_if_failed)
-        self.attachment_actions = AttachmentActions(self.view, store)  # right-click: open / save an attachment
+        # right-click: reply to the message; open / save its attachment
+        self.attachment_actions = AttachmentActions(self.view, store, reply=self.start_reply)
+        self.reply_bar = ReplyBar(self)
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
@@ -135,6 +139,7 @@ class ChatPane(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.reply_bar)
         layout.addLayout(bottom)
         self.model.rowsInserted.connect(self._follow_new_rows)
         self.open_conversation(None)
@@ -142,6 +147,7 @@ class ChatPane(QWidget):
     # -- opening -----------------------------------------------------------------------------------------------
 
     def open_conversation(self, conversation_id: int | None) -> None:
+        self.reply_bar.clear()
         self.model.open(conversation_id)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
@@ -185,7 +191,25 @@ class ChatPane(QWidget):
     def _submit(self, text: str) -> None:
         conversation_id = self.model.conversation_id
         if conversation_id is not None:
-            run_async(self._send_text(conversation_id, text), self)
+            target = self.reply_bar.target
+            reply_to = target.channel_id if target is not None else None
+            self.reply_bar.clear()
+            run_async(self._send_text(conversation_id, text, reply_to), self)
+
+    def start_reply(self, message_id: int) -> None:
+        """Quote the message in the next one the attendant sends."""
+        position = self.model.row_of(message_id)
+        if position < 0:
+            return
+        message = self.model.item_at(position).message
+        self.reply_bar.reply_to(ReplyTarget(message.id, message.channel_id, message.text or message.subject))
+        self.composer.setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.reply_bar.target is not None:
+            self.reply_bar.clear()
+            return
+        super().keyPressEvent(event)
 
     def _ticket(self, action: str) -> None:
         conversation_id = self.model.conversation_id
