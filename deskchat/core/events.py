@@ -107,3 +107,12 @@ class IntegrationLogged(Event):
     """A new entry in an account's integration log."""
 
     account_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class HistorySyncProgressed(Event):
+    """A piece of the first-link history was stored; ``percent`` is WhatsApp's own progress figure (0-100)."""
+
+    account_id: int
+    percent: int
+    messages: int

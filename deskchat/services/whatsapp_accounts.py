@@ -20,7 +20,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import Connection, select
 
 from deskchat.core.bus import EventBus
-from deskchat.core.events import ChannelStateChanged, IntegrationLogged, QrCodeChanged
+from deskchat.core.events import ChannelStateChanged, HistorySyncProgressed, IntegrationLogged, QrCodeChanged
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.services.receipts import ReceiptService
@@ -139,6 +139,7 @@ class WhatsAppAccounts:
         self._channels = channels  # the outbox's account → channel map
         self._keep_alive: list[WhatsAppHandle] = []  # neonize clients must outlive their use (see notes)
         self._pending: set[asyncio.Future[Any]] = set()
+        self._history_counts: dict[int, int] = {}  # history messages stored per account in this session
 
     # -- the adapter's callbacks -------------------------------------------------------------------------------
 
@@ -177,6 +178,19 @@ class WhatsAppAccounts:
             self._bus.publish(IntegrationLogged(account_id))
 
         self._in_background(write())
+        if event == "history_sync":
+            self._history_progress(account_id, detail)
+
+    def _history_progress(self, account_id: int, detail: str) -> None:
+        """The adapter reports each stored history piece as ``... progress=N messages=M``."""
+        fields = dict(part.split("=", 1) for part in detail.split() if "=" in part)
+        try:
+            percent = int(fields.get("progress", "0"))
+            stored = int(fields.get("messages", "0"))
+        except ValueError:
+            return
+        self._history_counts[account_id] = self._history_counts.get(account_id, 0) + stored
+        self._bus.publish(HistorySyncProgressed(account_id, percent, self._history_counts[account_id]))
 
     def _in_background(self, work: Coroutine[Any, Any, Any]) -> None:
         task = asyncio.ensure_future(work)

@@ -10,6 +10,7 @@ from deskchat.core.events import (
     ContactChanged,
     ConversationChanged,
     ConversationsReset,
+    HistorySyncProgressed,
     IntegrationLogged,
     MessageStored,
     MessageUpdated,
@@ -26,6 +27,7 @@ class BusBridge(QObject):
     channel_state_changed = Signal(int, str, str)  # account id, state, detail
     qr_changed = Signal(int, str, int, float)  # account id, code, index, seconds it lives
     integration_logged = Signal(int)  # account id
+    history_progressed = Signal(int, int, int)  # account id, percent, messages stored so far
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -54,6 +56,11 @@ class BusBridge(QObject):
                 QrCodeChanged, lambda e: self.qr_changed.emit(e.account_id, e.code, e.index, e.expires_in), Priority.UI
             ),
             bus.subscribe(IntegrationLogged, lambda e: self.integration_logged.emit(e.account_id), Priority.UI),
+            bus.subscribe(
+                HistorySyncProgressed,
+                lambda e: self.history_progressed.emit(e.account_id, e.percent, e.messages),
+                Priority.UI,
+            ),
         ]
 
     def detach(self) -> None:

@@ -96,6 +96,7 @@ class MainWindow(QMainWindow):
         self._reload_lists.timeout.connect(self.conversation_pane.on_conversations_reset)
         self.bridge.conversations_reset.connect(self._schedule_list_reload)
         self.bridge.channel_state_changed.connect(self.set_channel_state)
+        self.bridge.history_progressed.connect(self.show_history_progress)
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
@@ -197,6 +198,18 @@ class MainWindow(QMainWindow):
             "outdated": self.tr("DeskChat update needed"),
             "demo": self.tr("Demo (simulated)"),
         }.get(state, state)
+
+    def show_history_progress(self, account_id: int, percent: int, messages: int) -> None:
+        """WhatsApp's history arrives in pieces after linking: say how far it is."""
+        if percent >= 100:
+            text = self.tr("WhatsApp history received: %1 messages").replace("%1", f"{messages:,}".replace(",", "."))
+        else:
+            text = (
+                self.tr("Receiving WhatsApp history: %1% (%2 messages)")
+                .replace("%1", str(percent))
+                .replace("%2", f"{messages:,}".replace(",", "."))
+            )
+        self.statusBar().showMessage(text, 0 if percent < 100 else 15_000)
 
     def set_channel_state(self, account_id: int, state: str, detail: str) -> None:
         label = self.channel_labels.get(account_id)

@@ -470,105 +470,115 @@
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="112"/>
+        <location filename="../../deskchat/ui/main_window.py" line="113"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <location filename="../../deskchat/ui/main_window.py" line="114"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="119"/>
+        <location filename="../../deskchat/ui/main_window.py" line="120"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="121"/>
+        <location filename="../../deskchat/ui/main_window.py" line="122"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="128"/>
+        <location filename="../../deskchat/ui/main_window.py" line="129"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="164"/>
+        <location filename="../../deskchat/ui/main_window.py" line="165"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="167"/>
+        <location filename="../../deskchat/ui/main_window.py" line="168"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="183"/>
+        <location filename="../../deskchat/ui/main_window.py" line="184"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="183"/>
+        <location filename="../../deskchat/ui/main_window.py" line="184"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="187"/>
         <location filename="../../deskchat/ui/main_window.py" line="188"/>
+        <location filename="../../deskchat/ui/main_window.py" line="189"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="189"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="191"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="191"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="193"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="193"/>
+        <location filename="../../deskchat/ui/main_window.py" line="194"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="194"/>
+        <location filename="../../deskchat/ui/main_window.py" line="195"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="195"/>
+        <location filename="../../deskchat/ui/main_window.py" line="196"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="196"/>
+        <location filename="../../deskchat/ui/main_window.py" line="197"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="197"/>
+        <location filename="../../deskchat/ui/main_window.py" line="198"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="198"/>
+        <location filename="../../deskchat/ui/main_window.py" line="199"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="205"/>
+        <source>WhatsApp history received: %1 messages</source>
+        <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="208"/>
+        <source>Receiving WhatsApp history: %1% (%2 messages)</source>
+        <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
 </context>
 <context>

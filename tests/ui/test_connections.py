@@ -224,3 +224,12 @@ def test_a_second_number_gets_its_own_card(screen: Screen) -> None:
     card = screen.loop.run_until_complete(screen.dialog.add_account("Suporte"))
     assert card.account_id != screen.account_id
     assert set(screen.dialog.cards) == {screen.account_id, card.account_id}
+
+
+def test_history_sync_progress_shows_in_the_status_bar(screen: Screen) -> None:
+    service = screen.runtime.whatsapp
+    assert service is not None
+    screen.drive(service.logged, screen.account_id, "history_sync", "type=0 chunk=1 progress=40 messages=1000")
+    assert screen.window.statusBar().currentMessage() == "Receiving WhatsApp history: 40% (1.000 messages)"
+    screen.drive(service.logged, screen.account_id, "history_sync", "type=0 chunk=2 progress=100 messages=1500")
+    assert screen.window.statusBar().currentMessage() == "WhatsApp history received: 2.500 messages"
