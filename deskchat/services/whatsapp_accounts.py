@@ -205,6 +205,13 @@ class WhatsAppAccounts:
 
     # -- what the connection screen asks -----------------------------------------------------------------------
 
+    @property
+    def device_name(self) -> str:
+        """How this computer appears on the phone under "Linked devices"."""
+        from deskchat.channels.whatsapp.device import device_name
+
+        return device_name()
+
     def accounts(self) -> list[accounts.AccountRow]:
         with self._store.read() as conn:
             return [row for row in accounts.list_accounts(conn) if row.kind == "whatsapp"]

@@ -30,6 +30,7 @@ from neonize.proto.Neonize_pb2 import (
     TemporaryBan,
 )
 
+from deskchat.channels.whatsapp.device import own_number
 from deskchat.channels.whatsapp.sinks import QrCode
 from deskchat.channels.whatsapp.states import TERMINAL, Status, Trigger, WaState, next_state
 
@@ -267,6 +268,12 @@ class ConnectionMachine:
 
     # -- events ------------------------------------------------------------------------------------------------
 
+    def _own_number(self) -> str:
+        """The linked phone's number, as the "Conectado" line shows it ("" before whatsmeow reports the device)."""
+        me = getattr(self._channel.client, "me", None)
+        user = getattr(getattr(me, "JID", None), "User", "") if me is not None else ""
+        return own_number(str(user)) if isinstance(user, str) else ""
+
     def on_event(self, generation: int, event: Any) -> None:
         if not self._current(generation):
             log.debug("ignoring %s from an old client", type(event).__name__)
@@ -277,7 +284,7 @@ class ConnectionMachine:
             self._next_retry_s = self._first_retry_s
             self._cancel_qr_timer()
             self.pairing_by_code = False
-            self.trigger(Trigger.CONNECTED)
+            self.trigger(Trigger.CONNECTED, self._own_number())
             channel.pipeline.retry_parked()
         elif isinstance(event, PairStatus):
             if event.HasField("Status") and event.Status == PairStatus.SUCCESS:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
-import platform
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -19,6 +18,7 @@ from neonize.events import EVENT_TO_INT
 from neonize.proto import Neonize_pb2
 from neonize.proto.waCompanionReg.WAWebProtobufsCompanionReg_pb2 import DeviceProps
 
+from deskchat.channels.whatsapp.device import device_name
 from deskchat.channels.whatsapp.wire import RawHistorySync
 
 #: Every client built in this process (see the module docstring).
@@ -89,9 +89,8 @@ class DeskChatClient(NewAClient):  # type: ignore[misc]  # neonize ships no type
 
 def device_props(history_days: int | None = None) -> Any:
     """The device shown under "Linked devices": "DeskChat (<OS>)" on a desktop icon."""
-    os_label = {"Windows": "Windows", "Darwin": "macOS", "Linux": "Linux"}.get(platform.system(), platform.system())
     props = DeviceProps(
-        os=f"DeskChat ({os_label})",
+        os=device_name(),
         platformType=DeviceProps.DESKTOP,
         version=DeviceProps.AppVersion(primary=1, secondary=0, tertiary=0),
     )

@@ -127,7 +127,10 @@ class WhatsAppCard(QGroupBox):
                 self.tr("On the phone: WhatsApp › Linked devices › Link a device, then point it at the code."),
             ),
             "connecting": (self.tr("Connecting"), ""),
-            "online": (self.tr("Connected"), self.tr("This computer shows up on the phone as “DeskChat”.")),
+            "online": (
+                self.tr("Connected"),
+                self.tr("This computer shows up on the phone as “%1”.").replace("%1", self._service.device_name),
+            ),
             "reconnecting": (self.tr("Reconnecting"), self.tr("The connection dropped; DeskChat is restoring it.")),
             "offline": (
                 self.tr("No internet"),
