@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -40,7 +42,11 @@ class FakeWhatsApp:
     async def start(self) -> None:
         self.starts += 1
         self.session_file.parent.mkdir(parents=True, exist_ok=True)
-        self.session_file.touch(mode=0o600)
+        # what whatsmeow leaves behind once a device is linked: its device table with one row
+        with contextlib.closing(sqlite3.connect(self.session_file)) as session:
+            session.execute("CREATE TABLE IF NOT EXISTS whatsmeow_device (jid TEXT)")
+            session.execute("INSERT INTO whatsmeow_device VALUES ('5511987654321.0:7@s.whatsapp.net')")
+            session.commit()
         self.owner.state_changed(self.account_id, "connecting")
         self.owner.logged(self.account_id, "connect", "dialing")
 
@@ -233,3 +239,30 @@ def test_history_sync_progress_shows_in_the_status_bar(screen: Screen) -> None:
     assert screen.window.statusBar().currentMessage() == "Receiving WhatsApp history: 40% (1.000 messages)"
     screen.drive(service.logged, screen.account_id, "history_sync", "type=0 chunk=2 progress=100 messages=1500")
     assert screen.window.statusBar().currentMessage() == "WhatsApp history received: 2.500 messages"
+
+
+def test_on_the_next_start_numbers_with_a_session_resume_without_a_qr_code(screen: Screen, qtbot: Any) -> None:
+    service = screen.runtime.whatsapp
+    assert service is not None
+    second = screen.loop.run_until_complete(service.add_account("Suporte"))
+    qtbot.mouseClick(screen.card.connect_button, Qt.MouseButton.LeftButton)
+    screen.settle()
+    assert screen.fake.session_file.exists()  # the first number was linked; the second never was
+    screen.loop.run_until_complete(screen.runtime.stop())
+
+    # a new start of the app over the same profile
+    restarted = Runtime(
+        screen.runtime.store, whatsapp_sessions=screen.fake.session_file.parent, whatsapp_factory=FakeWhatsApp
+    )
+    assert restarted.whatsapp is not None
+
+    async def start() -> None:
+        await restarted.connect_channels()
+        await restarted.whatsapp.settle()  # type: ignore[union-attr]
+
+    screen.loop.run_until_complete(start())
+    handles = restarted.whatsapp._handles
+    assert set(handles) == {screen.account_id}  # only the linked number started, and by itself
+    assert isinstance(handles[screen.account_id], FakeWhatsApp) and handles[screen.account_id].starts == 1
+    assert second not in handles
+    screen.loop.run_until_complete(restarted.stop())
