@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPixmap
+from PySide6.QtCore import (
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QPointF,
+    QRect,
+    QRectF,
+    QSize,
+    Qt,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
 from deskchat.ui import theme
@@ -22,7 +32,32 @@ MAX_BUBBLE = 560
 THUMBNAIL_WIDTH = 240
 THUMBNAIL_HEIGHT = 160
 
-_WRAP = Qt.TextFlag.TextWordWrap | Qt.TextFlag.TextWrapAnywhere
+
+def _wrap_option() -> QTextOption:
+    """Break lines between words; inside a word only when it is longer than a line (a URL, a code)."""
+    option = QTextOption(Qt.AlignmentFlag.AlignLeft)
+    option.setWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+    return option
+
+
+def wrapped_size(text: str, font: QFont, width: int) -> tuple[int, int]:
+    """Width and height of ``text`` laid out in lines of at most ``width`` pixels."""
+    layout = QTextLayout(text.replace("\n", "\u2028"), font)  # a layout breaks lines only at U+2028
+    layout.setTextOption(_wrap_option())
+    layout.beginLayout()
+    height = 0.0
+    widest = 0.0
+    while True:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        line.setPosition(QPointF(0, height))
+        height += line.height()
+        widest = max(widest, line.naturalTextWidth())
+    layout.endLayout()
+    return int(widest + 1), int(height + 1)
+
 
 _KIND_BADGES = {
     "image": ("IMG", "#7e57c2"),
@@ -69,7 +104,7 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     max_width = int(min(MAX_BUBBLE, max(view_width * 0.72, 200)))
     inner = max_width - 2 * PAD
     text = body_text(item)
-    text_rect = metrics.boundingRect(QRect(0, 0, inner, 1_000_000), int(_WRAP), text) if text else QRect()
+    text_rect = QRect(0, 0, *wrapped_size(text, font, inner)) if text else QRect()
     footer_text = _footer_text(item)
     footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
     subject_width = metrics.horizontalAdvance(item.message.subject) + 12 if item.message.subject else 0
@@ -271,7 +306,7 @@ class BubbleDelegate(QStyledItemDelegate):
             else:
                 painter.setPen(QColor("#111b21"))
             painter.setFont(text_font)
-            painter.drawText(lay.text, int(_WRAP) | int(Qt.AlignmentFlag.AlignLeft), text)
+            painter.drawText(lay.text, text, _wrap_option())
         painter.setFont(small)
         painter.setPen(theme.SECONDARY_TEXT)
         right = lay.footer.right()

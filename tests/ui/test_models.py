@@ -105,3 +105,19 @@ def test_search_results_model(qtmodeltester: Any, store: Store) -> None:
     assert model.rowCount() == 1
     model.run('"); DROP TABLE messages; --')
     assert model.rowCount() == 0
+
+
+def test_bubble_text_measure_counts_every_line(qapp: Any) -> None:
+    from PySide6.QtGui import QFont
+
+    from deskchat.ui.bubble_delegate import wrapped_size
+
+    font = QFont()
+    one_width, one = wrapped_size("Bom dia", font, 400)
+    _, three = wrapped_size("Bom dia,\n\nAtt.", font, 400)
+    _, wrapped = wrapped_size("palavra " * 40, font, 200)
+    _, long_token = wrapped_size("https://exemplo.com.br/" + "x" * 300, font, 200)
+    assert one_width < 400
+    assert three >= 3 * one - 3
+    assert wrapped > 4 * one
+    assert long_token > 2 * one  # a URL longer than the line breaks inside instead of overflowing
