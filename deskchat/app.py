@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 import shutil
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deskchat.cli import Options, parse_args
 from deskchat.config import LANGUAGE, Settings, load_settings
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
-from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
+
+    from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.app")
 
@@ -72,19 +75,32 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
     preferences = load_settings(profile)
     install_translations(app, interface_language(options, preferences))
 
-    store = _open_store(profile, throwaway)
+    # Paint first: the window's frame (geometry, menu, the panes' places) before the store and the services load.
+    from deskchat.ui.first_paint import FirstPaintProbe
+    from deskchat.ui.main_window import MainWindow, WindowServices
+
+    settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
+    window = MainWindow(None, settings, demo=throwaway)
+    probe = FirstPaintProbe(started, window)
+    window.installEventFilter(probe)
+    window.show()
+    app.processEvents()
+
+    store = _open_store(profile, throwaway, window)
     if store is None:
+        window.close()
         return 1
     try:
         if throwaway:
             from deskchat.demo.generator import populate_demo
 
             populate_demo(store)
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+
         import qasync
 
         from deskchat.runtime import Runtime
-        from deskchat.ui.first_paint import FirstPaintProbe
-        from deskchat.ui.main_window import MainWindow, WindowServices
 
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
@@ -96,8 +112,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
             whatsapp_sessions=None if throwaway else profile.whatsapp_dir,
             settings=preferences,
         )
-        settings = QSettings(str(profile.ui_state_file), QSettings.Format.IniFormat)
-        window = MainWindow(
+        window.attach(
             WindowServices(
                 store,
                 runtime.bus,
@@ -107,12 +122,10 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 whatsapp=runtime.whatsapp,
                 reading=runtime.reading,
                 settings=preferences,
-            ),
-            settings,
+            )
         )
-        probe = FirstPaintProbe(started, window)
-        window.installEventFilter(probe)
-        window.show()
+        window.repaint()
+        probe.mark_ready()
         if options.self_test:
             return _self_test(app, window)
         closed = asyncio.Event()
@@ -146,7 +159,8 @@ def interface_language(options: Options, preferences: Settings) -> str:
     return options.language or os.environ.get("DESKCHAT_LANG") or preferences.get(LANGUAGE)
 
 
-def _open_store(profile: Profile, throwaway: bool) -> Store | None:
+def _open_store(profile: Profile, throwaway: bool, window: QWidget) -> Store | None:
+    from deskchat.store.database import Store
     from deskchat.store.keys import PassphraseRequired
     from deskchat.ui.store_dialogs import ask_passphrase, show_store_error
 
@@ -155,12 +169,12 @@ def _open_store(profile: Profile, throwaway: bool) -> Store | None:
         try:
             return Store.open(profile, passphrase=passphrase, ephemeral=throwaway)
         except PassphraseRequired as needed:
-            passphrase = ask_passphrase(needed)
+            passphrase = ask_passphrase(needed, window)
             if passphrase is None:
                 return None
         except Exception as error:  # every refusal is explained; the store is never touched
             log.exception("cannot open the store")
-            show_store_error(error)
+            show_store_error(error, window)
             return None
 
 

@@ -11,21 +11,20 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QSplitter, QWidget
 
 from deskchat import __version__
 from deskchat.config import GROUPS, Setting, Settings
-from deskchat.core.bus import EventBus
-from deskchat.services.messaging import MessagingService
-from deskchat.services.reading import ReadingService
-from deskchat.services.tickets import TicketService
-from deskchat.services.whatsapp_accounts import WhatsAppAccounts
-from deskchat.store import accounts
-from deskchat.store.database import Store
-from deskchat.ui.bridge import BusBridge
-from deskchat.ui.panes.chat import ChatPane
-from deskchat.ui.panes.conversations import ConversationPane
-from deskchat.ui.panes.info import InfoPane
-from deskchat.ui.tasks import run_async
 
+# Everything that loads the store (SQLAlchemy) or the services is imported in attach(), after the first paint.
 if TYPE_CHECKING:
+    from deskchat.core.bus import EventBus
+    from deskchat.services.messaging import MessagingService
+    from deskchat.services.reading import ReadingService
+    from deskchat.services.tickets import TicketService
+    from deskchat.services.whatsapp_accounts import WhatsAppAccounts
+    from deskchat.store.database import Store
+    from deskchat.ui.bridge import BusBridge
     from deskchat.ui.connections.dialog import ConnectionsDialog
+    from deskchat.ui.panes.chat import ChatPane
+    from deskchat.ui.panes.conversations import ConversationPane
+    from deskchat.ui.panes.info import InfoPane
     from deskchat.ui.preferences import PreferencesDialog
 
 DEFAULT_SIZES = [450, 620, 330]
@@ -45,17 +44,64 @@ class WindowServices:
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, services: WindowServices, settings: QSettings, parent: QWidget | None = None) -> None:
+    """Built in two steps so it paints first: the frame (title, menu, the three panes' places, geometry), then
+    :meth:`attach` with the services once the store is open."""
+
+    conversation_pane: ConversationPane
+    chat_pane: ChatPane
+    info_pane: InfoPane
+    bridge: BusBridge
+
+    def __init__(
+        self,
+        services: WindowServices | None,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        demo: bool = False,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
-        self._services = services
         self._settings = settings
-        store = services.store
+        self._services: WindowServices | None = None
+        demo = services.demo if services is not None else demo
         title = "DeskChat"
-        if services.demo:
+        if demo:
             title += " — " + self.tr("DEMO (sample data, discarded on exit)")
         self.setWindowTitle(title)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        for _ in range(3):
+            self.splitter.addWidget(QWidget(self))  # the panes' places until attach()
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.channel_labels: dict[int, QLabel] = {}
+        self._channel_names: dict[int, str] = {}
+        self._unfollow_preferences: Any = lambda: None
+        self.connections_dialog: ConnectionsDialog | None = None
+        self.preferences_dialog: PreferencesDialog | None = None
+        self._restore_state()
+        if services is None:
+            self.statusBar().showMessage(self.tr("Opening your data…"))
+        else:
+            self.attach(services)
 
+    @property
+    def services(self) -> WindowServices:
+        assert self._services is not None, "attach() first"
+        return self._services
+
+    def attach(self, services: WindowServices) -> None:
+        """Fill the window: panes over the store, the bus bridge, shortcuts, menu and status bar."""
+        from deskchat.ui.bridge import BusBridge
+        from deskchat.ui.panes.chat import ChatPane
+        from deskchat.ui.panes.conversations import ConversationPane
+        from deskchat.ui.panes.info import InfoPane
+
+        self._services = services
+        store = services.store
+        self.statusBar().clearMessage()
         self.preferences = services.settings if services.settings is not None else Settings.in_memory()
         self.conversation_pane = ConversationPane(store, self, group_mode=self.preferences.get(GROUPS))
         self.chat_pane = ChatPane(
@@ -71,16 +117,12 @@ class MainWindow(QMainWindow):
             send_file=services.messaging.send_file,
         )
         self.info_pane = InfoPane(store, self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.addWidget(self.conversation_pane)
-        self.splitter.addWidget(self.chat_pane)
-        self.splitter.addWidget(self.info_pane)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.setStretchFactor(1, 1)
-        self.setCentralWidget(self.splitter)
+        for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
+            placeholder = self.splitter.replaceWidget(position, pane)
+            if placeholder is not None:
+                placeholder.deleteLater()
+        self._restore_splitter()
 
-        self.channel_labels: dict[int, QLabel] = {}
         self._build_status_bar()
 
         self.bridge = BusBridge(services.bus, self)
@@ -103,11 +145,8 @@ class MainWindow(QMainWindow):
         for number in range(4):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.conversation_pane.select_tab(n))
         QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
-        self.connections_dialog: ConnectionsDialog | None = None
-        self.preferences_dialog: PreferencesDialog | None = None
         self._unfollow_preferences = self.preferences.subscribe(self._preferences_changed)
         self._build_menu()
-        self._restore_state()
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&DeskChat"))
@@ -115,7 +154,7 @@ class MainWindow(QMainWindow):
         self.connections_action.setObjectName("connectionsAction")
         self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
         self.connections_action.triggered.connect(self.open_connections)
-        if self._services.whatsapp is None:
+        if self.services.whatsapp is None:
             self.connections_action.setEnabled(False)
             self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
         menu.addAction(self.connections_action)
@@ -133,12 +172,12 @@ class MainWindow(QMainWindow):
 
     def open_connections(self) -> ConnectionsDialog | None:
         """Show the connection screen ("Integrações de Atendimento")."""
-        if self._services.whatsapp is None:
+        if self.services.whatsapp is None:
             return None
         from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
 
         if self.connections_dialog is None:
-            self.connections_dialog = ConnectionsDialog(self._services.whatsapp, self.bridge, self)
+            self.connections_dialog = ConnectionsDialog(self.services.whatsapp, self.bridge, self)
         self.connections_dialog.show()
         self.connections_dialog.raise_()
         return self.connections_dialog
@@ -161,20 +200,21 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
-        if self._services.demo:
+        if self.services.demo:
             demo = QLabel(" " + self.tr("DEMO") + " ", self)
             demo.setObjectName("demoBadge")
             demo.setStyleSheet("background: #f9a825; color: black; font-weight: bold; border-radius: 3px;")
             demo.setToolTip(self.tr("Sample data in a throwaway profile: nothing is sent and it is deleted on exit."))
             bar.addWidget(demo)
-        with self._services.store.read() as conn:
+        from deskchat.store import accounts
+
+        with self.services.store.read() as conn:
             rows = accounts.list_accounts(conn)
         for account in rows:
             label = QLabel(self)
             label.setObjectName(f"channelState_{account.id}")
             label.setTextFormat(Qt.TextFormat.PlainText)
             self.channel_labels[account.id] = label
-            self._channel_names = getattr(self, "_channel_names", {})
             self._channel_names[account.id] = f"{self._kind_name(account.kind)} {account.name}"
             bar.addPermanentWidget(label)
             self.set_channel_state(account.id, account.state, "")
@@ -225,9 +265,11 @@ class MainWindow(QMainWindow):
     # -- conversations -------------------------------------------------------------------------------------------
 
     def open_conversation(self, conversation_id: int) -> None:
+        from deskchat.ui.tasks import run_async
+
         self.chat_pane.open_conversation(conversation_id)
-        if self._services.reading is not None:
-            run_async(self._services.reading.conversation_opened(conversation_id), self)
+        if self.services.reading is not None:
+            run_async(self.services.reading.conversation_opened(conversation_id), self)
         # the chat paints first; the customer's record follows on the next turn of the loop
         QTimer.singleShot(0, lambda: self._show_info(conversation_id))
 
@@ -245,6 +287,9 @@ class MainWindow(QMainWindow):
         geometry = self._settings.value("window/geometry")
         if geometry is None or not self.restoreGeometry(geometry):
             self.resize(1380, 820)
+        self._restore_splitter()
+
+    def _restore_splitter(self) -> None:
         splitter = self._settings.value("window/splitter")
         if splitter is None or not self.splitter.restoreState(splitter):
             self.splitter.setSizes(DEFAULT_SIZES)
@@ -257,5 +302,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_state()
         self._unfollow_preferences()
-        self.bridge.detach()
+        if self._services is not None:
+            self.bridge.detach()
         super().closeEvent(event)

@@ -79,43 +79,43 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="39"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="74"/>
         <source>Voice message</source>
         <translation>Mensagem de voz</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="41"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="76"/>
         <source>Sticker</source>
         <translation>Figurinha</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="42"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
         <source>Attachment</source>
         <translation>Anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="47"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="82"/>
         <source>This message was deleted</source>
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="49"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="84"/>
         <source>Waiting for this message…</source>
         <translation>Aguardando esta mensagem…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="131"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="289"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="166"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="324"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="137"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="172"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="227"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="262"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -201,8 +201,12 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/dialog.py" line="51"/>
+        <source>Main number</source>
+        <translation>Número principal</translation>
+    </message>
+    <message>
         <source>WhatsApp</source>
-        <translation>WhatsApp</translation>
+        <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
@@ -465,118 +469,123 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="56"/>
+        <location filename="../../deskchat/ui/main_window.py" line="70"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <location filename="../../deskchat/ui/main_window.py" line="86"/>
+        <source>Opening your data…</source>
+        <translation>Abrindo seus dados…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="152"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="114"/>
+        <location filename="../../deskchat/ui/main_window.py" line="153"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="120"/>
+        <location filename="../../deskchat/ui/main_window.py" line="159"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="122"/>
+        <location filename="../../deskchat/ui/main_window.py" line="161"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="129"/>
+        <location filename="../../deskchat/ui/main_window.py" line="168"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="165"/>
+        <location filename="../../deskchat/ui/main_window.py" line="204"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="168"/>
+        <location filename="../../deskchat/ui/main_window.py" line="207"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="224"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="224"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="188"/>
-        <location filename="../../deskchat/ui/main_window.py" line="189"/>
+        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="229"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="230"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="191"/>
+        <location filename="../../deskchat/ui/main_window.py" line="231"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="232"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="193"/>
+        <location filename="../../deskchat/ui/main_window.py" line="233"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="194"/>
+        <location filename="../../deskchat/ui/main_window.py" line="234"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="195"/>
+        <location filename="../../deskchat/ui/main_window.py" line="235"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="196"/>
+        <location filename="../../deskchat/ui/main_window.py" line="236"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="197"/>
+        <location filename="../../deskchat/ui/main_window.py" line="237"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="198"/>
+        <location filename="../../deskchat/ui/main_window.py" line="238"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="239"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="205"/>
+        <location filename="../../deskchat/ui/main_window.py" line="245"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="208"/>
+        <location filename="../../deskchat/ui/main_window.py" line="248"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -48,7 +48,7 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.add_button)
         layout.addWidget(buttons)
-        service.ensure_one(self.tr("WhatsApp"))
+        service.ensure_one(self.tr("Main number"))
         for account in service.accounts():
             self.add_card(account.id, account.name)
         self._cards_layout.addStretch(1)
