@@ -155,6 +155,7 @@ class WhatsAppAccounts:
             ),
             on_qr=lambda account_id, qr: self.qr_shown(account_id, qr.code, qr.index, qr.expires_in),
             on_log=self.logged,
+            on_history_progress=self.history_progressed,
             on_links=self._people.on_links,
             on_hints=self._people.on_hints,
             on_read_elsewhere=self._people.on_read_elsewhere,
@@ -178,17 +179,9 @@ class WhatsAppAccounts:
             self._bus.publish(IntegrationLogged(account_id))
 
         self._in_background(write())
-        if event == "history_sync":
-            self._history_progress(account_id, detail)
 
-    def _history_progress(self, account_id: int, detail: str) -> None:
-        """The adapter reports each stored history piece as ``... progress=N messages=M``."""
-        fields = dict(part.split("=", 1) for part in detail.split() if "=" in part)
-        try:
-            percent = int(fields.get("progress", "0"))
-            stored = int(fields.get("messages", "0"))
-        except ValueError:
-            return
+    def history_progressed(self, account_id: int, percent: int, stored: int) -> None:
+        """A piece of the first-link history was stored: add it up and tell the window."""
         self._history_counts[account_id] = self._history_counts.get(account_id, 0) + stored
         self._bus.publish(HistorySyncProgressed(account_id, percent, self._history_counts[account_id]))
 

@@ -270,6 +270,7 @@ class EventProcessor:
                 writing.cancel()
         detail = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress} messages={stored}"
         self.sinks.on_log(self.account_id, "history_sync", detail)
+        self.sinks.on_history_progress(self.account_id, int(header.progress), stored)
 
     async def _next_write(
         self, previous: asyncio.Task[None] | None, messages: list[InboundMessage], changes: list[MessageChange]

@@ -80,6 +80,10 @@ def _ignore_log(account_id: int, event: str, detail: str) -> None:
     return None
 
 
+def _ignore_progress(account_id: int, percent: int, stored: int) -> None:
+    return None
+
+
 async def _no_quote(account_id: int, channel_id: str) -> Quote | None:
     return None
 
@@ -104,5 +108,7 @@ class WhatsAppSinks:
     on_qr: Callable[[int, QrCode], None] = _ignore_qr
     #: Integration log entries (``accounts.add_log_entry``): event name and free-text detail.
     on_log: Callable[[int, str, str], None] = _ignore_log
+    #: A history-sync piece was stored: WhatsApp's progress figure (0-100) and how many messages it held.
+    on_history_progress: Callable[[int, int, int], None] = _ignore_progress
     #: Look up a quoted message that the adapter has not seen in this session.
     quote_lookup: Callable[[int, str], Awaitable[Quote | None]] = _no_quote

@@ -3,31 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import gc
-import subprocess
-import warnings
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+import neonize.aioze.events as neonize_events  # tests/conftest.py imported it first, quietly
 import pytest
-
-with warnings.catch_warnings():
-    # Importing neonize runs `uname -a` through os.popen and never closes the pipe (neonize.utils.platform). The
-    # Popen object parks itself in subprocess._active, and its pipe would raise a ResourceWarning in whichever later
-    # test reaps it. Reap it here, where that warning is expected.
-    warnings.simplefilter("ignore", ResourceWarning)
-    import neonize.aioze.events as neonize_events
-
-    gc.collect()
-    leaked = getattr(subprocess, "_active", None) or []
-    for process in list(leaked):
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
-        leaked.remove(process)
-    gc.collect()
 
 from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.sinks import QrCode, WhatsAppSinks
@@ -86,6 +68,7 @@ class Recorder:
     states: list[Status] = field(default_factory=list)
     qrs: list[QrCode] = field(default_factory=list)
     logs: list[tuple[str, str]] = field(default_factory=list)
+    progress: list[tuple[int, int]] = field(default_factory=list)  # (percent, messages) of history pieces
     ingest: Callable[[Sequence[InboundMessage]], Coroutine[Any, Any, object]] | None = None
     apply_receipt: Callable[[int, Sequence[str], DeliveryState], Coroutine[Any, Any, int]] | None = None
     apply_changes: Callable[[Sequence[MessageChange]], Coroutine[Any, Any, Sequence[MessageChange]]] | None = None
@@ -145,6 +128,7 @@ class Recorder:
             on_state=lambda account, status: self._record(self.states, [status]),
             on_qr=lambda account, qr: self._record(self.qrs, [qr]),
             on_log=lambda account, event, detail: self._record(self.logs, [(event, detail)]),
+            on_history_progress=lambda account, percent, stored: self._record(self.progress, [(percent, stored)]),
         )
 
     def log_events(self, name: str) -> list[str]:

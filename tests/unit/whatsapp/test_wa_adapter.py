@@ -303,6 +303,8 @@ def test_history_sync_of_1000_messages(run: Any, harness: Harness) -> None:
     assert harness.row("H0").delivery == DeliveryState.READ
     assert any(link.lid_user == CUSTOMER_LID for link in harness.recorder.links)
     assert harness.recorder.log_events("history_sync")
+    stored = [messages_in_piece for _, messages_in_piece in harness.recorder.progress]
+    assert stored == [1000, 1000]  # pieces as received; the store deduplicates the overlapping second one
 
 
 def test_undecryptable_message_placeholder_then_the_real_message(run: Any, harness: Harness) -> None:
