@@ -142,7 +142,33 @@ _V2 = [
 # FTS5 flush its pending terms at every row (each trigger runs in its own savepoint): 10x slower ingest.
 _V3 = ["DROP TRIGGER messages_search_insert"]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3)
+# v4: durability and the window. The inbound spool holds each raw channel event from the moment it reaches Python
+# until the transaction that stores its result removes it; an event that still fails goes alone to dead_letters.
+# Changes (reactions, edits, receipts) for a message not yet stored wait in pending_changes, capped per target.
+# An outbox row records the channel id chosen before its first send, so a resend after a crash reuses it.
+# A draft belongs to its conversation. Tab counts read one index.
+_V4 = [
+    """CREATE TABLE inbound_spool (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, account_id INTEGER NOT NULL, kind TEXT NOT NULL,
+        payload BLOB NOT NULL, received_at INTEGER NOT NULL)""",
+    "CREATE INDEX ix_inbound_spool_account ON inbound_spool(account_id, id)",
+    """CREATE TABLE dead_letters (
+        id INTEGER PRIMARY KEY, account_id INTEGER, kind TEXT NOT NULL, payload BLOB NOT NULL,
+        error TEXT NOT NULL DEFAULT '', received_at INTEGER NOT NULL, failed_at INTEGER NOT NULL,
+        retries INTEGER NOT NULL DEFAULT 0)""",
+    """CREATE TABLE pending_changes (
+        id INTEGER PRIMARY KEY, account_id INTEGER NOT NULL, target_channel_id TEXT NOT NULL, kind TEXT NOT NULL,
+        payload BLOB NOT NULL, received_at INTEGER NOT NULL)""",
+    "CREATE INDEX ix_pending_changes_target ON pending_changes(account_id, target_channel_id)",
+    """CREATE TABLE drafts (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '', reply_to_channel_id TEXT, attachments_json TEXT NOT NULL DEFAULT '[]',
+        updated_at INTEGER NOT NULL)""",
+    "ALTER TABLE outbox ADD COLUMN channel_id TEXT",
+    "CREATE INDEX ix_conversations_tabs ON conversations(is_group, status)",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
 LATEST_VERSION = len(STEPS)
 
 

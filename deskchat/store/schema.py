@@ -185,8 +185,53 @@ outbox = Table(
     Column("last_error", Text, nullable=False, server_default=""),
     Column("created_at", Integer, nullable=False),
     Column("updated_at", Integer, nullable=False),
+    Column("channel_id", Text),  # the channel's id for the message, chosen before the first send and reused
 )
 Index("ix_outbox_due", outbox.c.state, outbox.c.next_attempt_at)
+
+inbound_spool = Table(
+    "inbound_spool",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("account_id", Integer, nullable=False),
+    Column("kind", Text, nullable=False),  # the channel's event type
+    Column("payload", LargeBinary, nullable=False),  # the raw event bytes as the channel library delivered them
+    Column("received_at", Integer, nullable=False),
+)
+
+dead_letters = Table(
+    "dead_letters",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer),
+    Column("kind", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("error", Text, nullable=False, server_default=""),  # what went wrong, without customer data
+    Column("received_at", Integer, nullable=False),
+    Column("failed_at", Integer, nullable=False),
+    Column("retries", Integer, nullable=False, server_default="0"),
+)
+
+pending_changes = Table(
+    "pending_changes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("account_id", Integer, nullable=False),
+    Column("target_channel_id", Text, nullable=False),
+    Column("kind", Text, nullable=False),
+    Column("payload", LargeBinary, nullable=False),
+    Column("received_at", Integer, nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("reply_to_channel_id", Text),
+    Column("attachments_json", Text, nullable=False, server_default="[]"),
+    Column("updated_at", Integer, nullable=False),
+)
 
 sync_state = Table(
     "sync_state",
