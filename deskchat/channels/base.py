@@ -1,46 +1,38 @@
-"""The channel boundary: what every channel adapter hands to the services and what it must do for them.
+"""The channel seam: what every channel account offers the services, and how a send can end.
 
-Adapters (WhatsApp, e-mail) translate wire events into :class:`InboundMessage` and friends and call the ingest
-service; the outbox worker calls :meth:`Channel.send` for each queued outgoing message. Tests of the application put
-a fake :class:`Channel` here, never deeper.
+Adapters (WhatsApp, e-mail) translate wire events into the channel-neutral values of :mod:`deskchat.core.messages`
+and hand them to the ingest service; the outbox hands each queued message to :meth:`ChannelAccount.send`. Tests of
+the application put a fake :class:`ChannelAccount` here, never deeper. Channels never import ``deskchat.store``.
 
-Files are an optional capability: a channel that can send them is also a :class:`FileChannel` and gets each queued
-image or document as an :class:`OutgoingFile` through :meth:`FileChannel.send_file`. Files are a type of their own,
-not a kind of :class:`OutgoingMessage`, so a text-only channel can never receive a file through ``send`` and deliver
-its caption alone; the outbox refuses files for such a channel with a :class:`PermanentSendError`.
+What an account can do is declared in :attr:`ChannelAccount.capabilities`; callers check a capability, never probe
+for attributes. A send ends in one of these ways, which the outbox classifies:
+
+* it returns a :class:`SendReceipt` — done;
+* :class:`ChannelUnavailable` — the account is offline or pairing: not an attempt, the bubble keeps its clock;
+* :class:`RetryAfter` — a transient refusal with a delay the channel knows (rate limit);
+* :class:`PermanentSendError` — refused for good, with a reason the attendant can read;
+* any other exception — transient: retried with backoff.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
 
 from deskchat.core.events import DeliveryState
-from deskchat.store.contacts import Identity
-from deskchat.store.messages import NewAttachment
+from deskchat.core.messages import FileKind, OutboundMessage
 
 
-@dataclass(frozen=True)
-class InboundMessage:
-    """A message as a channel saw it (incoming, or sent by the attendant from another device)."""
-
-    account_id: int
-    chat_key: str  # the channel's conversation key (chat JID, e-mail thread key)
-    chat_title: str
-    identities: Sequence[Identity]  # who the customer is
-    channel_id: str
-    text: str
-    sent_at: int  # unix ms
-    outgoing: bool = False
-    kind: str = "text"
-    sender_name: str = ""
-    subject: str = ""
-    reply_to_channel_id: str | None = None
-    delivery: DeliveryState | None = None  # for outgoing history; None means RECEIVED / SENT
-    attachments: Sequence[NewAttachment] = field(default_factory=tuple)
-    is_group: bool = False
-    historical: bool = False  # from a history sync: never unread, never reopens a ticket
+class Capability(StrEnum):
+    SEND_TEXT = "send_text"
+    SEND_FILES = "send_files"  # images and documents
+    READ_RECEIPTS = "read_receipts"  # can tell the customer we read their messages
+    DOWNLOAD_MEDIA = "download_media"  # attachments are fetched later through their remote_ref
+    REACTIONS = "reactions"
+    CHOSEN_IDS = "chosen_ids"  # accepts the caller's message id, so a resend is the same message
+    SUBJECTS = "subjects"  # messages carry a subject and recipients (e-mail)
 
 
 @dataclass(frozen=True)
@@ -52,10 +44,6 @@ class OutgoingMessage:
     text: str
     idempotency_key: str
     reply_to_channel_id: str | None = None
-
-
-#: How a file is sent: an image is shown inline with an optional caption; anything else goes as a document.
-FileKind = Literal["image", "document"]
 
 
 @dataclass(frozen=True)
@@ -85,6 +73,18 @@ class PermanentSendError(Exception):
     """The channel refused the message for good (bad number, blocked): show "falhou", do not retry by itself."""
 
 
+class ChannelUnavailable(Exception):
+    """The account cannot send now (offline, pairing, stopped): the message waits, and this is not an attempt."""
+
+
+class RetryAfter(Exception):
+    """A transient refusal with the delay the channel asks for (seconds)."""
+
+    def __init__(self, delay_s: float, reason: str = "") -> None:
+        super().__init__(reason or f"retry after {delay_s:.0f} s")
+        self.delay_s = delay_s
+
+
 class Channel(Protocol):
     """One connected account of a channel, as the outbox sees it."""
 
@@ -99,4 +99,30 @@ class FileChannel(Channel, Protocol):
 
     async def send_file(self, file: OutgoingFile) -> SendReceipt:
         """Send ``file``; raise :class:`PermanentSendError` or any other exception for a transient failure."""
+        ...
+
+
+class ChannelAccount(Protocol):
+    """One connected account of a channel, as the services see it."""
+
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def capabilities(self) -> frozenset[Capability]: ...
+
+    def available(self) -> bool:
+        """Whether a send can be tried now (connected and paired)."""
+        ...
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        """Send ``message`` (see the module docstring for how it may end)."""
+        ...
+
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
+        """Tell the customer their messages were read (only with :attr:`Capability.READ_RECEIPTS`)."""
+        ...
+
+    async def download(self, remote_ref: str) -> bytes:
+        """Fetch an attachment's bytes (only with :attr:`Capability.DOWNLOAD_MEDIA`)."""
         ...

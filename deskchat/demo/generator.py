@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, update
 
 from deskchat.core.events import ChannelKind
+from deskchat.core.messages import Identity, IdentityKind
 from deskchat.demo import brazil
 from deskchat.demo.plan import build_plan
 from deskchat.demo.plan_model import DemoPlan
@@ -33,7 +34,6 @@ from deskchat.demo.sample_data import (
 from deskchat.demo.timeline import DAY_MS, MINUTE_MS
 from deskchat.store import accounts, contacts, conversations, crm_records, messages
 from deskchat.store.clock import now_ms as wall_clock_ms
-from deskchat.store.contacts import Identity, IdentityKind
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 from deskchat.store.schema import accounts as accounts_table

@@ -6,6 +6,7 @@ import random
 from dataclasses import dataclass
 
 from deskchat.core.events import ChannelKind, DeliveryState
+from deskchat.core.messages import Attachment
 from deskchat.demo import brazil
 from deskchat.demo.plan_model import ConversationPlan, DemoPlan, Line, Session
 from deskchat.demo.sample_chats import STICKER_LABELS
@@ -13,7 +14,6 @@ from deskchat.demo.sample_data import ATTENDANTS, GREETINGS, SHOP_DOMAIN, SHOP_W
 from deskchat.demo.sample_mail import ATTENDANT_SIGNATURE, CUSTOMER_SIGN_OFFS
 from deskchat.demo.thumbnails import photo_thumbnail, sticker_thumbnail
 from deskchat.demo.timeline import HOUR_MS, WorkClock
-from deskchat.store.messages import NewAttachment
 
 #: Kind of the messages of e-mail threads.
 EMAIL_KIND = "email"
@@ -60,7 +60,7 @@ class DemoMessage:
     delivery: DeliveryState
     sender_name: str
     reply_to: str | None
-    attachments: tuple[NewAttachment, ...]
+    attachments: tuple[Attachment, ...]
     reaction: DemoReaction | None
 
     @property
@@ -101,7 +101,7 @@ class Renderer:
                 self._ids.add(channel_id)
                 return channel_id
 
-    def _attachment(self, file_name: str, sticker: bool = False) -> NewAttachment:
+    def _attachment(self, file_name: str, sticker: bool = False) -> Attachment:
         extension = file_name.rpartition(".")[2]
         low, high = _SIZES[extension]
         thumbnail: bytes | None = None
@@ -111,9 +111,9 @@ class Renderer:
             thumbnail = photo_thumbnail(file_name.rpartition(".")[0], self._colour)
         if thumbnail is not None:
             self._colour += 1
-        return NewAttachment(file_name, _MIMES[extension], self.rng.randrange(low, high), thumbnail)
+        return Attachment(file_name, _MIMES[extension], self.rng.randrange(low, high), thumbnail)
 
-    def _files(self, line: Line, values: dict[str, str]) -> tuple[NewAttachment, ...]:
+    def _files(self, line: Line, values: dict[str, str]) -> tuple[Attachment, ...]:
         if line.kind == "voice":
             self._voice_number += self.rng.randint(1, 9)
             return (self._attachment(f"audio_{self._voice_number:04d}.ogg"),)

@@ -10,7 +10,6 @@ from datetime import timedelta
 
 from sqlalchemy import Connection
 
-from deskchat.channels.base import InboundMessage
 from deskchat.core.bus import EventBus
 from deskchat.core.events import (
     ConversationChanged,
@@ -19,6 +18,7 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
 )
+from deskchat.core.messages import InboundMessage
 from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
 from deskchat.store import contacts, conversations

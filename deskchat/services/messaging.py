@@ -32,7 +32,6 @@ from sqlalchemy import Connection, select
 from deskchat.channels.base import (
     Channel,
     FileChannel,
-    FileKind,
     OutgoingFile,
     OutgoingMessage,
     PermanentSendError,
@@ -40,11 +39,12 @@ from deskchat.channels.base import (
 )
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged, DeliveryState, MessageStored, MessageUpdated
+from deskchat.core.messages import Attachment, FileKind
 from deskchat.store import conversations, media, outbox
 from deskchat.store import messages as message_store
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
-from deskchat.store.messages import NewAttachment, NewMessage
+from deskchat.store.messages import NewMessage
 from deskchat.store.outbox import OutboxItem, OutboxKind
 from deskchat.store.schema import conversations as conversations_table
 
@@ -124,7 +124,7 @@ def _queue(
     text: str,
     *,
     kind: str = "text",
-    attachments: Sequence[NewAttachment] = (),
+    attachments: Sequence[Attachment] = (),
     payload: dict[str, Any] | None = None,
     preview: str = "",
 ) -> int:
@@ -179,7 +179,7 @@ def _queue_file(
         reply_to,
         file.caption,
         kind=kind,
-        attachments=(NewAttachment(file.file_name, file.mime, len(file.data), file.thumbnail),),
+        attachments=(Attachment(file.file_name, file.mime, len(file.data), file.thumbnail),),
         payload={"kind": kind},  # the worker reads the file itself from the vault, through the message's attachment
         preview=file.caption or file.file_name,
     )

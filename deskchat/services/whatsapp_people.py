@@ -11,9 +11,9 @@ from sqlalchemy import Connection, select, update
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ContactChanged, ConversationChanged
+from deskchat.core.messages import Identity
 from deskchat.services.ingest import IngestService
 from deskchat.store import contacts, conversations, messages
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.schema import conversations as conversations_table
 

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
 from deskchat.core.identity import phone_variants
+from deskchat.core.messages import Identity, IdentityKind
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import contact_identities, contacts
-
-
-class IdentityKind:
-    PHONE = "phone"  # E.164
-    WA_PN = "wa_pn"  # WhatsApp phone-number JID (user part, digits)
-    WA_LID = "wa_lid"  # WhatsApp LID (user part)
-    WA_GROUP = "wa_group"  # WhatsApp group JID
-    EMAIL = "email"
-    CRM = "crm"
-
-
-@dataclass(frozen=True)
-class Identity:
-    kind: str
-    value: str
 
 
 def _lookup_values(identity: Identity) -> list[str]:

@@ -10,17 +10,9 @@ from typing import NamedTuple
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
+from deskchat.core.messages import Attachment
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import SEARCH_TABLE, attachments, messages, reactions
-
-
-@dataclass(frozen=True)
-class NewAttachment:
-    file_name: str
-    mime: str
-    size: int = 0
-    thumbnail: bytes | None = None
-    remote_ref: str = ""
 
 
 @dataclass(slots=True)
@@ -38,7 +30,7 @@ class NewMessage:
     sender_name: str = ""
     subject: str = ""
     reply_to_channel_id: str | None = None
-    attachments: Sequence[NewAttachment] = field(default_factory=tuple)
+    attachments: Sequence[Attachment] = field(default_factory=tuple)
 
 
 @dataclass(frozen=True)

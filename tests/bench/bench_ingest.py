@@ -18,11 +18,10 @@ import sqlcipher3
 from benchlib import report, use_bench_keyring
 from sqlalchemy import Connection, Engine, create_engine, event
 
-from deskchat.channels.base import InboundMessage
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.services.ingest import ConversationCache, store_batch
 from deskchat.store import accounts
-from deskchat.store.contacts import Identity
 from deskchat.store.database import _CONNECTION_PRAGMAS, Store
 from deskchat.store.migrations import migrate
 

@@ -18,9 +18,7 @@ from PySide6.QtGui import QAction, QContextMenuEvent, QDesktopServices
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
 from ui_harness import BASE_MS, App, FakeChannel
 
-from deskchat.channels.base import InboundMessage
-from deskchat.store.contacts import Identity
-from deskchat.store.messages import NewAttachment
+from deskchat.core.messages import Attachment, Identity, InboundMessage
 from deskchat.ui.attachment_actions import MAX_NAME_BYTES, is_executable, safe_file_name, with_extension
 from deskchat.ui.i18n import install_translations
 from deskchat.ui.tasks import settle
@@ -61,7 +59,7 @@ class Chat:
     messages: dict[str, int]  # channel id → message id
 
 
-def _customer_sends(app: App, *files: tuple[str, NewAttachment]) -> Chat:
+def _customer_sends(app: App, *files: tuple[str, Attachment]) -> Chat:
     batch = [
         InboundMessage(
             account_id=app.account_id,
@@ -97,11 +95,11 @@ def chat(app: App, qtbot: Any) -> Chat:
     app.runtime.channels[app.account_id] = channel
     sent = _customer_sends(
         app,
-        ("TEXT", NewAttachment("", "")),
-        ("BOLETO", NewAttachment("../../boleto\u202emaio.pdf", "application/pdf", 0, None, "ref-boleto")),
-        ("PROGRAM", NewAttachment("nota_fiscal", "application/x-msdownload", 0, None, "ref-program")),
-        ("OLD", NewAttachment("foto.jpg", "image/jpeg", 0, b"thumb", "ref-old-photo")),
-        ("VIDEO", NewAttachment("video.mp4", "video/mp4", 0, None, "ref-video")),
+        ("TEXT", Attachment("", "")),
+        ("BOLETO", Attachment("../../boleto\u202emaio.pdf", "application/pdf", 0, None, "ref-boleto")),
+        ("PROGRAM", Attachment("nota_fiscal", "application/x-msdownload", 0, None, "ref-program")),
+        ("OLD", Attachment("foto.jpg", "image/jpeg", 0, b"thumb", "ref-old-photo")),
+        ("VIDEO", Attachment("video.mp4", "video/mp4", 0, None, "ref-video")),
     )
     app.window.open_conversation(sent.conversation_id)
     model = app.window.chat_pane.model

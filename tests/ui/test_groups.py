@@ -13,13 +13,12 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QComboBox, QDialogButtonBox
 from ui_harness import App, FakeChannel, customer_messages
 
-from deskchat.channels.base import InboundMessage
 from deskchat.config import GROUPS, Settings
 from deskchat.core.events import ConversationStatus
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow, WindowServices
 from deskchat.ui.models.conversation_list import ConversationIdRole

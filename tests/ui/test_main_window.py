@@ -138,8 +138,7 @@ def test_search_finds_messages_and_opens_their_conversation(app: App, qtbot: Any
 
 
 def test_live_incoming_message_appears_in_the_open_chat(app: App, qtbot: Any) -> None:
-    from deskchat.channels.base import InboundMessage
-    from deskchat.store.contacts import Identity
+    from deskchat.core.messages import Identity, InboundMessage
 
     _open_first_pending(app, qtbot)
     chat = app.window.chat_pane
@@ -173,8 +172,7 @@ def test_splitter_sizes_are_remembered(app: App, qtbot: Any, tmp_path: Any) -> N
 
 
 def test_a_bulk_import_shows_up_after_the_list_reload(app: App, qtbot: Any) -> None:
-    from deskchat.channels.base import InboundMessage
-    from deskchat.store.contacts import Identity
+    from deskchat.core.messages import Identity, InboundMessage
 
     batch = [
         InboundMessage(

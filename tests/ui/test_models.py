@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from deskchat.channels.base import InboundMessage
 from deskchat.core.events import ConversationStatus, DeliveryState
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import store_batch
 from deskchat.store import accounts, contacts, conversations, messages
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 from deskchat.ui.models.chat import PAGE_SIZE, ChatModel, MessageRole, NewDayRole

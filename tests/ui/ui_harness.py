@@ -7,9 +7,9 @@ from collections.abc import Coroutine
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from deskchat.channels.base import InboundMessage, OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.channels.base import OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.runtime import Runtime
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow
 

@@ -204,7 +204,7 @@ class WhatsAppChannel:
         await self.sender.mark_read(chat_key, channel_ids, sender_jid)
 
     async def download(self, remote_ref: str) -> bytes:
-        """The media of an attachment (``NewAttachment.remote_ref``); raises ``DownloadError`` when expired."""
+        """The media of an attachment (``Attachment.remote_ref``); raises ``DownloadError`` when expired."""
         client = self._connected_client()
         if client is None:
             raise NotConnected("WhatsApp is not connected")

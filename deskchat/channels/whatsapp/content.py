@@ -3,7 +3,7 @@
 Live messages reach us already unwrapped by whatsmeow; history-sync messages do not, so :func:`parse` looks through
 the wrappers (ephemeral, view-once, document-with-caption, edited, device-sent, …) when no content is on top.
 
-Media become a :class:`~deskchat.store.messages.NewAttachment` whose ``remote_ref`` is a small JSON document::
+Media become a :class:`~deskchat.store.messages.Attachment` whose ``remote_ref`` is a small JSON document::
 
     {"v": 1, "field": "imageMessage", "message": "<base64 of a waE2E.Message holding only that media field>"}
 
@@ -24,7 +24,7 @@ from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message, ProtocolMessage
 from neonize.utils.message import extract_text
 
-from deskchat.store.messages import NewAttachment
+from deskchat.core.messages import Attachment
 
 #: Wrapper fields (``FutureProofMessage`` or ``DeviceSentMessage``) whose ``message`` is the real content.
 _WRAPPERS: Final = (
@@ -87,7 +87,7 @@ class Body:
 
     kind: str
     text: str
-    attachments: tuple[NewAttachment, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     reply_to: str | None = None  # the quoted message's WhatsApp id
 
 
@@ -217,7 +217,7 @@ def _media(message: Any, field: str, kind: str, default_mime: str, message_id: s
         thumbnail = bytes(media.pngThumbnail) or None
     else:
         thumbnail = bytes(getattr(media, "JPEGThumbnail", b"")) or None
-    attachment = NewAttachment(
+    attachment = Attachment(
         file_name=file_name,
         mime=mime,
         size=int(media.fileLength),

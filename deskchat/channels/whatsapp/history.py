@@ -16,7 +16,6 @@ from typing import Any, Final
 
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp import content
 from deskchat.channels.whatsapp.jids import group_identities, identities, parse_jid, peer_of
 from deskchat.channels.whatsapp.values import (
@@ -32,6 +31,7 @@ from deskchat.channels.whatsapp.values import (
     to_ms,
 )
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import InboundMessage
 
 HISTORY_CHUNK: Final = 1000
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from deskchat.core.identity import normalize_phone, phone_variants
-from deskchat.store.contacts import Identity, IdentityKind
+from deskchat.core.messages import Identity, IdentityKind
 
 PN_SERVER: Final = "s.whatsapp.net"
 LID_SERVER: Final = "lid"

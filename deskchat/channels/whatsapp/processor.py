@@ -18,7 +18,6 @@ from typing import Any, Final
 from neonize.proto.Neonize_pb2 import HistorySync, Message, Receipt, UndecryptableMessage
 from neonize.utils.jid import Jid2String, JIDToNonAD
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
@@ -26,7 +25,7 @@ from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
-from deskchat.store.contacts import Identity
+from deskchat.core.messages import Identity, InboundMessage
 
 log = logging.getLogger("deskchat.wa")
 

@@ -20,7 +20,6 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.states import Status
 from deskchat.channels.whatsapp.values import (
     ContactHint,
@@ -29,6 +28,7 @@ from deskchat.channels.whatsapp.values import (
     ReadElsewhere,
 )
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import InboundMessage
 
 log = logging.getLogger("deskchat.wa")
 

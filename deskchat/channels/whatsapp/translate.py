@@ -23,7 +23,6 @@ from typing import Any, Final
 
 from neonize.proto.Neonize_pb2 import Receipt, UndecryptableMessage
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp import content
 from deskchat.channels.whatsapp.history import HistoryChunk, history_chunks, history_hints, history_links
 from deskchat.channels.whatsapp.jids import Address, from_proto, group_identities, peer_of
@@ -43,6 +42,7 @@ from deskchat.channels.whatsapp.values import (
     to_ms,
 )
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import InboundMessage
 
 __all__ = [
     "ME",

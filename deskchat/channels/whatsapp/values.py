@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.content import Body
 from deskchat.channels.whatsapp.jids import Peer
 from deskchat.core.events import DeliveryState
-from deskchat.store.contacts import Identity
+from deskchat.core.messages import Identity, InboundMessage
 
 #: Reaction ``sender`` used for reactions the account itself made (from the phone or another device).
 ME: Final = "me"

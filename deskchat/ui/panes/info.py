@@ -6,8 +6,8 @@ import phonenumbers
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from deskchat.core.messages import Identity, IdentityKind
 from deskchat.store import contacts, conversations, crm_records
-from deskchat.store.contacts import Identity, IdentityKind
 from deskchat.store.database import Store
 
 

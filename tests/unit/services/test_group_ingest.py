@@ -15,15 +15,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from deskchat.channels.base import InboundMessage
 from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Settings
 from deskchat.core.events import ConversationStatus, Event
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.services import ingest as ingest_module
 from deskchat.store import accounts, conversations
 from deskchat.store.clock import now_ms
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.schema import conversations as conversations_table
 from deskchat.store.schema import messages

@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.values import PENDING_KIND
 from deskchat.core.bus import EventBus
 from deskchat.core.events import (
@@ -21,18 +20,17 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
 )
+from deskchat.core.messages import Attachment, Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.services.ingest import BULK_THRESHOLD, IngestService, Stored, store_batch
 from deskchat.store import accounts, conversations, search
 from deskchat.store import messages as message_store
 from deskchat.store.clock import now_ms
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
-from deskchat.store.messages import NewAttachment
 
 ANA = "5511987654321@s.whatsapp.net"
 BRUNO = "5521998765432@s.whatsapp.net"
-PDF = NewAttachment("boleto_maio_7731.pdf", "application/pdf", 52_000)
+PDF = Attachment("boleto_maio_7731.pdf", "application/pdf", 52_000)
 
 
 @pytest.fixture

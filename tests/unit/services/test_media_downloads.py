@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 from neonize.exc import DownloadError
 
-from deskchat.channels.base import InboundMessage
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged, Event, MessageUpdated
+from deskchat.core.messages import Attachment, Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.services import media_downloads
@@ -27,10 +27,8 @@ from deskchat.services.media_downloads import (
     classify,
 )
 from deskchat.store import accounts, media
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.media import DownloadState, PendingDownload, StoredFile
-from deskchat.store.messages import NewAttachment
 
 PHOTO = b"\xff\xd8\xff\xe0 the customer's photo of the broken part"
 ANA = "5511987654321@s.whatsapp.net"
@@ -109,7 +107,7 @@ def downloads(db: Store, bus: EventBus, channels: dict[int, object], clock: Cloc
     return MediaDownloads(db, bus, channels.get, max_bytes_per_file=1000, vault_cap_bytes=10_000, clock=clock)
 
 
-def _receive(db: Store, bus: EventBus, account: int, channel_id: str, *attachments: NewAttachment) -> int:
+def _receive(db: Store, bus: EventBus, account: int, channel_id: str, *attachments: Attachment) -> int:
     """A customer's message with attachments, stored as the WhatsApp adapter would; returns the message id."""
     message = InboundMessage(
         account_id=account,
@@ -127,8 +125,8 @@ def _receive(db: Store, bus: EventBus, account: int, channel_id: str, *attachmen
     return stored.message_id
 
 
-def _photo(ref: str, size: int = len(PHOTO)) -> NewAttachment:
-    return NewAttachment(f"image-{ref}.jpg", "image/jpeg", size, b"thumb", ref)
+def _photo(ref: str, size: int = len(PHOTO)) -> Attachment:
+    return Attachment(f"image-{ref}.jpg", "image/jpeg", size, b"thumb", ref)
 
 
 def _state(db: Store, message_id: int) -> DownloadState:

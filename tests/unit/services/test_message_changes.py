@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.values import EditChange, ReactionChange, RevokeChange
 from deskchat.core.bus import EventBus
 from deskchat.core.events import MessageUpdated
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import store_batch
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.store import accounts, messages
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 
 ANA = "5511987654321@s.whatsapp.net"

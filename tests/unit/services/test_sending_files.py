@@ -11,17 +11,11 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import select
 
-from deskchat.channels.base import (
-    FileChannel,
-    InboundMessage,
-    OutgoingFile,
-    OutgoingMessage,
-    PermanentSendError,
-    SendReceipt,
-)
+from deskchat.channels.base import FileChannel, OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
 from deskchat.channels.demo import DemoChannel
 from deskchat.core.bus import EventBus
 from deskchat.core.events import DeliveryState, Event, MessageStored, MessageUpdated
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import IngestService
 from deskchat.services.messaging import (
     MAX_FILE_BYTES,
@@ -36,7 +30,6 @@ from deskchat.services.messaging import (
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, conversations, media
 from deskchat.store import messages as message_store
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.store.schema import messages as messages_table

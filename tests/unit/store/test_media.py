@@ -11,12 +11,13 @@ import pytest
 from sqlalchemy import Connection
 
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import Attachment
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, media
 from deskchat.store import messages as message_store
 from deskchat.store.database import Store
 from deskchat.store.media import AttachmentInfo, DownloadState, PendingDownload, StoredFile
-from deskchat.store.messages import NewAttachment, NewMessage
+from deskchat.store.messages import NewMessage
 
 PHOTO = b"\xff\xd8\xff\xe0 a photo of the shop window"
 BOLETO = b"%PDF-1.7 boleto de maio"
@@ -43,7 +44,7 @@ def chat(db: Store) -> tuple[int, int]:
     return db.write_now(work)
 
 
-def _store_message(db: Store, chat: tuple[int, int], channel_id: str, *attachments: NewAttachment) -> int:
+def _store_message(db: Store, chat: tuple[int, int], channel_id: str, *attachments: Attachment) -> int:
     account, conversation = chat
     message = NewMessage(
         conversation_id=conversation,
@@ -84,14 +85,14 @@ def test_an_empty_vault_has_size_zero(db: Store) -> None:
 
 def test_pending_downloads_are_listed_oldest_first_with_what_a_download_needs(db: Store, chat: tuple[int, int]) -> None:
     account, conversation = chat
-    first = _store_message(db, chat, "M1", NewAttachment("foto.jpg", "image/jpeg", 1200, b"thumb", "ref-foto"))
-    _store_message(db, chat, "M2", NewAttachment("sent-by-us.pdf", "application/pdf", 10))  # no reference
+    first = _store_message(db, chat, "M1", Attachment("foto.jpg", "image/jpeg", 1200, b"thumb", "ref-foto"))
+    _store_message(db, chat, "M2", Attachment("sent-by-us.pdf", "application/pdf", 10))  # no reference
     third = _store_message(
         db,
         chat,
         "M3",
-        NewAttachment("boleto.pdf", "application/pdf", 52_000, None, "ref-boleto"),
-        NewAttachment("nota.pdf", "application/pdf", 0, None, "ref-nota"),
+        Attachment("boleto.pdf", "application/pdf", 52_000, None, "ref-boleto"),
+        Attachment("nota.pdf", "application/pdf", 0, None, "ref-nota"),
     )
     with db.read() as conn:
         pending = media.pending_downloads(conn, 10)
@@ -119,7 +120,7 @@ def test_an_empty_store_has_no_attachments(db: Store) -> None:
 
 
 def test_a_downloaded_attachment_leaves_the_queue_and_its_bytes_can_be_read(db: Store, chat: tuple[int, int]) -> None:
-    message_id = _store_message(db, chat, "M1", NewAttachment("boleto.pdf", "application/pdf", 0, None, "ref"))
+    message_id = _store_message(db, chat, "M1", Attachment("boleto.pdf", "application/pdf", 0, None, "ref"))
     [info] = _attachments(db, message_id)
     assert info.state is DownloadState.PENDING
     with db.read() as conn:
@@ -137,8 +138,8 @@ def test_a_downloaded_attachment_leaves_the_queue_and_its_bytes_can_be_read(db: 
 
 
 def test_two_attachments_with_the_same_bytes_share_one_media_row(db: Store, chat: tuple[int, int]) -> None:
-    first = _store_message(db, chat, "M1", NewAttachment("a.jpg", "image/jpeg", 0, None, "ref-a"))
-    forwarded = _store_message(db, chat, "M2", NewAttachment("b.jpg", "image/jpeg", 0, None, "ref-b"))
+    first = _store_message(db, chat, "M1", Attachment("a.jpg", "image/jpeg", 0, None, "ref-a"))
+    forwarded = _store_message(db, chat, "M2", Attachment("b.jpg", "image/jpeg", 0, None, "ref-b"))
 
     def keep(conn: Connection, attachment_id: int) -> bool:
         return media.attach_media(conn, attachment_id, media.put_media(conn, PHOTO, "image/jpeg"))
@@ -157,7 +158,7 @@ def test_two_attachments_with_the_same_bytes_share_one_media_row(db: Store, chat
 def test_a_finished_download_leaves_the_queue_and_says_why(
     db: Store, chat: tuple[int, int], state: DownloadState
 ) -> None:
-    message_id = _store_message(db, chat, "M1", NewAttachment("video.mp4", "video/mp4", 10, None, "ref"))
+    message_id = _store_message(db, chat, "M1", Attachment("video.mp4", "video/mp4", 10, None, "ref"))
     [info] = _attachments(db, message_id)
     assert db.write_now(lambda conn: media.mark_download(conn, info.id, state))
     assert not db.write_now(lambda conn: media.mark_download(conn, info.id, state))  # nothing changed
@@ -170,7 +171,7 @@ def test_a_finished_download_leaves_the_queue_and_says_why(
 
 
 def test_a_done_attachment_is_never_marked_back(db: Store, chat: tuple[int, int]) -> None:
-    message_id = _store_message(db, chat, "M1", NewAttachment("a.jpg", "image/jpeg", 0, None, "ref"))
+    message_id = _store_message(db, chat, "M1", Attachment("a.jpg", "image/jpeg", 0, None, "ref"))
     [info] = _attachments(db, message_id)
     db.write_now(lambda conn: media.attach_media(conn, info.id, media.put_media(conn, PHOTO, "image/jpeg")))
     assert not db.write_now(lambda conn: media.mark_download(conn, info.id, DownloadState.EXPIRED))
@@ -184,6 +185,6 @@ def test_attaching_to_a_missing_attachment_says_so(db: Store) -> None:
 
 
 def test_thumbnails_are_still_read_per_message(db: Store, chat: tuple[int, int]) -> None:
-    message_id = _store_message(db, chat, "M1", NewAttachment("a.jpg", "image/jpeg", 1, b"thumb", "ref"))
+    message_id = _store_message(db, chat, "M1", Attachment("a.jpg", "image/jpeg", 1, b"thumb", "ref"))
     with db.read() as conn:
         assert media.thumbnails_of(conn, [message_id]) == {message_id: b"thumb"}

@@ -12,17 +12,17 @@ from sqlalchemy import Connection
 from deskchat.channels.whatsapp import jids
 from deskchat.channels.whatsapp.values import PENDING_KIND
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import Attachment, IdentityKind
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, search
 from deskchat.store import messages as store
-from deskchat.store.contacts import IdentityKind
 from deskchat.store.database import Store, _make_engine
 from deskchat.store.keys import create_key
-from deskchat.store.messages import NewAttachment, NewMessage
+from deskchat.store.messages import NewMessage
 from deskchat.store.migrations import migrate
 
-BOLETO = NewAttachment("boleto_maio_7731.pdf", "application/pdf", 52_000, None, "/v/boleto")
-FOTO = NewAttachment("foto_vitrine_992.jpg", "image/jpeg", 150_000, b"\xff\xd8thumb", "/v/foto")
+BOLETO = Attachment("boleto_maio_7731.pdf", "application/pdf", 52_000, None, "/v/boleto")
+FOTO = Attachment("foto_vitrine_992.jpg", "image/jpeg", 150_000, b"\xff\xd8thumb", "/v/foto")
 
 
 @pytest.fixture

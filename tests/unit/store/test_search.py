@@ -6,10 +6,9 @@ from typing import Any
 
 import pytest
 
-from deskchat.channels.base import InboundMessage
+from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import store_batch
 from deskchat.store import accounts, search
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 
 TEXTS = [

@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import neonize.aioze.events as neonize_events  # tests/conftest.py imported it first, quietly
 import pytest
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp.sinks import QrCode, WhatsAppSinks
 from deskchat.channels.whatsapp.states import Status
 from deskchat.channels.whatsapp.values import ContactHint, IdentityLink, MessageChange, ReadElsewhere
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import InboundMessage
 from deskchat.paths import Profile
 from deskchat.store.database import Store
 

@@ -33,9 +33,9 @@ from wa_harness import Harness, SendingClient
 
 from deskchat.channels.base import OutgoingMessage
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import Identity
 from deskchat.services.messaging import MessagingService, OutboxWorker
 from deskchat.store import contacts, conversations, messages
-from deskchat.store.contacts import Identity
 from deskchat.store.database import Store
 from deskchat.store.schema import contact_identities
 from deskchat.store.schema import conversations as conversations_table

@@ -30,11 +30,10 @@ from wa_factory import (
     voice_note,
 )
 
-from deskchat.channels.base import InboundMessage
 from deskchat.channels.whatsapp import content, translate
 from deskchat.channels.whatsapp.jids import canonical_pn_user, chat_key_for_phone, parse_jid
 from deskchat.core.events import DeliveryState
-from deskchat.store.contacts import Identity
+from deskchat.core.messages import Identity, InboundMessage
 
 CHAT_KEY = f"{CUSTOMER}@s.whatsapp.net"
 
