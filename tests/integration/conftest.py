@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,8 +14,5 @@ from mailstack import MailStack, running_mail_stack
 def mail_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailStack]:
     if shutil.which("dovecot") is None:
         pytest.fail("Dovecot is not installed: run the README's test command (bash tests/install-and-run.sh)")
-    with warnings.catch_warnings():
-        # aiosmtpd warns that AUTH without TLS is unsafe: these servers listen on loopback only, for tests.
-        warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
-        with running_mail_stack(Path(tmp_path_factory.mktemp("mail"))) as stack:
-            yield stack
+    with running_mail_stack(Path(tmp_path_factory.mktemp("mail"))) as stack:
+        yield stack

@@ -413,6 +413,7 @@ class SubmissionServer:
             _SubmissionHandler(self),
             hostname="127.0.0.1",
             port=self.port,
+            server_hostname=f"smtp.{DOMAIN}",  # else every connection asks DNS for this host's name first
             authenticator=self._check_password,
             auth_require_tls=False,
             auth_required=True,
