@@ -138,8 +138,13 @@ class Store:
 
     def check_integrity(self) -> bool:
         """Check every page of the store (seconds for a big one: call it off the GUI thread); False when damaged."""
-        with self.read() as conn:
-            intact = damaged_pages(conn) == 0
+        try:
+            with self.read() as conn:
+                intact = damaged_pages(conn) == 0
+        except DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            intact = False
         if not intact:
             self._found_damage()
         return intact
