@@ -24,9 +24,11 @@ from deskchat.store.keys import KeyProblem, KeyRecord, StoreKey, StoreKeyError
 
 log = logging.getLogger("deskchat.store")
 
-#: Every page is checked at open up to this size (measured: ~2.6 ms per MB with a warm cache, so ~0.3 s here);
-#: a bigger store is checked in the background after it opens (:meth:`deskchat.store.database.Store.check_integrity`).
-CHECK_AT_OPEN_BYTES = 128 * 1024 * 1024
+#: Every page is checked at open up to this size; a bigger store opens at once and is checked in the background
+#: (:meth:`deskchat.store.database.Store.check_integrity`), damage found there going to the same words. Measured
+#: (tests/bench/bench_store_check.py, warm cache): cipher_integrity_check reads 150-390 MB/s, quick_check 130-260 MB/s,
+#: so 32 MB costs the attendant 0.1-0.25 s at open and a 1 GB store would cost 3-7 s.
+CHECK_AT_OPEN_BYTES = 32 * 1024 * 1024
 
 #: SQLCipher 4's page size (DeskChat never changes it).
 PAGE_SIZE = 4096

@@ -9,10 +9,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sqlalchemy.exc import DatabaseError
 
 from deskchat.core.events import DeliveryState
 from deskchat.paths import Profile
-from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store import accounts, contacts, conversations, messages, store_files
 from deskchat.store.database import Store
 from deskchat.store.keys import KeyProblem, StoreKeyError
 from deskchat.store.messages import NewMessage
@@ -197,6 +198,34 @@ def test_damage_found_after_opening_is_reported_once(profile: Profile) -> None:
     store.engine.dispose()  # forget cached pages, as a restart would
     assert not store.check_integrity()
     assert not store.check_integrity()
+    store.close()
+    assert told == ["damaged"]
+
+
+def test_a_store_too_big_to_check_at_open_is_checked_later(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    _closed_store(profile)
+    pages = profile.store_file.stat().st_size // PAGE
+    _flip_byte(profile.store_file, (pages // 2) * PAGE + 200)
+    monkeypatch.setattr(store_files, "CHECK_AT_OPEN_BYTES", PAGE)
+    store = Store.open(profile)  # opens at once: its pages are not all read
+    told: list[str] = []
+    store.on_damage(lambda: told.append("damaged"))
+    assert not store.checked_at_open
+    assert not store.check_integrity()
+    store.close()
+    assert told == ["damaged"]
+
+
+def test_damage_met_by_a_read_is_told(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
+    _closed_store(profile)
+    pages = profile.store_file.stat().st_size // PAGE
+    _flip_byte(profile.store_file, (pages // 2) * PAGE + 200)
+    monkeypatch.setattr(store_files, "CHECK_AT_OPEN_BYTES", PAGE)
+    store = Store.open(profile)
+    told: list[str] = []
+    store.on_damage(lambda: told.append("damaged"))
+    with pytest.raises(DatabaseError), store.read() as conn:
+        conn.exec_driver_sql("PRAGMA quick_check").fetchall()  # a read that meets the damaged page
     store.close()
     assert told == ["damaged"]
 
