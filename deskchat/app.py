@@ -90,6 +90,9 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
     if store is None:
         window.close()
         return 1
+    from deskchat.ui.store_dialogs import DamageNotice
+
+    store.on_damage(DamageNotice(window).report)  # damage a later read or write finds is told in words
     try:
         if throwaway:
             from deskchat.demo.generator import populate_demo
@@ -135,9 +138,17 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         async def run() -> bool:
             tune_for_responsiveness()
             runtime.start()
+            # a store too big to check every page while the attendant waited is checked now; damage is told
+            checking = (
+                None
+                if store.checked_at_open
+                else asyncio.get_running_loop().run_in_executor(None, store.check_integrity)
+            )
             connecting = asyncio.ensure_future(runtime.connect_channels())  # after the first paint
             await closed.wait()
             connecting.cancel()
+            if checking is not None:
+                checking.cancel()
             return await runtime.stop()
 
         with loop:
@@ -161,7 +172,7 @@ def interface_language(options: Options, preferences: Settings) -> str:
 
 def _open_store(profile: Profile, throwaway: bool, window: QWidget) -> Store | None:
     from deskchat.store.database import Store
-    from deskchat.store.keys import PassphraseRequired
+    from deskchat.store.keys import PassphraseRequired, StoreKeyError
     from deskchat.ui.store_dialogs import ask_passphrase, show_store_error
 
     passphrase: str | None = None
@@ -172,7 +183,11 @@ def _open_store(profile: Profile, throwaway: bool, window: QWidget) -> Store | N
             passphrase = ask_passphrase(needed, window)
             if passphrase is None:
                 return None
-        except Exception as error:  # every refusal is explained; the store is never touched
+        except StoreKeyError as refused:  # every refusal is explained; the store is never touched
+            log.error("cannot open the store: %s", refused.problem.value)
+            show_store_error(refused, window)
+            return None
+        except Exception as error:
             log.exception("cannot open the store")
             show_store_error(error, window)
             return None

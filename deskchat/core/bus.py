@@ -60,4 +60,6 @@ class EventBus:
                 try:
                     sub.handler(event)
                 except Exception:
-                    log.exception("subscriber %r failed on %r", sub.handler, event)
+                    # the event's type only: its fields carry customer text and names
+                    handler = getattr(sub.handler, "__qualname__", type(sub.handler).__name__)
+                    log.exception("subscriber %s failed on %s", handler, type(event).__name__)

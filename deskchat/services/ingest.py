@@ -218,7 +218,11 @@ class IngestService:
             if self._stale:
                 self._stale = False
                 self._cache.clear()
-            return store_batch(conn, batch, self._cache, reopen_window)
+            try:
+                return store_batch(conn, batch, self._cache, reopen_window)
+            except BaseException:
+                self._cache.clear()  # it may name rows of the transaction being rolled back
+                raise
 
         results = await self._store.write(work)
         self._announce(batch, results)

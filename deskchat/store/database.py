@@ -9,17 +9,28 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.exc import DatabaseError
 
-from deskchat.paths import Profile, make_private_file, tighten_permissions
-from deskchat.store.keys import KeyProblem, StoreKey, StoreKeyError, create_key, existing_key
+from deskchat.paths import Profile, make_private_file, tighten_store_companions
+from deskchat.store.keys import KeyProblem, KeyRecord, StoreKey, StoreKeyError, create_key, mark_ready, recorded_key
 from deskchat.store.migrations import LATEST_VERSION, migrate
+from deskchat.store.store_files import (
+    StoreContents,
+    check_at_open,
+    damaged_pages,
+    explain_open_failure,
+    has_leftover_journal,
+    is_damage,
+    store_contents,
+)
 
 log = logging.getLogger("deskchat.store")
 
@@ -38,7 +49,8 @@ _CONNECTION_PRAGMAS = (
 def _make_engine(path: str, key: StoreKey) -> Engine:
     url = URL.create("sqlite+pysqlcipher", password=key.pragma_value(), database=path)
     # One connection per thread (GUI, writer, background reader); SQLite in WAL mode lets them read concurrently.
-    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=8)
+    # hide_parameters: an error's message never carries a row's values (customer text, names, phones) into a log.
+    engine = create_engine(url, connect_args={"check_same_thread": False}, pool_size=8, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -64,10 +76,14 @@ def _make_engine(path: str, key: StoreKey) -> Engine:
 class Store:
     """An open encrypted store."""
 
-    def __init__(self, profile: Profile, engine: Engine, key: StoreKey) -> None:
+    def __init__(self, profile: Profile, engine: Engine, key: StoreKey, *, checked_at_open: bool = True) -> None:
         self.profile = profile
         self.engine = engine
         self.key_source = key.source
+        #: False for a store too big to check every page at open: run :meth:`check_integrity` in the background.
+        self.checked_at_open = checked_at_open
+        self._damage_listeners: list[Callable[[], None]] = []
+        self._damage_told = threading.Event()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-writer")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-reader")
         self._closed = False
@@ -76,43 +92,86 @@ class Store:
 
     @classmethod
     def open(cls, profile: Profile, *, passphrase: str | None = None, ephemeral: bool = False) -> Store:
-        """Open (or create) the profile's store, migrating it to the current schema.
+        """Open (or create) the profile's store, check it and migrate it to the current schema.
 
         Raises:
             PassphraseRequired: a passphrase is needed (new store without keyring, or a passphrase store).
-            StoreKeyError: the key is unavailable or wrong; the store file is left exactly as it was.
+            StoreKeyError: the key, its record or the store file is missing, wrong or damaged; every file of the
+                store is left exactly as it was.
             StoreFromNewerVersion: the store was written by a newer DeskChat.
         """
         profile.ensure()
         store_file = profile.store_file
-        is_new = not store_file.exists() or store_file.stat().st_size == 0
-        if is_new:
-            key = create_key(profile.store_meta_file, passphrase=passphrase, ephemeral=ephemeral)
-            make_private_file(store_file)
-        else:
-            key = existing_key(profile.store_meta_file, passphrase=passphrase)
+        record_path = profile.store_meta_file
+        record = KeyRecord.load(record_path)
+        key = _key_for(store_file, record, record_path, passphrase=passphrase, ephemeral=ephemeral)
+        if record is None or not record.ready:
+            record = KeyRecord.load(record_path)
+            assert record is not None
+        checked = check_at_open(store_file)
         engine = _make_engine(str(store_file), key)
         try:
             with engine.connect() as conn:
+                if checked and damaged_pages(conn):  # before any migration writes to it
+                    raise StoreKeyError(KeyProblem.STORE_DAMAGED, "pages fail their check")
                 reached = migrate(conn)
         except DatabaseError as exc:
             engine.dispose()
-            if "not a database" in str(exc.orig):
-                raise StoreKeyError(KeyProblem.WRONG_KEY, str(store_file)) from None
-            raise
+            if not is_damage(exc):
+                raise
+            raise explain_open_failure(store_file, key, record) from None
         except BaseException:
             engine.dispose()
             raise
-        tighten_permissions(profile.root)
-        log.info("store open: %s (schema %d/%d, key from %s)", store_file, reached, LATEST_VERSION, key.source)
-        return cls(profile, engine, key)
+        tighten_store_companions(store_file)
+        mark_ready(record_path, record, key)
+        log.info(
+            "store open: schema %d/%d, key from %s, pages checked: %s", reached, LATEST_VERSION, key.source, checked
+        )
+        return cls(profile, engine, key, checked_at_open=checked)
+
+    # -- damage found after opening --------------------------------------------------------------------------
+
+    def on_damage(self, listener: Callable[[], None]) -> None:
+        """Call ``listener`` once, on whichever thread finds it, when a read or write finds the store file damaged."""
+        self._damage_listeners.append(listener)
+
+    def check_integrity(self) -> bool:
+        """Check every page of the store (seconds for a big one: call it off the GUI thread); False when damaged."""
+        try:
+            with self.read() as conn:
+                intact = damaged_pages(conn) == 0
+        except DatabaseError as exc:
+            if not is_damage(exc):
+                raise
+            intact = False
+        if not intact:
+            self._found_damage()
+        return intact
+
+    def _found_damage(self) -> None:
+        if self._damage_told.is_set():
+            return
+        self._damage_told.set()
+        log.error("the store file is damaged")
+        for listener in list(self._damage_listeners):
+            listener()
+
+    @contextmanager
+    def _noticing_damage(self) -> Iterator[None]:
+        try:
+            yield
+        except DatabaseError as exc:
+            if is_damage(exc):
+                self._found_damage()
+            raise
 
     # -- reading and writing -----------------------------------------------------------------------------------
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
         """A connection for reads on the calling thread."""
-        with self.engine.connect() as conn:
+        with self._noticing_damage(), self.engine.connect() as conn:
             yield conn
 
     async def read_later(self, work: Callable[[Connection], T]) -> T:
@@ -120,7 +179,7 @@ class Store:
         loop = asyncio.get_running_loop()
 
         def run() -> T:
-            with self.engine.connect() as conn:
+            with self.read() as conn:
                 return work(conn)
 
         return await asyncio.wrap_future(self._reader.submit(run), loop=loop)
@@ -135,7 +194,7 @@ class Store:
         return await asyncio.wrap_future(self._writer.submit(self._transaction, work), loop=loop)
 
     def _transaction(self, work: Callable[[Connection], T]) -> T:
-        with self.engine.begin() as conn:
+        with self._noticing_damage(), self.engine.begin() as conn:
             return work(conn)
 
     def close(self) -> None:
@@ -148,3 +207,31 @@ class Store:
         self._writer.shutdown(wait=True)
         self.engine.dispose()
         log.info("store closed")
+
+
+def _key_for(
+    store_file: Path, record: KeyRecord | None, record_path: Path, *, passphrase: str | None, ephemeral: bool
+) -> StoreKey:
+    """The key to open ``store_file`` with: a new one only where no store exists and nothing of one is left.
+
+    Raises:
+        StoreKeyError: the record names a store whose file is gone or empty, or store data has no record.
+    """
+    contents = store_contents(store_file)
+    leftover = has_leftover_journal(store_file)
+    if record is not None and record.ready:
+        if contents is StoreContents.MISSING:
+            raise StoreKeyError(KeyProblem.STORE_MISSING)
+        if contents is StoreContents.EMPTY:
+            raise StoreKeyError(KeyProblem.STORE_EMPTY)
+        return recorded_key(record, passphrase=passphrase)
+    if contents is StoreContents.DATA:
+        if record is None:
+            raise StoreKeyError(KeyProblem.RECORD_MISSING)
+        return recorded_key(record, passphrase=passphrase)  # a first start that stopped after its first write
+    if leftover:
+        raise StoreKeyError(KeyProblem.RECORD_MISSING if record is None else KeyProblem.STORE_MISSING)
+    # A new store, or a first start that stopped before anything was written: nothing can be lost.
+    key = create_key(record_path, passphrase=passphrase, ephemeral=ephemeral)
+    make_private_file(store_file)
+    return key

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from deskchat.store.keys import KeyProblem, PassphraseRequired, StoreKeyError
@@ -25,6 +25,28 @@ def problem_text(error: StoreKeyError) -> str:
             "StoreDialogs",
             "The file that says where DeskChat's encryption key is kept (store.json) is missing. "
             "Restore it from a backup or call IT support.",
+        ),
+        KeyProblem.RECORD_BROKEN: QCoreApplication.translate(
+            "StoreDialogs",
+            "The file that says where DeskChat's encryption key is kept (store.json) is damaged or is not DeskChat's. "
+            "Restore it from a backup or call IT support.",
+        ),
+        KeyProblem.STORE_MISSING: QCoreApplication.translate(
+            "StoreDialogs",
+            "DeskChat's data file (deskchat.db) is missing from the profile folder, but the file that describes its "
+            "key (store.json) is there. DeskChat did not create a new, empty store in its place. "
+            "Restore deskchat.db from a backup or call IT support.",
+        ),
+        KeyProblem.STORE_EMPTY: QCoreApplication.translate(
+            "StoreDialogs",
+            "DeskChat's data file (deskchat.db) is empty (0 bytes), but the file that describes its key (store.json) "
+            "is there. DeskChat did not create a new, empty store in its place. "
+            "Restore deskchat.db from a backup or call IT support.",
+        ),
+        KeyProblem.STORE_DAMAGED: QCoreApplication.translate(
+            "StoreDialogs",
+            "DeskChat's data file (deskchat.db) is damaged: the encryption key is right, but part of the file cannot "
+            "be read. Do not delete it. Restore it from a backup or call IT support.",
         ),
         KeyProblem.KEY_MISSING: QCoreApplication.translate(
             "StoreDialogs",
@@ -97,10 +119,48 @@ def ask_passphrase(error: PassphraseRequired, parent: QWidget | None = None) -> 
 
 
 def show_store_error(error: Exception, parent: QWidget | None = None) -> None:
+    """Tell the attendant, in words, why the store cannot be opened (never a raw Python error)."""
     if isinstance(error, StoreKeyError):
         message = problem_text(error)
     else:
-        message = QCoreApplication.translate("StoreDialogs", "DeskChat's data could not be opened: %1").replace(
-            "%1", str(error)
+        message = QCoreApplication.translate(
+            "StoreDialogs",
+            "DeskChat's data could not be opened because of an unexpected problem. "
+            "Call IT support: the details are in the log file (logs/deskchat.log).",
         )
     QMessageBox.critical(parent, QCoreApplication.translate("StoreDialogs", "DeskChat cannot open its data"), message)
+
+
+class DamageNotice(QObject):
+    """Tells the attendant, once and without blocking, that the store was found damaged after it opened.
+
+    :meth:`report` may be called from any thread (the store's writer or reader finds the damage).
+    """
+
+    _found = Signal()
+
+    def __init__(self, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._window = parent
+        self.box: QMessageBox | None = None
+        self._found.connect(self._show, Qt.ConnectionType.QueuedConnection)
+
+    def report(self) -> None:
+        self._found.emit()
+
+    def _show(self) -> None:
+        if self.box is not None:
+            return
+        self.box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            QCoreApplication.translate("StoreDialogs", "DeskChat's data is damaged"),
+            QCoreApplication.translate(
+                "StoreDialogs",
+                "DeskChat found damage in its data file (deskchat.db) while working. Messages may fail to be stored "
+                "or shown. Close DeskChat, keep the file, and call IT support.",
+            ),
+            QMessageBox.StandardButton.Ok,
+            self._window,
+        )
+        self.box.setWindowModality(Qt.WindowModality.NonModal)
+        self.box.show()

@@ -729,67 +729,101 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/store_dialogs.py" line="29"/>
+        <source>The file that says where DeskChat&apos;s encryption key is kept (store.json) is damaged or is not DeskChat&apos;s. Restore it from a backup or call IT support.</source>
+        <translation>O arquivo que diz onde fica a chave de criptografia do DeskChat (store.json) está danificado ou não é do DeskChat. Restaure-o de um backup ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="34"/>
+        <source>DeskChat&apos;s data file (deskchat.db) is missing from the profile folder, but the file that describes its key (store.json) is there. DeskChat did not create a new, empty store in its place. Restore deskchat.db from a backup or call IT support.</source>
+        <translation>O arquivo de dados do DeskChat (deskchat.db) não está na pasta do perfil, mas o arquivo que descreve a sua chave (store.json) está. O DeskChat não criou um banco novo e vazio no lugar dele. Restaure o deskchat.db de um backup ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="40"/>
+        <source>DeskChat&apos;s data file (deskchat.db) is empty (0 bytes), but the file that describes its key (store.json) is there. DeskChat did not create a new, empty store in its place. Restore deskchat.db from a backup or call IT support.</source>
+        <translation>O arquivo de dados do DeskChat (deskchat.db) está vazio (0 bytes), mas o arquivo que descreve a sua chave (store.json) existe. O DeskChat não criou um banco novo e vazio no lugar dele. Restaure o deskchat.db de um backup ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="46"/>
+        <source>DeskChat&apos;s data file (deskchat.db) is damaged: the encryption key is right, but part of the file cannot be read. Do not delete it. Restore it from a backup or call IT support.</source>
+        <translation>O arquivo de dados do DeskChat (deskchat.db) está danificado: a chave de criptografia está correta, mas parte do arquivo não pode ser lida. Não o apague. Restaure-o de um backup ou chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="51"/>
         <source>The encryption key of DeskChat&apos;s data is not in this session&apos;s password vault (keyring). Open DeskChat in the session where it was set up, or call IT support.</source>
         <translation>A chave de criptografia dos dados do DeskChat não está no cofre de senhas (keyring) desta sessão. Abra o DeskChat na sessão em que ele foi configurado ou chame o suporte de TI.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="34"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="56"/>
         <source>The encryption key kept in the password vault is damaged. Call IT support.</source>
         <translation>A chave de criptografia guardada no cofre de senhas está danificada. Chame o suporte de TI.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="37"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="59"/>
         <source>This was a temporary demo profile; its key no longer exists.</source>
         <translation>Este era um perfil de demonstração temporário; a chave dele não existe mais.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="40"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="62"/>
         <source>The key or passphrase does not open DeskChat&apos;s data.</source>
         <translation>A chave ou senha não abre os dados do DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="53"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="75"/>
         <source>Choose a passphrase of at least %1 characters to protect your data. Without it the data cannot be opened: keep it safe.</source>
         <translation>Escolha uma senha de pelo menos %1 caracteres para proteger seus dados. Sem ela os dados não podem ser abertos: guarde-a bem.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="62"/>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="77"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="84"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="99"/>
         <source>Protect DeskChat&apos;s data</source>
         <translation>Proteger os dados do DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="72"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="94"/>
         <source>The passphrase is too short.</source>
         <translation>A senha é curta demais.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="78"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="100"/>
         <source>Type the passphrase again:</source>
         <translation>Digite a senha novamente:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="88"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="110"/>
         <source>The two passphrases differ. Try again.</source>
         <translation>As duas senhas são diferentes. Tente de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="92"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="114"/>
         <source>Unlock DeskChat</source>
         <translation>Desbloquear o DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="93"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="115"/>
         <source>Type the passphrase that protects DeskChat&apos;s data:</source>
         <translation>Digite a senha que protege os dados do DeskChat:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="103"/>
-        <source>DeskChat&apos;s data could not be opened: %1</source>
-        <translation>Não foi possível abrir os dados do DeskChat: %1</translation>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="126"/>
+        <source>DeskChat&apos;s data could not be opened because of an unexpected problem. Call IT support: the details are in the log file (logs/deskchat.log).</source>
+        <translation>Os dados do DeskChat não puderam ser abertos por causa de um problema inesperado. Chame o suporte de TI: os detalhes estão no arquivo de log (logs/deskchat.log).</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/store_dialogs.py" line="106"/>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="156"/>
+        <source>DeskChat&apos;s data is damaged</source>
+        <translation>Os dados do DeskChat estão danificados</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="157"/>
+        <source>DeskChat found damage in its data file (deskchat.db) while working. Messages may fail to be stored or shown. Close DeskChat, keep the file, and call IT support.</source>
+        <translation>O DeskChat encontrou danos no seu arquivo de dados (deskchat.db) durante o trabalho. Mensagens podem deixar de ser guardadas ou mostradas. Feche o DeskChat, guarde o arquivo e chame o suporte de TI.</translation>
+    </message>
+    <message>
+        <source>DeskChat&apos;s data could not be opened: %1</source>
+        <translation type="vanished">Não foi possível abrir os dados do DeskChat: %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/store_dialogs.py" line="131"/>
         <source>DeskChat cannot open its data</source>
         <translation>O DeskChat não consegue abrir seus dados</translation>
     </message>

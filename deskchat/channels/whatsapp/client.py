@@ -307,7 +307,7 @@ class WhatsAppChannel:
         try:
             jid = await client.get_pn_from_lid(build_jid(lid_user, "lid"))
         except NeonizeError as exc:
-            log.info("account %d: no phone number for LID %s: %s", self.account_id, lid_user, exc)
+            log.info("account %d: no phone number for a LID: %s", self.account_id, type(exc).__name__)
             return None
         found = str(jid.User) or None
         if found:
@@ -326,7 +326,7 @@ class WhatsAppChannel:
             info = await client.get_group_info(build_jid(user, "g.us"))
             title = str(info.GroupName.Name)
         except NeonizeError as exc:
-            log.info("account %d: no subject for group %s: %s", self.account_id, chat_key, exc)
+            log.info("account %d: no subject for a group: %s", self.account_id, type(exc).__name__)
             title = ""
         self._group_titles[chat_key] = title
         return title
