@@ -16,6 +16,7 @@ from deskchat.config import LANGUAGE, Settings, load_settings
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
 from deskchat.tuning import tune_for_responsiveness
+from deskchat.ui.private_copies import remove_leftover_copies
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -53,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="deskchat-demo-")) if throwaway else options.profile or default_profile_dir()
     profile = Profile(root).ensure()
     configure_logging(profile.log_dir, verbose=options.verbose)
+    remove_leftover_copies(profile.root)  # plaintext copies of opened files a crashed run left behind
     try:
         return _run(options, profile, throwaway)
     finally:

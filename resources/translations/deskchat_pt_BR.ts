@@ -46,13 +46,13 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/attachment_actions.py" line="268"/>
-        <source>Open a program?</source>
-        <translation>Abrir um programa?</translation>
+        <source>Open a file that can run code?</source>
+        <translation>Abrir um arquivo que pode executar código?</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/attachment_actions.py" line="270"/>
-        <source>“%1” is a program or script. Opening it can run code on this computer: open it only if you trust who sent it and expected this file.</source>
-        <translation>“%1” é um programa ou script. Abri-lo pode executar código neste computador: abra somente se você confia em quem enviou e esperava este arquivo.</translation>
+        <source>“%1” can run code on this computer when opened (a program, script, installer, shortcut or document with macros). Open it only if you trust who sent it and expected this file.</source>
+        <translation>“%1” pode executar código neste computador ao ser aberto (um programa, script, instalador, atalho ou documento com macros). Abra somente se você confia em quem enviou e esperava este arquivo.</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/attachment_actions.py" line="278"/>
