@@ -29,6 +29,7 @@ from deskchat.ui.private_copies import (
     mark_from_internet,
     remove_leftover_copies,
     write_private_copy,
+    write_saved_file,
     zone_identifier,
 )
 from deskchat.ui.tasks import settle
@@ -408,6 +409,17 @@ def test_a_private_copy_is_marked_before_it_is_made_read_only(tmp_path: Path) ->
     stream = copy.with_name("boleto.pdf:Zone.Identifier")
     assert stream.read_bytes() == zone_identifier()
     assert copy.read_bytes() == BOLETO and not copy.stat().st_mode & stat.S_IWUSR
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the name with a colon is a real stream")
+def test_a_saved_file_is_marked_too(tmp_path: Path) -> None:
+    target = tmp_path / "Downloads" / "boleto.pdf"
+    target.parent.mkdir()
+    write_saved_file(target, BOLETO, platform="win32")
+    assert target.read_bytes() == BOLETO
+    assert target.with_name("boleto.pdf:Zone.Identifier").read_bytes() == zone_identifier()
+    write_saved_file(target, BOLETO, platform="linux")  # elsewhere: the file only
+    assert sorted(path.name for path in target.parent.iterdir()) == ["boleto.pdf", "boleto.pdf:Zone.Identifier"]
 
 
 def test_copies_left_by_a_crashed_run_are_removed_at_the_next_start(tmp_path: Path) -> None:
