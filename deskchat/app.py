@@ -16,6 +16,8 @@ from deskchat.config import LANGUAGE, Settings, load_settings
 from deskchat.logs import configure_logging
 from deskchat.paths import Profile, default_profile_dir
 from deskchat.tuning import tune_for_responsiveness
+from deskchat.ui.display_check import NO_DISPLAY_EXIT_CODE, NO_DISPLAY_MESSAGE, missing_display
+from deskchat.ui.private_copies import remove_leftover_copies
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -43,16 +45,20 @@ def _restart_with_neonize_environment(argv: list[str] | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
+    if options.self_test:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if missing_display(sys.platform, os.environ):
+        print(NO_DISPLAY_MESSAGE, file=sys.stderr, end="")
+        return NO_DISPLAY_EXIT_CODE
     if not options.demo and not options.self_test:
         _restart_with_neonize_environment(argv)
     if os.name == "posix":
         os.umask(0o077)  # everything DeskChat creates is private to the attendant
-    if options.self_test:
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     throwaway = options.demo or options.self_test
     root = Path(tempfile.mkdtemp(prefix="deskchat-demo-")) if throwaway else options.profile or default_profile_dir()
     profile = Profile(root).ensure()
     configure_logging(profile.log_dir, verbose=options.verbose)
+    remove_leftover_copies(profile.root)  # plaintext copies of opened files a crashed run left behind
     try:
         return _run(options, profile, throwaway)
     finally:

@@ -8,7 +8,11 @@ Usable from every layer (no Qt here)::
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from deskchat.config.files import Problem
+from deskchat.config.policy import choose_policy_file, system_policy_file
 from deskchat.config.schema import (
     BY_KEY,
     GROUPS,
@@ -23,12 +27,16 @@ from deskchat.config.schema import (
     Setting,
 )
 from deskchat.config.settings import SettingLocked, Settings
-from deskchat.paths import Profile, policy_file
+from deskchat.paths import Profile
 
 
-def load_settings(profile: Profile) -> Settings:
-    """The profile's settings.json with this machine's IT policy file on top (:func:`deskchat.paths.policy_file`)."""
-    return Settings.load(profile.settings_file, policy_file())
+def load_settings(profile: Profile, system_policy: Path | None = None) -> Settings:
+    """The profile's settings.json with the IT policy on top (:func:`deskchat.config.policy.choose_policy_file`).
+
+    ``system_policy`` replaces this machine's system policy file (tests).
+    """
+    system = system_policy if system_policy is not None else system_policy_file()
+    return Settings.load(profile.settings_file, choose_policy_file(system, os.environ))
 
 
 __all__ = [

@@ -3,6 +3,8 @@
 A file is one JSON object. Keys are the schema's dotted keys (``"whatsapp.groups": "ignore"``); nested objects are
 read too (``{"whatsapp": {"groups": "ignore"}}``), which IT may find easier to write. Anything that does not fit
 (unreadable file, bad JSON, unknown key, wrong type) becomes a :class:`Problem` and is left out; nothing raises.
+A hostile file (a FIFO, ``/dev/zero``, megabytes, deep nesting, huge numbers) is refused the same way
+(:mod:`deskchat.config.bounded`), so DeskChat always starts.
 """
 
 from __future__ import annotations
@@ -15,6 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from deskchat.config.bounded import (
+    MAX_PROBLEMS_PER_FILE,
+    RefusedFile,
+    contains_refused_number,
+    parse_json,
+    read_bounded,
+    shortened,
+)
 from deskchat.config.schema import BY_KEY, InvalidValue
 from deskchat.paths import PRIVATE_FILE_MODE, make_private_dir
 
@@ -53,33 +63,45 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 
 def read_values(path: Path) -> FileValues:
-    """The settings in ``path``; a missing file holds none (and is no problem)."""
+    """The settings in ``path``; a missing file holds none (and is no problem). Never raises, never blocks."""
     found = FileValues()
     try:
-        text = path.read_text(encoding="utf-8-sig")  # Windows Notepad may save policy files with a BOM
+        text = read_bounded(path).decode("utf-8-sig")  # Windows Notepad may save policy files with a BOM
     except FileNotFoundError:
+        return found
+    except RefusedFile as refused:
+        found.problems.append(Problem(path, None, f"{refused}; every value in it is ignored"))
         return found
     except (OSError, UnicodeDecodeError) as error:
         found.problems.append(Problem(path, None, f"cannot be read ({error}); every value in it is ignored"))
         return found
     try:
-        data = json.loads(text)
+        data = parse_json(text)
+    except RefusedFile as refused:
+        found.problems.append(Problem(path, None, f"{refused}; every value in it is ignored"))
+        return found
     except json.JSONDecodeError as error:
         found.problems.append(Problem(path, None, f"is not valid JSON ({error}); every value in it is ignored"))
         return found
     if not isinstance(data, dict):
         found.problems.append(Problem(path, None, "is not a JSON object; every value in it is ignored"))
         return found
+    problems: list[Problem] = []
     for key, value in _flatten(data).items():
         setting = BY_KEY.get(key)
         if setting is None:
-            found.unknown[key] = value
-            found.problems.append(Problem(path, key, "unknown setting, ignored"))
+            if not contains_refused_number(value):  # kept for a newer DeskChat; a refused number cannot be
+                found.unknown[key] = value
+            problems.append(Problem(path, shortened(key), "unknown setting, ignored"))
             continue
         try:
             found.values[key] = setting.check(value)
         except InvalidValue as error:
-            found.problems.append(Problem(path, key, f"{error}; ignored"))
+            problems.append(Problem(path, key, f"{error}; ignored"))
+    if len(problems) > MAX_PROBLEMS_PER_FILE:
+        more = len(problems) - MAX_PROBLEMS_PER_FILE
+        problems = [*problems[:MAX_PROBLEMS_PER_FILE], Problem(path, None, f"{more} more problems not listed")]
+    found.problems.extend(problems)
     return found
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Final, Generic, Literal, TypeVar, cast
 
+from deskchat.config.bounded import quoted
+
 T = TypeVar("T")
 
 GroupMode = Literal["separate", "ignore", "mixed"]
@@ -54,10 +56,10 @@ class Setting(Generic[T]):
         """
         if self.value_type is bool:
             if not isinstance(value, bool):
-                raise InvalidValue(f"expected true or false, got {value!r}")
+                raise InvalidValue(f"expected true or false, got {quoted(value)}")
         elif self.value_type is int:
             if isinstance(value, bool) or not isinstance(value, int):
-                raise InvalidValue(f"expected a whole number, got {value!r}")
+                raise InvalidValue(f"expected a whole number, got {quoted(value)}")
             if self.minimum is not None and value < self.minimum:
                 raise InvalidValue(f"expected at least {self.minimum}, got {value}")
             if self.maximum is not None and value > self.maximum:
@@ -65,7 +67,7 @@ class Setting(Generic[T]):
         elif self.value_type is str:
             allowed = [choice.value for choice in self.choices]
             if not isinstance(value, str) or (allowed and value not in allowed):
-                raise InvalidValue(f"expected one of {', '.join(map(repr, allowed))}, got {value!r}")
+                raise InvalidValue(f"expected one of {', '.join(map(repr, allowed))}, got {quoted(value)}")
         else:
             raise InvalidValue(f"unsupported setting type {self.value_type.__name__}")
         return cast(T, value)

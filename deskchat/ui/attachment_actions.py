@@ -1,23 +1,19 @@
 """Opening and saving a chat attachment: right-click a bubble, then "Open" or "Save as…".
 
-The bytes come from the media vault. The name a customer gave a file is never trusted: :func:`safe_file_name` keeps
-no path parts, no control or bidi characters (U+202E can make "fdp.exe" look like "exe.pdf"), no Windows-reserved
-names and no trailing dots or spaces. "Open" writes the file, read-only, into a private temporary folder (0700, a new
-sub-folder for each opening) and hands it to the system's viewer; programs and scripts are opened only after the
-attendant confirms. An attachment that is not in the vault says why in the menu (still downloading, expired, failed).
+The bytes come from the media vault. The name a customer gave a file is never trusted
+(:func:`deskchat.core.filenames.safe_file_name`: no path parts, no control or bidi characters, no Windows-reserved
+names, no trailing dots or spaces). "Open" writes the file, read-only and marked as from the Internet, into the
+profile's private folder of opened copies (:mod:`deskchat.ui.private_copies`) and hands it to the system's viewer; a
+file whose opening can run code (:func:`deskchat.core.filenames.is_risky`: programs, scripts, installers, shortcuts,
+documents with macros) is opened only after the attendant confirms. An attachment that is not in the vault says why
+in the menu (still downloading, expired, failed).
 """
 
 from __future__ import annotations
 
 import asyncio
 import atexit
-import contextlib
 import mimetypes
-import os
-import shutil
-import stat
-import tempfile
-import unicodedata
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
@@ -27,92 +23,13 @@ from PySide6.QtCore import QObject, QPoint, QStandardPaths, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QAbstractItemView, QFileDialog, QMenu, QMessageBox, QWidget
 
+from deskchat.core.filenames import is_risky, safe_file_name
 from deskchat.store import media
 from deskchat.store.database import Store
 from deskchat.store.media import AttachmentInfo, DownloadState
 from deskchat.ui.models.chat import MessageIdRole
+from deskchat.ui.private_copies import open_copies_folder, remove_private_folder, write_private_copy, write_saved_file
 from deskchat.ui.tasks import run_async
-
-# Longest file name written, in UTF-8 bytes (file systems allow 255; paths on Windows stay short).
-MAX_NAME_BYTES: Final = 150
-FALLBACK_NAME: Final = "attachment"
-_MAX_EXTENSION: Final = 16
-_FORBIDDEN: Final = str.maketrans({c: "_" for c in '<>:"/\\|?*'})
-_RESERVED: Final = frozenset(
-    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$"}
-    | {f"{port}{n}" for port in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³")}
-)
-
-# Extensions that run code when opened (programs, scripts, installers, shortcuts, disk images).
-EXECUTABLE_EXTENSIONS: Final = frozenset(
-    {
-        "exe", "com", "scr", "pif", "cpl", "msc", "msi", "msp", "mst", "dll", "sys", "drv", "ocx",
-        "bat", "cmd", "ps1", "psm1", "psd1", "vbs", "vbe", "vb", "js", "jse", "wsf", "wsh", "ws", "hta",
-        "lnk", "url", "scf", "inf", "reg", "application", "gadget", "appref-ms", "settingcontent-ms",
-        "jar", "jnlp", "apk", "xapk", "app", "dmg", "pkg", "mpkg", "command", "tool", "workflow",
-        "sh", "bash", "zsh", "csh", "ksh", "desktop", "appimage", "deb", "rpm",
-        "py", "pyw", "pyc", "pl", "rb", "php", "iso", "img", "vhd", "vhdx",
-    }
-)  # fmt: skip
-EXECUTABLE_MIMES: Final = frozenset(
-    {
-        "application/x-msdownload",
-        "application/x-msdos-program",
-        "application/vnd.microsoft.portable-executable",
-        "application/x-executable",
-        "application/x-elf",
-        "application/x-ms-installer",
-        "application/x-msi",
-        "application/x-ms-shortcut",
-        "application/x-bat",
-        "application/x-sh",
-        "application/x-shellscript",
-        "application/x-csh",
-        "application/javascript",
-        "text/javascript",
-        "application/x-javascript",
-        "text/vbscript",
-        "application/java-archive",
-        "application/x-java-archive",
-        "application/vnd.android.package-archive",
-        "application/x-apple-diskimage",
-        "application/x-iso9660-image",
-    }
-)
-
-
-def safe_file_name(name: str, fallback: str = FALLBACK_NAME) -> str:
-    """A file name that is safe to create on any OS and shows what it is; ``fallback`` when nothing is left."""
-    cleaned = _clean(name) or _clean(fallback) or FALLBACK_NAME
-    if cleaned.split(".", 1)[0].strip(" ").upper() in _RESERVED:  # Windows: "CON", "con.txt", "NUL.tar.gz"
-        cleaned = "_" + cleaned
-    return cleaned
-
-
-def _clean(name: str) -> str:
-    name = unicodedata.normalize("NFC", name)
-    name = name.replace("\\", "/").rsplit("/", 1)[-1]  # the last path part only
-    kept = []
-    for char in name:
-        category = unicodedata.category(char)
-        if category in ("Cc", "Cf", "Cs", "Zl", "Zp"):  # controls, bidi and zero-width marks, line breaks
-            continue
-        kept.append(" " if category == "Zs" else char)
-    return _shorten("".join(kept).translate(_FORBIDDEN).strip(" ."))
-
-
-def _shorten(name: str) -> str:
-    if len(name.encode("utf-8")) <= MAX_NAME_BYTES:
-        return name
-    stem, dot, extension = name.rpartition(".")
-    if not dot or not stem or len(extension) > _MAX_EXTENSION:
-        stem, extension = name, ""
-    suffix = f".{extension}" if extension else ""
-    budget = MAX_NAME_BYTES - len(suffix.encode("utf-8"))
-    encoded = stem.encode("utf-8")[:budget]
-    stem = encoded.decode("utf-8", "ignore").rstrip(" .")  # never half a character
-    return stem + suffix if stem else ""
-
 
 # Extensions of common types, the same on every OS (``mimetypes`` also reads the system's tables).
 _EXTENSIONS: Final = {
@@ -139,38 +56,13 @@ def with_extension(name: str, mime: str) -> str:
     return name + (_EXTENSIONS.get(base) or mimetypes.guess_extension(base) or "")
 
 
-def is_executable(name: str, mime: str) -> bool:
-    """Whether opening the file could run code: by its extension or by the type the sender declared."""
-    extension = name.rpartition(".")[2].lower() if "." in name else ""
-    return extension in EXECUTABLE_EXTENSIONS or mime.split(";", 1)[0].strip().lower() in EXECUTABLE_MIMES
-
-
-def write_private_copy(folder: Path, name: str, data: bytes) -> Path:
-    """Write ``data`` as ``name`` in a new private sub-folder of ``folder`` and make it read-only; returns its path."""
-    target = Path(tempfile.mkdtemp(dir=folder)) / name  # mkdtemp: 0700, a fresh name every time
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
-    descriptor = os.open(target, flags, 0o600)
-    with os.fdopen(descriptor, "wb") as file:
-        file.write(data)
-    target.chmod(stat.S_IREAD)
-    return target
-
-
-def remove_private_folder(folder: Path) -> None:
-    """Delete a private folder with its read-only files (files still open in a viewer may stay behind)."""
-    for path in folder.rglob("*"):
-        with contextlib.suppress(OSError):
-            path.chmod(stat.S_IRWXU if path.is_dir() else stat.S_IREAD | stat.S_IWRITE)
-    shutil.rmtree(folder, ignore_errors=True)
-
-
 class AttachmentActions(QObject):
     """The context menu of a chat view's bubbles with attachments.
 
     Args:
         view: the chat's list view (its rows answer ``MessageIdRole``).
         store: where the attachments and their bytes are.
-        temp_root: the private folder opened files go to; by default one made on first use and removed at exit.
+        temp_root: the private folder opened files go to; by default the profile's, removed at exit.
     """
 
     def __init__(
@@ -258,17 +150,17 @@ class AttachmentActions(QObject):
     # -- open --------------------------------------------------------------------------------------------------
 
     def open_attachment(self, info: AttachmentInfo) -> None:
-        """Open a copy with the system's viewer; a program or script only after the attendant confirms."""
+        """Open a copy with the system's viewer; one that can run code only after the attendant confirms."""
         name = self.file_name_of(info)
-        if not is_executable(name, info.mime):
+        if not is_risky(name, info.mime):
             run_async(self.open_copy(info.id, name), self._view)
             return
         box = QMessageBox(
             QMessageBox.Icon.Warning,
-            self.tr("Open a program?"),
+            self.tr("Open a file that can run code?"),
             self.tr(
-                "“%1” is a program or script. Opening it can run code on this computer: open it only if you "
-                "trust who sent it and expected this file."
+                "“%1” can run code on this computer when opened (a program, script, installer, shortcut or "
+                "document with macros). Open it only if you trust who sent it and expected this file."
             ).replace("%1", name),
             QMessageBox.StandardButton.Cancel,
             self._view,
@@ -298,8 +190,8 @@ class AttachmentActions(QObject):
 
     def _private_folder(self) -> Path:
         if self._temp_root is None:
-            self._temp_root = Path(tempfile.mkdtemp(prefix="deskchat-files-"))  # 0700
-            atexit.register(remove_private_folder, self._temp_root)
+            self._temp_root = open_copies_folder(self._store.profile.root)
+            atexit.register(remove_private_folder, self._temp_root)  # and at the next start, after a crash
         return self._temp_root
 
     # -- save --------------------------------------------------------------------------------------------------
@@ -318,7 +210,7 @@ class AttachmentActions(QObject):
         if stored is None:
             self._tell(self.tr("This file is not available any more."))
             return False
-        await asyncio.to_thread(target.write_bytes, stored.data)
+        await asyncio.to_thread(write_saved_file, target, stored.data)
         return True
 
     # -- words -------------------------------------------------------------------------------------------------

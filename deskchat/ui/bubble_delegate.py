@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPainterPath, QPixmap, QTextLayout, QTextOption
 from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 
+from deskchat.core.filenames import display_name
 from deskchat.ui import theme
 from deskchat.ui.models.chat import ChatItem, MessageRole, NewDayRole
 
@@ -74,7 +75,7 @@ def attachment_label(kind: str, file_name: str) -> str:
         return QCoreApplication.translate("Bubble", "Voice message")
     if kind == "sticker":
         return QCoreApplication.translate("Bubble", "Sticker")
-    return file_name or QCoreApplication.translate("Bubble", "Attachment")
+    return display_name(file_name, QCoreApplication.translate("Bubble", "Attachment"))  # no bidi tricks
 
 
 def body_text(item: ChatItem) -> str:

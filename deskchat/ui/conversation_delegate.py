@@ -6,6 +6,7 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QRectF, 
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from deskchat.core.filenames import without_bidi_controls
 from deskchat.store.conversations import ConversationRow
 from deskchat.ui import theme
 from deskchat.ui.models.conversation_list import ConversationRole
@@ -89,7 +90,7 @@ class ConversationDelegate(QStyledItemDelegate):
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, count)
         painter.setFont(base_font)
         painter.setPen(theme.SECONDARY_TEXT)
-        preview = " ".join(row.last_preview.split())
+        preview = " ".join(without_bidi_controls(row.last_preview).split())  # a file name may be the preview
         if row.last_outgoing:
             preview = "✓ " + preview
         preview = QFontMetrics(base_font).elidedText(

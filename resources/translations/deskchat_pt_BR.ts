@@ -4,74 +4,74 @@
 <context>
     <name>AttachmentActions</name>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="216"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="108"/>
         <source>Reply</source>
         <translation>Responder</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="238"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="130"/>
         <source>Open</source>
         <translation>Abrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="241"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="133"/>
         <source>Save as…</source>
         <translation>Salvar como…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="248"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="140"/>
         <source>Still downloading…</source>
         <translation>Ainda baixando…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="249"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="141"/>
         <source>Media expired — ask the customer to send it again</source>
         <translation>Mídia expirada — peça ao cliente para reenviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="250"/>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="253"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="142"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="145"/>
         <source>Download failed</source>
         <translation>O download falhou</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="251"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="143"/>
         <source>Too large to download automatically</source>
         <translation>Grande demais para baixar automaticamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="256"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="148"/>
         <source>attachment</source>
         <translation>anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="268"/>
-        <source>Open a program?</source>
-        <translation>Abrir um programa?</translation>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="160"/>
+        <source>Open a file that can run code?</source>
+        <translation>Abrir um arquivo que pode executar código?</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="270"/>
-        <source>“%1” is a program or script. Opening it can run code on this computer: open it only if you trust who sent it and expected this file.</source>
-        <translation>“%1” é um programa ou script. Abri-lo pode executar código neste computador: abra somente se você confia em quem enviou e esperava este arquivo.</translation>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="162"/>
+        <source>“%1” can run code on this computer when opened (a program, script, installer, shortcut or document with macros). Open it only if you trust who sent it and expected this file.</source>
+        <translation>“%1” pode executar código neste computador ao ser aberto (um programa, script, instalador, atalho ou documento com macros). Abra somente se você confia em quem enviou e esperava este arquivo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="278"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="170"/>
         <source>Open anyway</source>
         <translation>Abrir mesmo assim</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="292"/>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="319"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="184"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="211"/>
         <source>This file is not available any more.</source>
         <translation>Este arquivo não está mais disponível.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="296"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="188"/>
         <source>No application on this computer opens “%1”. Use “Save as…”.</source>
         <translation>Nenhum aplicativo deste computador abre “%1”. Use “Salvar como…”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/attachment_actions.py" line="311"/>
+        <location filename="../../deskchat/ui/attachment_actions.py" line="203"/>
         <source>Save attachment</source>
         <translation>Salvar anexo</translation>
     </message>
@@ -79,43 +79,43 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="74"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="75"/>
         <source>Voice message</source>
         <translation>Mensagem de voz</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="76"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
         <source>Sticker</source>
         <translation>Figurinha</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="78"/>
         <source>Attachment</source>
         <translation>Anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="82"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="83"/>
         <source>This message was deleted</source>
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="84"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="85"/>
         <source>Waiting for this message…</source>
         <translation>Aguardando esta mensagem…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="166"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="324"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="167"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="325"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="172"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="173"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="262"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="263"/>
         <source>You</source>
         <translation>Você</translation>
     </message>

@@ -14,13 +14,22 @@ from typing import Any
 import pytest
 from neonize.exc import DownloadError
 from PySide6.QtCore import QPoint, Qt, QUrl
-from PySide6.QtGui import QAction, QContextMenuEvent, QDesktopServices
-from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox
+from PySide6.QtGui import QAction, QContextMenuEvent, QDesktopServices, QImage, QPainter
+from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QStyleOptionViewItem
 from ui_harness import BASE_MS, App, FakeChannel
 
 from deskchat.core.messages import Attachment, Identity, InboundMessage
-from deskchat.ui.attachment_actions import MAX_NAME_BYTES, is_executable, safe_file_name, with_extension
+from deskchat.ui.attachment_actions import with_extension
+from deskchat.ui.bubble_delegate import attachment_label
 from deskchat.ui.i18n import install_translations
+from deskchat.ui.private_copies import (
+    OPEN_COPIES_FOLDER,
+    mark_from_internet,
+    remove_leftover_copies,
+    write_private_copy,
+    write_saved_file,
+    zone_identifier,
+)
 from deskchat.ui.tasks import settle
 
 #: A popup menu grabs the keyboard, which the headless (offscreen) platform cannot do.
@@ -129,7 +138,7 @@ def _action(menu: QMenu, name: str) -> QAction:
 
 @pytest.fixture
 def opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
-    """Files handed to the system's viewer (none is launched); the private folder goes under ``tmp_path``."""
+    """Files handed to the system's viewer (none is launched); nothing may be written to the system's temp folder."""
     urls: list[Path] = []
 
     def open_url(url: QUrl) -> bool:
@@ -137,7 +146,9 @@ def opened(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> list[Path]:
         return True
 
     monkeypatch.setattr(QDesktopServices, "openUrl", open_url)
-    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    shared_temp = tmp_path / "system-temp"
+    shared_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(shared_temp))
     return urls
 
 
@@ -153,7 +164,8 @@ def test_open_writes_a_read_only_copy_in_a_private_folder(
     assert path.name == "boletomaio.pdf"  # no path parts, no right-to-left override
     assert path.read_bytes() == BOLETO
     private = path.parent.parent
-    assert private.parent == tmp_path and private.name.startswith("deskchat-files-")
+    assert private == chat.app.store.profile.root / OPEN_COPIES_FOLDER  # DeskChat's own folder, cleared at start
+    assert list((tmp_path / "system-temp").iterdir()) == []  # no plaintext copy in the shared temp folder
     if sys.platform != "win32":
         assert stat.S_IMODE(path.stat().st_mode) == 0o400
         assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
@@ -254,97 +266,182 @@ def test_a_bubble_without_attachments_only_offers_a_reply(chat: Chat, qtbot: Any
     assert pane.attachment_actions.menu_at(below_the_bubbles) is None
 
 
-@pytest.mark.parametrize(
-    ("name", "safe"),
-    [
-        ("boleto_maio.pdf", "boleto_maio.pdf"),
-        ("Relatório de vendas.xlsx", "Relatório de vendas.xlsx"),
-        ("../../etc/passwd", "passwd"),
-        ("..\\..\\Windows\\System32\\drivers\\evil.sys", "evil.sys"),
-        ("/home/ana/Documentos/nota.pdf", "nota.pdf"),
-        ("C:\\Users\\ana\\nota.pdf", "nota.pdf"),
-        ("C:nota.pdf", "C_nota.pdf"),
-        ("pasta/", "attachment"),
-        ("..", "attachment"),
-        (".", "attachment"),
-        ("", "attachment"),
-        ("   ", "attachment"),
-        ("\u202e\u200b", "attachment"),
-        ("fatura\u202efdp.exe", "faturafdp.exe"),  # shown as "faturaexe.pdf" with the override
-        ("\u2066nota\u2069\u200f.pdf", "nota.pdf"),
-        ("foto\u200b\ufeff.jpg", "foto.jpg"),
-        ("linha1\nlinha2\r\t.txt", "linha1linha2.txt"),
-        ("nul\x00byte.txt", "nulbyte.txt"),
-        ("sino\x07\x1b[31m.txt", "sino[31m.txt"),
-        ("espaço\u00a0duro.txt", "espaço duro.txt"),
-        ('a<b>c:d"e|f?g*h.txt', "a_b_c_d_e_f_g_h.txt"),
-        ("CON", "_CON"),
-        ("con.txt", "_con.txt"),
-        ("PRN.pdf", "_PRN.pdf"),
-        ("AUX", "_AUX"),
-        ("NUL.tar.gz", "_NUL.tar.gz"),
-        ("COM1", "_COM1"),
-        ("com9.jpg", "_com9.jpg"),
-        ("LPT1.doc", "_LPT1.doc"),
-        ("lpt3", "_lpt3"),
-        ("CONIN$", "_CONIN$"),
-        ("aux .txt", "_aux .txt"),
-        ("console.txt", "console.txt"),
-        ("COM10.txt", "COM10.txt"),
-        ("report.pdf.", "report.pdf"),
-        ("report.pdf...", "report.pdf"),
-        ("report.pdf   ", "report.pdf"),
-        ("report. . .", "report"),
-        ("CON.", "_CON"),
-        (".bashrc", "bashrc"),
-        ("decomposed cafe\u0301.txt", "decomposed café.txt"),
-    ],
-)
-def test_file_names_are_made_safe(name: str, safe: str) -> None:
-    assert safe_file_name(name) == safe
-
-
-@pytest.mark.parametrize(
-    ("name", "extension"), [("a" * 300 + ".pdf", ".pdf"), ("ç" * 200 + ".jpeg", ".jpeg"), ("x" * 400, "")]
-)
-def test_very_long_names_are_cut_keeping_the_extension(name: str, extension: str) -> None:
-    safe = safe_file_name(name)
-    assert len(safe.encode("utf-8")) <= MAX_NAME_BYTES
-    assert safe.endswith(extension) and len(safe) > len(extension) + 10
-    assert safe == safe_file_name(safe)  # already safe: unchanged
-
-
-def test_the_fallback_name_is_made_safe_too() -> None:
-    assert safe_file_name("", fallback="anexo") == "anexo"
-    assert safe_file_name("..", fallback="../CON") == "_CON"
-
-
-@pytest.mark.parametrize(
-    ("name", "mime", "executable"),
-    [
-        ("boleto.pdf", "application/pdf", False),
-        ("foto.jpg", "image/jpeg", False),
-        ("setup.exe", "application/octet-stream", True),
-        ("fatura.pdf.exe", "application/pdf", True),
-        ("SCRIPT.BAT", "text/plain", True),
-        ("atalho.lnk", "", True),
-        ("app.apk", "", True),
-        ("instalar.msi", "", True),
-        ("macro.vbs", "", True),
-        ("run.ps1", "", True),
-        ("deploy.sh", "", True),
-        ("lib.jar", "", True),
-        ("page.js", "", True),
-        ("tela.scr", "", True),
-        ("nota", "application/x-msdownload", True),
-        ("nota.txt", "application/x-sh; charset=utf-8", True),
-    ],
-)
-def test_programs_and_scripts_are_recognised(name: str, mime: str, executable: bool) -> None:
-    assert is_executable(name, mime) is executable
-
-
 def test_a_name_without_extension_gets_the_one_of_its_type() -> None:
     assert with_extension("document-3EB0", "application/pdf") == "document-3EB0.pdf"
     assert with_extension("boleto.pdf", "image/jpeg") == "boleto.pdf"
     assert with_extension("arquivo", "application/x-unknown-type") == "arquivo"
+
+
+#: Types the issue found opening without a question (a sample of each family; the full table is in
+#: tests/unit/core/test_filenames.py), sent with a harmless declared type, some with the tricks names play.
+RISKY_FILES = {
+    "CHM": "ajuda.chm",
+    "XLL": "addin.xll",
+    "ONE": "notas.one",
+    "MSIX": "app.msix",
+    "APPINSTALLER": "instalar.appinstaller",
+    "LIBRARY": "docs.library-ms",
+    "SEARCH": "busca.search-ms",
+    "RDP": "acesso.rdp",
+    "DOCM": "contrato.DOCM",
+    "XLSM": "planilha.xlsm.",
+    "DOUBLE": "boleto.pdf.exe",
+    "BIDI": "fatura\u202efdp.exe",
+    "MACOS": "Instalar.command",
+    "LINUX": "instalar.desktop",
+}
+
+
+@pytest.fixture
+def risky_chat(app: App, qtbot: Any) -> Chat:
+    """A customer who sent one file of each risky kind, all downloaded."""
+    data = b"PK\x03\x04 looks harmless"
+    app.runtime.channels[app.account_id] = DownloadingChannel(media={f"ref-{key}": data for key in RISKY_FILES})
+    sent = _customer_sends(
+        app,
+        *(
+            (key, Attachment(name, "application/octet-stream", 0, None, f"ref-{key}"))
+            for key, name in RISKY_FILES.items()
+        ),
+    )
+    app.window.open_conversation(sent.conversation_id)
+    model = app.window.chat_pane.model
+    with qtbot.waitSignals([model.dataChanged] * len(RISKY_FILES)):
+        app.run(app.runtime.media_downloads.drain_once())
+    return sent
+
+
+def test_every_risky_type_asks_before_opening(risky_chat: Chat, qtbot: Any, opened: list[Path]) -> None:
+    view = risky_chat.app.window.chat_pane.view
+    for key in RISKY_FILES:
+        menu = _right_click(risky_chat, qtbot, key)
+        assert menu is not None
+        _action(menu, "openAttachment").trigger()
+        shown = [found for found in view.findChildren(QMessageBox, "confirmExecutable") if found.isVisible()]
+        assert len(shown) == 1, key
+        [box] = shown
+        assert "\u202e" not in box.text()
+        [cancel] = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.RejectRole]
+        cancel.click()
+        risky_chat.app.run(settle())
+    assert opened == []  # nothing was written or opened without a yes
+
+
+def test_a_reversed_name_reads_as_it_is_in_the_bubble() -> None:
+    assert attachment_label("document", "fatura\u202efdp.exe") == "faturafdp.exe"
+    assert attachment_label("document", "../../\u2066boleto\u2069.pdf") == "boleto.pdf"
+    assert attachment_label("document", "\u202e") == "Attachment"
+
+
+class RecordingPainter(QPainter):
+    """A painter on an image that remembers every text drawn through it."""
+
+    def __init__(self, image: QImage) -> None:
+        super().__init__(image)
+        self.texts: list[str] = []
+
+    def drawText(self, *args: Any) -> None:  # type: ignore[override]
+        self.texts.extend(arg for arg in args if isinstance(arg, str))
+        super().drawText(*args)
+
+
+def _painted_texts(view: Any, row: int) -> list[str]:
+    index = view.model().index(row, 0)
+    option = QStyleOptionViewItem()
+    option.rect = view.visualRect(index)
+    option.font = view.font()
+    image = QImage(
+        max(option.rect.width(), 1), max(option.rect.height(), 1) + option.rect.top(), QImage.Format.Format_ARGB32
+    )
+    painter = RecordingPainter(image)
+    try:
+        view.itemDelegate().paint(painter, option, index)
+    finally:
+        painter.end()
+    return painter.texts
+
+
+def test_a_reversed_name_reads_as_it_is_in_the_list_and_the_bubble(app: App, qtbot: Any) -> None:
+    sent = _customer_sends(app, ("EVIL", Attachment("fatura\u202efdp.exe", "application/pdf", 0, None, "ref-evil")))
+    app.window.open_conversation(sent.conversation_id)
+    app.run(settle())  # opening marks the conversation read
+    conversations = app.window.conversation_pane.current_list()
+    [row] = [
+        number
+        for number in range(conversations.model().rowCount())
+        if "fatura" in " ".join(_painted_texts(conversations, number))
+    ]
+    listed = " ".join(_painted_texts(conversations, row))
+    assert "faturafdp.exe" in listed and "\u202e" not in listed
+
+    chat_view = app.window.chat_pane.view
+    pane = app.window.chat_pane
+    bubble = " ".join(_painted_texts(chat_view, pane.model.row_of(sent.messages["EVIL"])))
+    assert "faturafdp.exe" in bubble and "\u202e" not in bubble
+
+
+# -- the files written outside the store -------------------------------------------------------------------------
+
+
+def test_the_mark_of_the_web_says_internet_zone() -> None:
+    assert zone_identifier() == b"[ZoneTransfer]\r\nZoneId=3\r\n"
+
+
+def test_on_windows_every_copy_gets_the_mark_of_the_web(tmp_path: Path) -> None:
+    written: dict[str, bytes] = {}
+    assert mark_from_internet(tmp_path / "boleto.pdf", platform="win32", write=written.__setitem__)
+    assert written == {f"{tmp_path / 'boleto.pdf'}:Zone.Identifier": zone_identifier()}
+
+    def refused(_path: str, _content: bytes) -> None:
+        raise OSError(22, "no alternate data streams on this file system")
+
+    assert not mark_from_internet(tmp_path / "boleto.pdf", platform="win32", write=refused)
+    assert not mark_from_internet(tmp_path / "boleto.pdf", platform="linux", write=written.__setitem__)
+    assert len(written) == 1
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the name with a colon is a real stream")
+def test_a_private_copy_is_marked_before_it_is_made_read_only(tmp_path: Path) -> None:
+    # On Linux "name:Zone.Identifier" is a plain file beside the copy: the stream, as Windows would hold it.
+    copy = write_private_copy(tmp_path / "open-files", "boleto.pdf", BOLETO, platform="win32")
+    stream = copy.with_name("boleto.pdf:Zone.Identifier")
+    assert stream.read_bytes() == zone_identifier()
+    assert copy.read_bytes() == BOLETO and not copy.stat().st_mode & stat.S_IWUSR
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="on Windows the name with a colon is a real stream")
+def test_a_saved_file_is_marked_too(tmp_path: Path) -> None:
+    target = tmp_path / "Downloads" / "boleto.pdf"
+    target.parent.mkdir()
+    write_saved_file(target, BOLETO, platform="win32")
+    assert target.read_bytes() == BOLETO
+    assert target.with_name("boleto.pdf:Zone.Identifier").read_bytes() == zone_identifier()
+    write_saved_file(target, BOLETO, platform="linux")  # elsewhere: the file only
+    assert sorted(path.name for path in target.parent.iterdir()) == ["boleto.pdf", "boleto.pdf:Zone.Identifier"]
+
+
+def test_copies_left_by_a_crashed_run_are_removed_at_the_next_start(tmp_path: Path) -> None:
+    profile_root = tmp_path / "profile"
+    old = write_private_copy(profile_root / OPEN_COPIES_FOLDER, "boleto.pdf", BOLETO)
+    older = write_private_copy(profile_root / OPEN_COPIES_FOLDER, "nota.pdf", BOLETO)
+    assert old.exists() and older.exists()  # read-only files in private sub-folders, as a run leaves them
+    (profile_root / "deskchat.db").write_bytes(b"store")
+
+    remove_leftover_copies(profile_root)  # what app.main does before anything else
+
+    assert not (profile_root / OPEN_COPIES_FOLDER).exists()
+    assert [path.name for path in profile_root.iterdir()] == ["deskchat.db"]
+    remove_leftover_copies(profile_root)  # nothing left: nothing to do
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a symbolic link needs privileges on Windows")
+def test_start_up_cleaning_never_follows_a_link_out_of_the_profile(tmp_path: Path) -> None:
+    outside = tmp_path / "documents"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine", encoding="utf-8")
+    profile_root = tmp_path / "profile"
+    profile_root.mkdir()
+    (profile_root / OPEN_COPIES_FOLDER).symlink_to(outside)
+    remove_leftover_copies(profile_root)
+    assert (outside / "keep.txt").read_text(encoding="utf-8") == "mine"
+    assert not (profile_root / OPEN_COPIES_FOLDER).exists()

@@ -146,9 +146,9 @@ def test_wrong_types_and_unknown_keys_are_reported_and_ignored(
 
 def test_an_unreadable_file_is_reported(files: tuple[Path, Path]) -> None:
     user, policy = files
-    policy.mkdir(parents=True)  # a directory where the file should be: reading it fails
+    policy.mkdir(parents=True)  # a directory where the file should be: it is not read
     settings = Settings.load(user, policy)
-    assert len(settings.problems) == 1 and "cannot be read" in settings.problems[0].message
+    assert len(settings.problems) == 1 and "not a regular file (a directory)" in settings.problems[0].message
     assert settings.get(GROUPS) == "separate"
 
 
