@@ -80,16 +80,14 @@ def _row(raw: RowMapping) -> MessageRow:
 
 #: Kind of a placeholder row: the channel announced a message it could not read yet (WhatsApp's
 #: ``deskchat.channels.whatsapp.values.PENDING_KIND``). The real message, arriving later with the same channel id,
-#: takes the row over; a placeholder never overwrites anything.
+#: takes the row over, but only from the same conversation and the same author (see :func:`_same_author`): a
+#: message from another chat reusing the id is a duplicate, not an upgrade. A placeholder never overwrites anything.
 PLACEHOLDER_KIND = "pending"
 
 
 @dataclass(frozen=True, slots=True)
 class Written:
-    """A message that changed the store: a new row, or a placeholder row ``upgraded`` to the real message.
-
-    ``conversation_id`` is the row's: a placeholder keeps its conversation even if the real message names another.
-    """
+    """A message that changed the store: a new row, or a placeholder row ``upgraded`` to the real message."""
 
     id: int
     conversation_id: int
@@ -157,14 +155,11 @@ _UPGRADE_SET = (
     "UPDATE messages SET kind = ?, text = ?, subject = ?, sender_name = coalesce(nullif(?, ''), sender_name),"
     " reply_to_channel_id = ?, sent_at = ?"
 )
-_UPGRADE_ONE = (
-    _UPGRADE_SET
-    + f" WHERE account_id = ? AND channel_id = ? AND kind = '{PLACEHOLDER_KIND}' RETURNING id, conversation_id"
-)
 _UPGRADE_BY_ID = _UPGRADE_SET + f" WHERE id = ? AND kind = '{PLACEHOLDER_KIND}'"
 _PLACEHOLDERS_AMONG = (
-    f"SELECT id, conversation_id, channel_id FROM messages WHERE account_id = ? AND kind = '{PLACEHOLDER_KIND}'"
-    " AND channel_id IN (SELECT value FROM json_each(?))"
+    "SELECT m.id, m.conversation_id, m.channel_id, m.outgoing, m.sender_name, c.is_group"
+    " FROM messages m JOIN conversations c ON c.id = m.conversation_id"
+    f" WHERE m.account_id = ? AND m.kind = '{PLACEHOLDER_KIND}' AND m.channel_id IN (SELECT value FROM json_each(?))"
 )
 _INSERT_ATTACHMENT = (
     "INSERT INTO attachments (message_id, file_name, mime, size, thumbnail, remote_ref) VALUES (?, ?, ?, ?, ?, ?)"
@@ -190,12 +185,10 @@ def put_message(conn: Connection, message: NewMessage) -> Written | None:
     elif message.kind == PLACEHOLDER_KIND:
         return None
     else:
-        found = conn.exec_driver_sql(
-            _UPGRADE_ONE, (*_upgrade_params(message), message.account_id, message.channel_id)
-        ).first()
-        if found is None:
+        upgrades = _upgrade_placeholders(conn, [message], [None])
+        if not upgrades:
             return None
-        written = Written(int(found[0]), int(found[1]), upgraded=True)
+        written = Written(upgrades[0].id, upgrades[0].conversation_id, upgraded=True)
     if message.attachments:
         # The attachments_search_insert trigger adds each name to the message's search entry.
         conn.exec_driver_sql(_INSERT_ATTACHMENT, _attachment_rows(written.id, message))
@@ -264,16 +257,37 @@ def _upgrade_placeholders(conn: Connection, batch: Sequence[NewMessage], ids: li
     upgraded: list[Upgrade] = []
     for account_id, channel_ids in by_account.items():
         rows = conn.exec_driver_sql(_PLACEHOLDERS_AMONG, (account_id, json.dumps(channel_ids)))
-        upgraded += [
-            Upgrade(candidates[(account_id, str(channel_id))], int(message_id), int(conversation_id))
-            for message_id, conversation_id, channel_id in rows
-        ]
+        for message_id, conversation_id, channel_id, outgoing, sender_name, is_group in rows:
+            position = candidates[(account_id, str(channel_id))]
+            placeholder = _Placeholder(int(conversation_id), bool(outgoing), str(sender_name), bool(is_group))
+            if _same_author(placeholder, batch[position]):
+                upgraded.append(Upgrade(position, int(message_id), int(conversation_id)))
     if upgraded:
         upgraded.sort()
         conn.exec_driver_sql(
             _UPGRADE_BY_ID, [(*_upgrade_params(batch[upgrade.position]), upgrade.id) for upgrade in upgraded]
         )
     return upgraded
+
+
+class _Placeholder(NamedTuple):
+    conversation_id: int
+    outgoing: bool
+    sender_name: str
+    is_group: bool
+
+
+def _same_author(placeholder: _Placeholder, message: NewMessage) -> bool:
+    """Whether ``message`` may take over ``placeholder``: the same conversation and the same author.
+
+    In a 1:1 conversation the author is the side (the customer or us). In a group the store knows an incoming
+    message's author only by the name it was sent with, so both names must agree when both are known.
+    """
+    if placeholder.conversation_id != message.conversation_id or placeholder.outgoing != message.outgoing:
+        return False
+    if not placeholder.is_group or message.outgoing or not placeholder.sender_name or not message.sender_name:
+        return True
+    return placeholder.sender_name == message.sender_name
 
 
 def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage]) -> int:

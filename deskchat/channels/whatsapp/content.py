@@ -9,6 +9,9 @@ Media become a :class:`~deskchat.store.messages.Attachment` whose ``remote_ref``
 
 without the thumbnail and the quote, i.e. exactly what ``NewAClient.download_any`` needs (see
 :func:`message_for_download`).
+
+Every text read here goes through :mod:`.sanitize` (always ``str``, no NUL, bounded); a change whose target id is
+malformed raises :class:`~.sanitize.MalformedEvent`.
 """
 
 from __future__ import annotations
@@ -20,10 +23,12 @@ import mimetypes
 from dataclasses import dataclass
 from typing import Any, Final
 
+from google.protobuf.descriptor import FieldDescriptor  # type: ignore[import-untyped]
 from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 from neonize.proto.waE2E.WAWebProtobufsE2E_pb2 import Message, ProtocolMessage
 from neonize.utils.message import extract_text
 
+from deskchat.channels.whatsapp import sanitize
 from deskchat.core.messages import Attachment
 
 #: Wrapper fields (``FutureProofMessage`` or ``DeviceSentMessage``) whose ``message`` is the real content.
@@ -128,10 +133,10 @@ def parse(message: Any, message_id: str, *, edit_marker: str = "", _depth: int =
     """
     # The common cases first: this runs for every message of a history sync.
     if message.HasField("conversation"):
-        return Body("text", message.conversation)
+        return Body("text", sanitize.text(message.conversation))
     if message.HasField("extendedTextMessage"):
         extended = message.extendedTextMessage
-        return Body("text", extended.text, reply_to=_quoted_id(extended))
+        return Body("text", sanitize.text(extended.text), reply_to=_quoted_id(extended))
     if message.HasField("protocolMessage"):
         return _protocol(message.protocolMessage)
     if edit_marker in ("1", "7", "8"):
@@ -142,17 +147,19 @@ def parse(message: Any, message_id: str, *, edit_marker: str = "", _depth: int =
             return _media(message, field, kind, default_mime, message_id)
     if message.HasField("reactionMessage"):
         reaction = message.reactionMessage
-        if not reaction.key.ID:
+        target = sanitize.message_id(reaction.key.ID, "reaction target")
+        if not target:
             return None
         at = reaction.senderTimestampMS if reaction.HasField("senderTimestampMS") else None
-        return Reaction(reaction.key.ID, reaction.text, at)
+        return Reaction(target, sanitize.emoji(reaction.text), at)
     if message.HasField("locationMessage") or message.HasField("liveLocationMessage"):
         location = message.locationMessage if message.HasField("locationMessage") else message.liveLocationMessage
-        label = getattr(location, "name", "") or getattr(location, "address", "")
+        label = sanitize.name(getattr(location, "name", "")) or sanitize.name(getattr(location, "address", ""))
         text = label or f"{location.degreesLatitude:.6f}, {location.degreesLongitude:.6f}"
         return Body("location", text, reply_to=_quoted_id(location))
     if message.HasField("contactMessage"):
-        return Body("contact", message.contactMessage.displayName, reply_to=_quoted_id(message.contactMessage))
+        contact = message.contactMessage
+        return Body("contact", sanitize.name(contact.displayName), reply_to=_quoted_id(contact))
     inner = _wrapped(message, _depth)
     if inner is not None:
         return parse(inner, message_id, edit_marker=edit_marker, _depth=_depth + 1)
@@ -173,15 +180,17 @@ def _wrapped(message: Any, depth: int) -> Any | None:
 
 def _protocol(protocol: Any) -> Parsed | None:
     # proto2 enum: an unset type reads back as REVOKE (0), so presence must be checked.
-    if not protocol.HasField("type") or not protocol.key.ID:
+    if not protocol.HasField("type") or protocol.type not in (ProtocolMessage.REVOKE, ProtocolMessage.MESSAGE_EDIT):
+        return None
+    target = sanitize.message_id(protocol.key.ID, "change target")
+    if not target:
         return None
     if protocol.type == ProtocolMessage.REVOKE:
-        return Revoke(protocol.key.ID)
-    if protocol.type == ProtocolMessage.MESSAGE_EDIT:
-        at = protocol.timestampMS if protocol.HasField("timestampMS") else None
-        edited = parse(protocol.editedMessage, protocol.key.ID)
-        new_text = edited.text if isinstance(edited, Body) else extract_text(protocol.editedMessage)
-        return Edit(protocol.key.ID, new_text, at)
+        return Revoke(target)
+    at = protocol.timestampMS if protocol.HasField("timestampMS") else None
+    edited = parse(protocol.editedMessage, target)
+    new_text = edited.text if isinstance(edited, Body) else sanitize.text(extract_text(protocol.editedMessage))
+    return Edit(target, new_text, at)
     return None
 
 
@@ -198,29 +207,31 @@ def _only_plumbing(message: Any) -> bool:
 def _quoted_id(part: Any) -> str | None:
     if not part.HasField("contextInfo"):
         return None
-    stanza_id = str(part.contextInfo.stanzaID)
-    return stanza_id or None
+    try:
+        return sanitize.message_id(part.contextInfo.stanzaID, "quoted id") or None
+    except sanitize.MalformedEvent:
+        return None  # the reply is kept, without its quote
 
 
 def _media(message: Any, field: str, kind: str, default_mime: str, message_id: str) -> Body:
     media = getattr(message, field)
     if field == "audioMessage" and media.PTT:
         kind = "voice"
-    mime = str(media.mimetype) or default_mime
+    mime = sanitize.mime(media.mimetype) or default_mime
     if field == "documentMessage":
-        text = str(media.caption)
-        file_name = str(media.fileName) or str(media.title) or f"document-{message_id}"
+        text = sanitize.text(media.caption)
+        file_name = sanitize.file_name(media.fileName) or sanitize.file_name(media.title) or f"document-{message_id}"
     else:
-        text = str(getattr(media, "caption", ""))
-        file_name = f"{kind}-{message_id}{_extension(mime)}"
+        text = sanitize.text(getattr(media, "caption", ""))
+        file_name = sanitize.file_name(f"{kind}-{message_id}{_extension(mime)}")
     if field == "stickerMessage":
-        thumbnail = bytes(media.pngThumbnail) or None
+        thumbnail = sanitize.thumbnail(media.pngThumbnail)
     else:
-        thumbnail = bytes(getattr(media, "JPEGThumbnail", b"")) or None
+        thumbnail = sanitize.thumbnail(getattr(media, "JPEGThumbnail", b""))
     attachment = Attachment(
         file_name=file_name,
         mime=mime,
-        size=int(media.fileLength),
+        size=sanitize.size(int(media.fileLength)),
         thumbnail=thumbnail,
         remote_ref=remote_ref(media, field),
     )
@@ -236,18 +247,23 @@ def remote_ref(media: Any, field: str) -> str:
     """The JSON reference stored with an attachment to download it later (only what a download needs)."""
     holder = Message()
     part = getattr(holder, field)
-    for name in _download_fields(field):
+    for name, is_text in _download_fields(field):
         if media.HasField(name):
-            setattr(part, name, getattr(media, name))
+            value = getattr(media, name)
+            # proto2 strings holding invalid UTF-8 read back as bytes, which a string field refuses
+            setattr(part, name, sanitize.text(value, sanitize.FILE_NAME_LIMIT * 16) if is_text else value)
     payload = base64.b64encode(holder.SerializeToString()).decode("ascii")
     # field names and base64 need no JSON escaping
     return f'{{"v":{REMOTE_REF_VERSION},"field":"{field}","message":"{payload}"}}'
 
 
 @functools.cache
-def _download_fields(field: str) -> tuple[str, ...]:
+def _download_fields(field: str) -> tuple[tuple[str, bool], ...]:
+    """The download fields present in media ``field``, each with whether it is a ``string``."""
     present = Message.DESCRIPTOR.fields_by_name[field].message_type.fields_by_name
-    return tuple(name for name in _DOWNLOAD_FIELDS if name in present)
+    return tuple(
+        (name, present[name].type == FieldDescriptor.TYPE_STRING) for name in _DOWNLOAD_FIELDS if name in present
+    )
 
 
 def message_for_download(ref: str) -> Any:

@@ -6,6 +6,10 @@ plain WhatsApp message ids (see :mod:`.translate`) and the store deduplicates on
 
 :func:`history_chunks` is a generator: the caller stores one chunk (≈1,000 messages, one transaction) and yields to
 the event loop before asking for the next, so a large history never blocks the UI.
+
+Values are made sane as in :mod:`.translate`. A conversation that cannot be decoded or has a malformed id, and a
+message that cannot be made sane, are skipped and counted (:attr:`HistoryChunk.malformed`) so the rest of the blob is
+stored; the caller reports the blob as malformed afterwards.
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
+from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
+from neonize.proto.waHistorySync.WAWebProtobufsHistorySync_pb2 import Conversation as HistoryConversation
 from neonize.proto.waWeb.WAWebProtobufsWeb_pb2 import WebMessageInfo
 
-from deskchat.channels.whatsapp import content
+from deskchat.channels.whatsapp import content, sanitize
 from deskchat.channels.whatsapp.jids import group_identities, identities, parse_jid, peer_of
 from deskchat.channels.whatsapp.values import (
     ME,
@@ -28,7 +34,6 @@ from deskchat.channels.whatsapp.values import (
     ReactionChange,
     RevokeChange,
     inbound,
-    to_ms,
 )
 from deskchat.core.events import DeliveryState
 from deskchat.core.messages import InboundMessage
@@ -52,6 +57,7 @@ class HistoryChunk:
     messages: tuple[InboundMessage, ...]
     changes: tuple[MessageChange, ...]
     links: tuple[IdentityLink, ...] = ()  # LID ↔ number pairs of the chunk's conversations
+    malformed: int = 0  # conversations and messages of the chunk that were skipped as malformed
 
 
 def _pair(*jids: str) -> IdentityLink | None:
@@ -97,12 +103,13 @@ def history_hints(data: Any) -> list[ContactHint]:
     hints: list[ContactHint] = []
     for entry in data.pushnames:
         address = parse_jid(entry.ID)
-        if address is None or not entry.pushname:
+        pushname = sanitize.name(entry.pushname)
+        if address is None or not pushname:
             continue
         if address.kind == "pn":
-            hints.append(ContactHint(identities(address.user, None), entry.pushname))
+            hints.append(ContactHint(identities(address.user, None), pushname))
         elif address.kind == "lid":
-            hints.append(ContactHint(identities(None, address.user), entry.pushname))
+            hints.append(ContactHint(identities(None, address.user), pushname))
     return hints
 
 
@@ -138,20 +145,19 @@ def _message(
     if not info.HasField("message"):
         return None  # system stubs (encryption notices, group events) carry no message
     key = info.key
-    message_id = key.ID
+    message_id = sanitize.message_id(key.ID)
     if not message_id:
         return None
     from_me = key.fromMe
-    sent_at = to_ms(info.messageTimestamp)
+    sent_at = sanitize.timestamp_ms(info.messageTimestamp)
     parsed = content.parse(info.message, message_id)
     chat_key = conversation.chat_key
     if info.reactions:
         for reaction in info.reactions:
-            at = reaction.senderTimestampMS or sent_at
+            at = sanitize.optional_timestamp_ms(reaction.senderTimestampMS) or sent_at
             sender = _reactor(reaction.key, conversation)
-            changes.append(
-                ReactionChange(account_id, chat_key, message_id, sender, reaction.text, at, reaction.key.fromMe)
-            )
+            emoji = sanitize.emoji(reaction.text)
+            changes.append(ReactionChange(account_id, chat_key, message_id, sender, emoji, at, reaction.key.fromMe))
     if parsed is None:
         return None
     if isinstance(parsed, content.Body):
@@ -170,13 +176,11 @@ def _message(
         )
     if isinstance(parsed, content.Reaction):
         sender = _reactor(key, conversation)
-        changes.append(
-            ReactionChange(account_id, chat_key, parsed.target_id, sender, parsed.emoji, parsed.at or sent_at, from_me)
-        )
+        at = sanitize.optional_timestamp_ms(parsed.at) or sent_at
+        changes.append(ReactionChange(account_id, chat_key, parsed.target_id, sender, parsed.emoji, at, from_me))
     elif isinstance(parsed, content.Edit):
-        changes.append(
-            EditChange(account_id, chat_key, parsed.target_id, parsed.new_text, parsed.at or sent_at, from_me)
-        )
+        at = sanitize.optional_timestamp_ms(parsed.at) or sent_at
+        changes.append(EditChange(account_id, chat_key, parsed.target_id, parsed.new_text, at, from_me))
     else:
         changes.append(RevokeChange(account_id, chat_key, parsed.target_id, sent_at, from_me))
     return None
@@ -201,12 +205,21 @@ def conversation_chunks(
     pn_for_lid: Mapping[str, str] | None = None,
     chunk_size: int = HISTORY_CHUNK,
 ) -> Iterator[HistoryChunk]:
-    """Like :func:`history_chunks` over history ``Conversation`` messages (which may be parsed lazily)."""
+    """Like :func:`history_chunks` over history ``Conversation`` messages.
+
+    ``conversations`` may hold encoded conversations (``bytes``/``memoryview``), decoded here one at a time; one
+    that cannot be decoded is counted as malformed.
+    """
     lids = pn_for_lid or {}
     messages: list[InboundMessage] = []
     changes: list[MessageChange] = []
     links: list[IdentityLink] = []
-    for conv in conversations:
+    malformed = 0
+    for item in conversations:
+        conv = _decoded(item)
+        if conv is None or parse_jid(conv.ID) is None:
+            malformed += 1
+            continue
         link = conversation_link(conv)
         if link is not None:
             links.append(link)
@@ -214,12 +227,28 @@ def conversation_chunks(
         if conversation is None:
             continue
         title = conv.name or conv.displayName
-        for item in conv.messages:
-            message = _message(item.message, conversation, account_id, title, changes)
+        for entry in conv.messages:
+            before = len(changes)
+            try:
+                message = _message(entry.message, conversation, account_id, title, changes)
+            except sanitize.MalformedEvent:
+                del changes[before:]
+                malformed += 1
+                continue
             if message is not None:
                 messages.append(message)
             if len(messages) >= chunk_size:
-                yield HistoryChunk(tuple(messages), tuple(changes), tuple(links))
-                messages, changes, links = [], [], []
-    if messages or changes or links:
-        yield HistoryChunk(tuple(messages), tuple(changes), tuple(links))
+                yield HistoryChunk(tuple(messages), tuple(changes), tuple(links), malformed)
+                messages, changes, links, malformed = [], [], [], 0
+    if messages or changes or links or malformed:
+        yield HistoryChunk(tuple(messages), tuple(changes), tuple(links), malformed)
+
+
+def _decoded(item: Any) -> Any | None:
+    """A history ``Conversation``, decoded if still encoded; ``None`` if it cannot be decoded."""
+    if not isinstance(item, (bytes, bytearray, memoryview)):
+        return item
+    try:
+        return HistoryConversation.FromString(item)
+    except (DecodeError, ValueError):
+        return None

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final, Literal
 
+from deskchat.channels.whatsapp.sanitize import MalformedEvent
 from deskchat.core.identity import normalize_phone, phone_variants
 from deskchat.core.messages import Identity, IdentityKind
 
@@ -37,6 +38,22 @@ WA_GROUP: Final = "wa_group"
 
 _PN_SERVERS: Final = frozenset({PN_SERVER, "c.us", "hosted"})
 _LID_SERVERS: Final = frozenset({LID_SERVER, "hosted.lid"})
+#: Servers whatsmeow knows (``types/jid.go``); a JID naming any other is malformed.
+_KNOWN_SERVERS: Final = (
+    _PN_SERVERS
+    | _LID_SERVERS
+    | {
+        GROUP_SERVER,
+        BROADCAST_SERVER,
+        NEWSLETTER_SERVER,
+        "msgr",
+        "interop",
+        "bot",
+        "call",
+    }
+)
+#: Longer users are not WhatsApp's (numbers have at most 15 digits, group ids about 30 characters).
+USER_LIMIT: Final = 64
 
 AddressKind = Literal["pn", "lid", "group", "broadcast", "other"]
 
@@ -64,21 +81,41 @@ class Address:
         return f"{self.user}@{self.server}" if self.user else self.server
 
 
+def _well_formed(user: str, server: str) -> bool:
+    """Whether ``user@server`` is a JID whatsmeow could have produced (non-empty user, known server, sane length)."""
+    if server not in _KNOWN_SERVERS or not user or len(user) > USER_LIMIT or not user.isprintable():
+        return False
+    if server in _PN_SERVERS or server in _LID_SERVERS:
+        return user.isdigit()
+    if server == GROUP_SERVER:
+        return user.replace("-", "", 1).isdigit()
+    return " " not in user and "@" not in user
+
+
 def parse_jid(text: str) -> Address | None:
     """``user[.agent][:device]@server`` → :class:`Address`; ``None`` for an empty or malformed string."""
+    if not isinstance(text, str) or len(text) > 2 * USER_LIMIT:
+        return None
     user, at, server = text.strip().partition("@")
     if not at or not server:
         return None
     user = user.split(":", 1)[0].split(".", 1)[0]
-    return Address(user, server.lower())
+    server = server.lower()
+    return Address(user, server) if _well_formed(user, server) else None
 
 
-def from_proto(jid: Any) -> Address | None:
-    """A neonize ``JID`` proto → :class:`Address` (device dropped); ``None`` when the JID is empty."""
-    user = str(jid.User)
-    server = str(jid.Server)
-    if not server:
+def from_proto(jid: Any, what: str = "JID") -> Address | None:
+    """A neonize ``JID`` proto → :class:`Address` (device dropped); ``None`` when the JID is empty (unset).
+
+    Raises:
+        MalformedEvent: the JID is set but malformed (empty user, unknown server, absurd length, not text).
+    """
+    user = jid.User
+    server = jid.Server
+    if not user and not server:
         return None
+    if not isinstance(user, str) or not isinstance(server, str) or not _well_formed(user, server):
+        raise MalformedEvent(f"malformed {what}")
     return Address(user, server)
 
 

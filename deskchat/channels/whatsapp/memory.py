@@ -15,7 +15,13 @@ from deskchat.channels.whatsapp.values import IdentityLink
 V = TypeVar("V")
 
 PENDING_TTL_S: Final = 15 * 60.0
-PENDING_LIMIT: Final = 20_000
+#: Bounds of the values waiting for a message not stored yet (see :class:`PendingByTarget`).
+PENDING_LIMIT: Final = 20_000  # targets in all
+PENDING_BYTES: Final = 16 * 1024 * 1024  # estimated bytes in all
+PENDING_PER_TARGET: Final = 8  # values per target (a message gets a few receipts, reactions, one edit)
+PENDING_PER_CHAT: Final = 4_000  # targets per chat
+PENDING_CHAT_BYTES: Final = 4 * 1024 * 1024
+PENDING_VALUE_SIZE: Final = 256  # estimated bytes of a receipt or a reaction
 QUOTE_LIMIT: Final = 5_000
 
 
@@ -67,33 +73,79 @@ class QuoteCache:
         return self._items.get(message_id)
 
 
+@dataclass(slots=True)
+class _Waiting(Generic[V]):
+    since: float
+    values: list[V]
+    size: int
+
+
 class PendingByTarget(Generic[V]):
-    """Values waiting for a message (by channel id) that is not stored yet; forgotten after ``ttl`` seconds."""
+    """Values waiting for a message (by channel id) that is not stored yet; forgotten after ``ttl`` seconds.
+
+    Bounded so that made-up targets cannot push out real ones: each value is filed under the chat it came from
+    (``chat``) and its target; a target keeps its newest ``per_target`` values; a chat holds at most
+    ``chat_limit`` targets and ``chat_bytes`` (estimated by ``size_of``), losing its own oldest beyond that; and
+    when the whole exceeds ``limit`` targets or ``byte_limit``, the chat holding most loses its oldest. So a
+    chat flooding fake targets only ever evicts its own.
+    """
 
     def __init__(
-        self, ttl: float = PENDING_TTL_S, limit: int = PENDING_LIMIT, clock: Callable[[], float] = time.monotonic
+        self,
+        ttl: float = PENDING_TTL_S,
+        limit: int = PENDING_LIMIT,
+        clock: Callable[[], float] = time.monotonic,
+        *,
+        byte_limit: int = PENDING_BYTES,
+        per_target: int = PENDING_PER_TARGET,
+        chat_limit: int = PENDING_PER_CHAT,
+        chat_bytes: int = PENDING_CHAT_BYTES,
+        size_of: Callable[[V], int] = lambda value: PENDING_VALUE_SIZE,
     ) -> None:
         self._ttl = ttl
         self._limit = limit
         self._clock = clock
-        self._items: OrderedDict[str, tuple[float, list[V]]] = OrderedDict()
+        self._byte_limit = byte_limit
+        self._per_target = per_target
+        self._chat_limit = chat_limit
+        self._chat_byte_limit = chat_bytes
+        self._size_of = size_of
+        self._items: OrderedDict[tuple[str, str], _Waiting[V]] = OrderedDict()  # (chat, target), oldest first
+        self._chats: dict[str, OrderedDict[str, None]] = {}  # chat → its targets, oldest first
+        self._chat_bytes: dict[str, int] = {}
+        self._targets: dict[str, list[str]] = {}  # target → the chats with values for it
+        self._bytes = 0
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._targets)
 
     def __contains__(self, target: object) -> bool:
-        return target in self._items
+        return target in self._targets
 
-    def add(self, target: str, value: V, since: float | None = None) -> None:
-        """Keep ``value`` for ``target``; ``since`` (from :meth:`take`) keeps the original age of a put-back."""
+    @property
+    def size(self) -> int:
+        """Estimated bytes held."""
+        return self._bytes
+
+    def add(self, target: str, value: V, since: float | None = None, chat: str = "") -> None:
+        """Keep ``value`` for ``target`` from ``chat``; ``since`` (from :meth:`take`) keeps a put-back's age."""
         self._expire()
-        entry = self._items.get(target)
+        key = (chat, target)
+        value_size = self._size_of(value)
+        entry = self._items.get(key)
         if entry is None:
-            self._items[target] = (self._clock() if since is None else since, [value])
-        else:
-            entry[1].append(value)
-        while len(self._items) > self._limit:
-            self._items.popitem(last=False)
+            entry = _Waiting(self._clock() if since is None else since, [], 0)
+            self._items[key] = entry
+            self._chats.setdefault(chat, OrderedDict())[target] = None
+            self._targets.setdefault(target, []).append(chat)
+        entry.values.append(value)
+        entry.size += value_size
+        self._grow(chat, value_size)
+        while len(entry.values) > self._per_target:
+            dropped = self._size_of(entry.values.pop(0))
+            entry.size -= dropped
+            self._grow(chat, -dropped)
+        self._enforce(chat)
 
     def take(self, targets: Iterable[str]) -> list[tuple[str, float, list[V]]]:
         """Remove and return ``(target, since, values)`` for each of ``targets`` that has values waiting."""
@@ -102,15 +154,47 @@ class PendingByTarget(Generic[V]):
         self._expire()
         found: list[tuple[str, float, list[V]]] = []
         for target in targets:
-            entry = self._items.pop(target, None)
-            if entry is not None:
-                found.append((target, entry[0], entry[1]))
+            chats = self._targets.get(target)
+            if not chats:
+                continue
+            entries = [self._remove(chat, target) for chat in list(chats)]
+            since = min(entry.since for entry in entries)
+            found.append((target, since, [value for entry in entries for value in entry.values]))
         return found
+
+    def _grow(self, chat: str, delta: int) -> None:
+        self._bytes += delta
+        self._chat_bytes[chat] = self._chat_bytes.get(chat, 0) + delta
+
+    def _remove(self, chat: str, target: str) -> _Waiting[V]:
+        entry = self._items.pop((chat, target))
+        chat_targets = self._chats[chat]
+        del chat_targets[target]
+        self._grow(chat, -entry.size)
+        if not chat_targets:
+            del self._chats[chat]
+            del self._chat_bytes[chat]
+        chats = self._targets[target]
+        chats.remove(chat)
+        if not chats:
+            del self._targets[target]
+        return entry
+
+    def _evict_oldest_of(self, chat: str) -> None:
+        self._remove(chat, next(iter(self._chats[chat])))
+
+    def _enforce(self, chat: str) -> None:
+        while chat in self._chats and (
+            len(self._chats[chat]) > self._chat_limit or self._chat_bytes[chat] > self._chat_byte_limit
+        ):
+            self._evict_oldest_of(chat)
+        while self._items and (len(self._items) > self._limit or self._bytes > self._byte_limit):
+            self._evict_oldest_of(max(self._chats, key=lambda name: (len(self._chats[name]), self._chat_bytes[name])))
 
     def _expire(self) -> None:
         deadline = self._clock() - self._ttl
         while self._items:
-            target, (added, _) = next(iter(self._items.items()))
-            if added >= deadline:
+            (chat, target), entry = next(iter(self._items.items()))
+            if entry.since >= deadline:
                 break
-            del self._items[target]
+            self._remove(chat, target)

@@ -5,24 +5,42 @@ whose message is not stored yet are kept (:class:`~.memory.PendingByTarget`) and
 that id is stored by this processor; for our own sends, :meth:`EventProcessor.best_pending_state` hands the receipts
 that raced the send to the adapter, and :class:`RetryPending` items retry the ones that arrive before the outbox has
 written the id.
+
+**One bad event never fails its batch-mates.** Each event of a group is translated on its own. One that cannot be
+made sane (:class:`~.sanitize.MalformedEvent`, or any error while translating it) is *rejected*: its batch-mates
+are stored, then the rejected ones are handed to ``sinks.on_rejected`` (to be dead-lettered, see
+:class:`~.values.Rejected`) and written to the integration log as ``event_rejected``. :meth:`EventProcessor.process`
+then returns normally, so the pipeline never retries a group for a malformed event; errors of the sinks themselves
+(the store) still raise and make the pipeline retry. A history blob that cannot be split is rejected whole; one with
+some undecodable conversations or messages stores the rest and is then rejected (a retry stores nothing twice).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+import traceback
+from collections.abc import Awaitable, Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
+from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
 from neonize.proto.Neonize_pb2 import HistorySync, Message, Receipt, UndecryptableMessage
 from neonize.utils.jid import Jid2String, JIDToNonAD
 
 from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
+from deskchat.channels.whatsapp.sanitize import MalformedEvent
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
-from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
+from deskchat.channels.whatsapp.values import (
+    EditChange,
+    IdentityLink,
+    MessageChange,
+    ReadElsewhere,
+    ReceiptUpdate,
+    Rejected,
+)
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.core.messages import Identity, InboundMessage
@@ -64,6 +82,21 @@ def _merge_identities(batch: list[InboundMessage]) -> list[InboundMessage]:
     ]
 
 
+def _change_size(change: MessageChange) -> int:
+    """Estimated bytes of a waiting change (an edit holds its whole new text)."""
+    text = change.new_text if isinstance(change, EditChange) else ""
+    return 256 + 4 * len(text)
+
+
+def _reason(exc: Exception) -> str:
+    """Why an event was refused, without customer data (exception messages may quote the event)."""
+    if isinstance(exc, MalformedEvent):
+        return exc.reason
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" at {frames[-1].name}:{frames[-1].lineno}" if frames else ""
+    return f"translation failed: {type(exc).__name__}{where}"
+
+
 def group_key(item: Queued | RetryPending) -> Hashable | None:
     if isinstance(item, Queued) and isinstance(item.event, _MESSAGE_EVENTS):
         return MESSAGE_GROUP
@@ -94,7 +127,7 @@ class EventProcessor:
         self.addresses = AddressBook()
         self.quotes = QuoteCache()
         self.pending_receipts: PendingByTarget[DeliveryState] = PendingByTarget()
-        self.pending_changes: PendingByTarget[MessageChange] = PendingByTarget()
+        self.pending_changes: PendingByTarget[MessageChange] = PendingByTarget(size_of=_change_size)
         self._on_connection_event = on_connection_event
         self._pn_lookup = pn_lookup
         self._group_title = group_title
@@ -102,34 +135,60 @@ class EventProcessor:
     async def process(self, group: list[Queued | RetryPending]) -> None:
         """Handle one group from the pipeline (several messages, or one other item)."""
         first = group[0]
+        rejected: list[Rejected] = []
         if isinstance(first, RetryPending):
             await self._retry_pending(first.channel_ids)
         elif isinstance(first.event, _MESSAGE_EVENTS):
-            await self._messages([item.event for item in group if isinstance(item, Queued)])
+            await self._messages([item for item in group if isinstance(item, Queued)], rejected)
         elif isinstance(first.event, Receipt):
-            await self._receipt(first.event)
+            await self._receipt(first, rejected)
         elif isinstance(first.event, (HistorySync, RawHistorySync)):
-            await self._history(first.event)
+            await self._history(first, rejected)
         else:
             self._on_connection_event(first.generation, first.event)
+        if rejected:
+            await self._reject(rejected)
+
+    async def _reject(self, rejected: list[Rejected]) -> None:
+        for one in rejected:
+            log.warning("account %d: %s event rejected: %s", self.account_id, one.kind, one.reason)
+            self.sinks.on_log(self.account_id, "event_rejected", f"{one.kind}: {one.reason}")
+        await self.sinks.on_rejected(self.account_id, rejected)
+
+    @staticmethod
+    def _rejected(item: Queued, exc: Exception) -> Rejected:
+        event = item.event
+        kind = "HistorySync" if isinstance(event, RawHistorySync) else type(event).__name__
+        return Rejected(item, kind, _reason(exc))
 
     # -- messages ----------------------------------------------------------------------------------------------
 
-    async def _messages(self, events: list[Any]) -> None:
+    async def _messages(self, items: list[Queued], rejected: list[Rejected]) -> None:
         batch: list[InboundMessage] = []
         changes: list[MessageChange] = []
         links: list[IdentityLink] = []
-        for event in events:
-            source = event.Info.MessageSource
-            link = translate.link_of(source)
+        for queued in items:
+            event = queued.event
+            try:  # pure reading of the event: a failure here is the event's own
+                source = event.Info.MessageSource
+                link = translate.link_of(source)
+                lid = self._lid_to_resolve(source)
+            except Exception as exc:
+                rejected.append(self._rejected(queued, exc))
+                continue
             if link is not None and self.addresses.learn(link):
                 links.append(link)
-            await self._resolve_lid(source)
+            if lid is not None:
+                await self._resolve_lid(lid)  # whatsmeow's store: a failure here is retried with the group
             pn_for_lid = self.addresses.pn_for_lid
-            if isinstance(event, Message):
-                item = translate.translate_message(event, self.account_id, pn_for_lid)
-            else:
-                item = translate.placeholder(event, self.account_id, pn_for_lid)
+            try:
+                if isinstance(event, Message):
+                    item = translate.translate_message(event, self.account_id, pn_for_lid)
+                else:
+                    item = translate.placeholder(event, self.account_id, pn_for_lid)
+            except Exception as exc:
+                rejected.append(self._rejected(queued, exc))
+                continue
             if item is None:
                 continue
             self._remember_chat(source, item.chat_key)
@@ -157,19 +216,21 @@ class EventProcessor:
                 if title:
                     batch[index] = replace(message, chat_title=title)
 
-    async def _resolve_lid(self, source: Any) -> None:
-        """A LID-only 1:1 message: ask whatsmeow's LID map for the number (local, no network)."""
+    def _lid_to_resolve(self, source: Any) -> str | None:
+        """The LID of a LID-only 1:1 message whose number is not known yet."""
         if source.IsGroup:
-            return
-        chat = from_proto(source.Chat)
+            return None
+        chat = from_proto(source.Chat, "chat JID")
         if chat is None or chat.kind != "lid" or chat.user in self.addresses.pn_for_lid:
-            return
+            return None
         alternate = source.RecipientAlt if source.IsFromMe else source.SenderAlt
-        if alternate.User:
-            return
-        pn_user = await self._pn_lookup(chat.user)
+        return None if alternate.User else chat.user
+
+    async def _resolve_lid(self, lid_user: str) -> None:
+        """Ask whatsmeow's LID map for the number of a LID-only 1:1 chat (local, no network)."""
+        pn_user = await self._pn_lookup(lid_user)
         if pn_user:
-            link = IdentityLink(chat.user, pn_user)
+            link = IdentityLink(lid_user, pn_user)
             self.addresses.learn(link)
             await self.sinks.on_links(self.account_id, [link])
 
@@ -183,28 +244,38 @@ class EventProcessor:
         sender = source.Sender
         if sender.Server == "lid" and source.SenderAlt.User:
             sender = source.SenderAlt
-        quoted = QuotedMessage(
-            from_me=bool(source.IsFromMe),
-            author_jid=Jid2String(JIDToNonAD(sender)),
-            message=event.Message.SerializeToString(),
-        )
+        try:
+            quoted = QuotedMessage(
+                from_me=bool(source.IsFromMe),
+                author_jid=Jid2String(JIDToNonAD(sender)),
+                message=event.Message.SerializePartialToString(),
+            )
+        except Exception:  # only a reply's quote is lost; the message itself is stored
+            log.warning("account %d: message not kept for quoting", self.account_id)
+            return
         self.quotes.put(event.Info.ID, quoted)
 
     # -- receipts and changes ----------------------------------------------------------------------------------
 
-    async def _receipt(self, event: Any) -> None:
-        update = translate.receipt_update(event, self.addresses.pn_for_lid)
+    async def _receipt(self, queued: Queued, rejected: list[Rejected]) -> None:
+        try:
+            update = translate.receipt_update(queued.event, self.addresses.pn_for_lid)
+        except Exception as exc:
+            rejected.append(self._rejected(queued, exc))
+            return
         if isinstance(update, ReadElsewhere):
             await self.sinks.on_read_elsewhere(self.account_id, update)
         elif isinstance(update, ReceiptUpdate):
-            await self.apply_receipt(update.channel_ids, update.state)
+            await self.apply_receipt(update.channel_ids, update.state, update.chat_key)
 
-    async def apply_receipt(self, channel_ids: Sequence[str], state: DeliveryState) -> None:
-        """Apply a receipt; ids whose message is not stored (yet) are kept for later."""
+    async def apply_receipt(
+        self, channel_ids: Sequence[str], state: DeliveryState, chat_key: str | None = None
+    ) -> None:
+        """Apply a receipt; ids whose message is not stored (yet) are kept for later (counted to ``chat_key``)."""
         for channel_id in channel_ids:
             changed = await self.sinks.on_receipt(self.account_id, [channel_id], state)
             if not changed:
-                self.pending_receipts.add(channel_id, state)
+                self.pending_receipts.add(channel_id, state, chat=chat_key or "")
 
     def best_pending_state(self, channel_id: str) -> DeliveryState | None:
         """Take the receipts already received for our just-sent message ``channel_id`` (they raced the send)."""
@@ -214,7 +285,7 @@ class EventProcessor:
 
     async def _apply_changes(self, changes: Sequence[MessageChange]) -> None:
         for change in await self.sinks.on_changes(changes):
-            self.pending_changes.add(change.target_id, change)
+            self.pending_changes.add(change.target_id, change, chat=change.chat_key)
 
     async def _retry_pending(self, channel_ids: Sequence[str]) -> None:
         for channel_id, since, states in self.pending_receipts.take(channel_ids):
@@ -225,18 +296,24 @@ class EventProcessor:
         if waiting:
             retry = [change for _, _, values in waiting for change in values]
             for change in await self.sinks.on_changes(retry):
-                self.pending_changes.add(change.target_id, change)
+                self.pending_changes.add(change.target_id, change, chat=change.chat_key)
 
     # -- history sync ------------------------------------------------------------------------------------------
 
-    async def _history(self, event: Any) -> None:
+    async def _history(self, queued: Queued, rejected: list[Rejected]) -> None:
         """Store a history blob: conversations parsed and translated in slices (the loop runs in between), stored
         ≈1,000 messages per transaction, the next chunk being translated while the previous one is written."""
-        if isinstance(event, RawHistorySync):
-            split = split_history(event.payload)
-            header, conversations = split.header, split.conversations()
-        else:
-            header, conversations = event.Data, iter(event.Data.conversations)
+        event = queued.event
+        conversations: Iterable[Any]
+        try:
+            if isinstance(event, RawHistorySync):
+                split = split_history(event.payload)
+                header, conversations = split.header, split.encoded_conversations
+            else:
+                header, conversations = event.Data, iter(event.Data.conversations)
+        except (ValueError, IndexError, DecodeError) as exc:
+            rejected.append(self._rejected(queued, MalformedEvent(f"malformed history blob ({type(exc).__name__})")))
+            return
         links = [link for link in history.mapping_links(header) if self.addresses.learn(link)]
         if links:
             await self.sinks.on_links(self.account_id, links)
@@ -247,6 +324,7 @@ class EventProcessor:
         messages: list[InboundMessage] = []
         changes: list[MessageChange] = []
         stored = 0
+        malformed = 0
         try:
             pn_for_lid = self.addresses.pn_for_lid
             for piece in history.conversation_chunks(conversations, self.account_id, pn_for_lid, HISTORY_SLICE):
@@ -255,6 +333,7 @@ class EventProcessor:
                     await self.sinks.on_links(self.account_id, new_links)
                 messages.extend(piece.messages)
                 changes.extend(piece.changes)
+                malformed += piece.malformed
                 if len(messages) >= HISTORY_CHUNK:
                     writing = await self._next_write(writing, messages, changes)
                     stored += len(messages)
@@ -267,6 +346,9 @@ class EventProcessor:
         finally:
             if writing is not None and not writing.done():
                 writing.cancel()
+        if malformed:
+            reason = f"{malformed} malformed conversation(s) or message(s) skipped"
+            rejected.append(self._rejected(queued, MalformedEvent(reason)))
         detail = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress} messages={stored}"
         self.sinks.on_log(self.account_id, "history_sync", detail)
         self.sinks.on_history_progress(self.account_id, int(header.progress), stored)

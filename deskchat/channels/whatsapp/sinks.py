@@ -26,6 +26,7 @@ from deskchat.channels.whatsapp.values import (
     IdentityLink,
     MessageChange,
     ReadElsewhere,
+    Rejected,
 )
 from deskchat.core.events import DeliveryState
 from deskchat.core.messages import InboundMessage
@@ -65,6 +66,10 @@ async def _no_changes(changes: Sequence[MessageChange]) -> Sequence[MessageChang
 
 
 async def _nothing(account_id: int, items: object) -> None:
+    return None
+
+
+async def _no_dead_letters(account_id: int, rejected: Sequence[Rejected]) -> None:
     return None
 
 
@@ -110,5 +115,8 @@ class WhatsAppSinks:
     on_log: Callable[[int, str, str], None] = _ignore_log
     #: A history-sync piece was stored: WhatsApp's progress figure (0-100) and how many messages it held.
     on_history_progress: Callable[[int, int, int], None] = _ignore_progress
+    #: Events refused as malformed, each to be dead-lettered alone (awaited before their group counts as processed;
+    #: their batch-mates were stored). Each is also written to ``on_log`` as ``event_rejected``.
+    on_rejected: Callable[[int, Sequence[Rejected]], Awaitable[None]] = _no_dead_letters
     #: Look up a quoted message that the adapter has not seen in this session.
     quote_lookup: Callable[[int, str], Awaitable[Quote | None]] = _no_quote

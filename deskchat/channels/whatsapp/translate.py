@@ -13,6 +13,11 @@ that the target message is in that conversation and was written by that side.
 under the same channel id. When whatsmeow's retry succeeds, the real message arrives with that id and must replace
 the placeholder row (the ingest path upgrades a ``pending`` row instead of ignoring the duplicate).
 
+**Hostile values.** Every value is made sane on the way in (:mod:`.sanitize`): texts are ``str`` without NUL,
+absurd timestamps become the receive time, absurd sizes 0. An event that cannot be made sane (a malformed chat or
+sender JID, a malformed message id) raises :class:`MalformedEvent`; the caller reports that event alone and stores
+its batch-mates.
+
 History sync is translated by :mod:`.history`; its functions are re-exported here.
 """
 
@@ -23,9 +28,10 @@ from typing import Any, Final
 
 from neonize.proto.Neonize_pb2 import Receipt, UndecryptableMessage
 
-from deskchat.channels.whatsapp import content
+from deskchat.channels.whatsapp import content, sanitize
 from deskchat.channels.whatsapp.history import HistoryChunk, history_chunks, history_hints, history_links
 from deskchat.channels.whatsapp.jids import Address, from_proto, group_identities, peer_of
+from deskchat.channels.whatsapp.sanitize import MalformedEvent
 from deskchat.channels.whatsapp.values import (
     ME,
     PENDING_KIND,
@@ -39,7 +45,6 @@ from deskchat.channels.whatsapp.values import (
     ReceiptUpdate,
     RevokeChange,
     inbound,
-    to_ms,
 )
 from deskchat.core.events import DeliveryState
 from deskchat.core.messages import InboundMessage
@@ -52,6 +57,7 @@ __all__ = [
     "EditChange",
     "HistoryChunk",
     "IdentityLink",
+    "MalformedEvent",
     "MessageChange",
     "ReactionChange",
     "ReadElsewhere",
@@ -67,6 +73,9 @@ __all__ = [
     "translate_message",
 ]
 
+#: A receipt naming more messages is cut (a read receipt for a burst names a few dozen).
+RECEIPT_ID_LIMIT: Final = 1024
+
 _RECEIPT_STATES: Final = {
     Receipt.DELIVERED: DeliveryState.DELIVERED,
     Receipt.READ: DeliveryState.READ,
@@ -75,20 +84,24 @@ _RECEIPT_STATES: Final = {
 
 
 def _alt(jid: Any) -> Address | None:
-    return from_proto(jid) if jid.User else None
+    return from_proto(jid, "alternate JID") if jid.User else None
 
 
 def _person_addresses(source: Any) -> list[Address | None]:
     """The addresses of the *other* person of a 1:1 chat (never our own JID)."""
-    chat = from_proto(source.Chat)
+    chat = from_proto(source.Chat, "chat JID")
     if source.IsFromMe:
         return [chat, _alt(source.RecipientAlt)]
-    return [chat, from_proto(source.Sender), _alt(source.SenderAlt)]
+    return [chat, from_proto(source.Sender, "sender JID"), _alt(source.SenderAlt)]
 
 
 def conversation_of(source: Any, pn_for_lid: Mapping[str, str]) -> Conversation | None:
-    """The conversation of a ``MessageSource``; ``None`` for status updates, broadcast lists and newsletters."""
-    chat = from_proto(source.Chat)
+    """The conversation of a ``MessageSource``; ``None`` for status updates, broadcast lists and newsletters.
+
+    Raises:
+        MalformedEvent: a JID of the source is malformed.
+    """
+    chat = from_proto(source.Chat, "chat JID")
     if chat is None:
         return None
     if source.IsGroup or chat.kind == "group":
@@ -104,7 +117,7 @@ def conversation_of(source: Any, pn_for_lid: Mapping[str, str]) -> Conversation 
 def link_of(source: Any) -> IdentityLink | None:
     """The LID ↔ phone-number pair a ``MessageSource`` reveals (of the other person, or of a group member)."""
     if source.IsGroup:
-        addresses = [] if source.IsFromMe else [from_proto(source.Sender), _alt(source.SenderAlt)]
+        addresses = [] if source.IsFromMe else [from_proto(source.Sender, "sender JID"), _alt(source.SenderAlt)]
     else:
         addresses = _person_addresses(source)
     pn = lid = None
@@ -123,67 +136,89 @@ def _actor(source: Any, conversation: Conversation) -> str:
         return ME
     if conversation.peer is not None:
         return conversation.peer.pn_user or conversation.peer.lid_user or ""
-    sender = peer_of([from_proto(source.Sender), _alt(source.SenderAlt)])
+    sender = peer_of([from_proto(source.Sender, "sender JID"), _alt(source.SenderAlt)])
     if sender is None:
         return str(source.Sender.User)
     return sender.pn_user or sender.lid_user or ""
 
 
 def translate_message(
-    event: Any, account_id: int, pn_for_lid: Mapping[str, str] | None = None
+    event: Any, account_id: int, pn_for_lid: Mapping[str, str] | None = None, received_ms: int | None = None
 ) -> InboundMessage | MessageChange | None:
-    """A ``MessageEv`` as a message to store or a change to a stored one; ``None`` if there is nothing to keep."""
+    """A ``MessageEv`` as a message to store or a change to a stored one; ``None`` if there is nothing to keep.
+
+    ``received_ms`` (default: now) replaces a timestamp outside [2009, now + 1 day].
+
+    Raises:
+        MalformedEvent: the event cannot be made sane (see the module docstring).
+    """
     info = event.Info
     source = info.MessageSource
     conversation = conversation_of(source, pn_for_lid or {})
-    if conversation is None or not info.ID:
+    message_id = sanitize.message_id(info.ID)
+    if conversation is None or not message_id:
         return None
-    parsed = content.parse(event.Message, info.ID, edit_marker=info.Edit)
+    parsed = content.parse(event.Message, message_id, edit_marker=sanitize.text(info.Edit, 4))
     if parsed is None:
         return None
-    at = to_ms(info.Timestamp)
+    at = sanitize.timestamp_ms(info.Timestamp, received_ms)
     from_me = bool(source.IsFromMe)
+    chat_key = conversation.chat_key
     if isinstance(parsed, content.Body):
-        return inbound(account_id, conversation, info.ID, parsed, at, from_me, info.Pushname)
+        return inbound(account_id, conversation, message_id, parsed, at, from_me, info.Pushname)
     if isinstance(parsed, content.Reaction):
         sender = _actor(source, conversation)
-        when = parsed.at or at
-        return ReactionChange(account_id, conversation.chat_key, parsed.target_id, sender, parsed.emoji, when, from_me)
+        when = sanitize.optional_timestamp_ms(parsed.at, received_ms) or at
+        return ReactionChange(account_id, chat_key, parsed.target_id, sender, parsed.emoji, when, from_me)
     if isinstance(parsed, content.Edit):
-        when = parsed.at or at
-        return EditChange(account_id, conversation.chat_key, parsed.target_id, parsed.new_text, when, from_me)
-    return RevokeChange(account_id, conversation.chat_key, parsed.target_id, at, from_me)
+        when = sanitize.optional_timestamp_ms(parsed.at, received_ms) or at
+        return EditChange(account_id, chat_key, parsed.target_id, parsed.new_text, when, from_me)
+    return RevokeChange(account_id, chat_key, parsed.target_id, at, from_me)
 
 
-def placeholder(event: Any, account_id: int, pn_for_lid: Mapping[str, str] | None = None) -> InboundMessage | None:
+def placeholder(
+    event: Any, account_id: int, pn_for_lid: Mapping[str, str] | None = None, received_ms: int | None = None
+) -> InboundMessage | None:
     """An ``UndecryptableMessageEv`` as a "waiting for this message" row, replaced when the real one arrives.
 
     ``None`` when WhatsApp asks to hide the failure (reactions, poll votes and the like fail that way).
+
+    Raises:
+        MalformedEvent: as :func:`translate_message`.
     """
     if event.HasField("DecryptFailMode") and event.DecryptFailMode == UndecryptableMessage.DECRYPT_FAIL_HIDE:
         return None
     info = event.Info
     conversation = conversation_of(info.MessageSource, pn_for_lid or {})
-    if conversation is None or not info.ID:
+    message_id = sanitize.message_id(info.ID)
+    if conversation is None or not message_id:
         return None
     body = content.Body(PENDING_KIND, "")
     return inbound(
         account_id,
         conversation,
-        info.ID,
+        message_id,
         body,
-        to_ms(info.Timestamp),
+        sanitize.timestamp_ms(info.Timestamp, received_ms),
         bool(info.MessageSource.IsFromMe),
         info.Pushname,
     )
 
 
 def receipt_update(event: Any, pn_for_lid: Mapping[str, str] | None = None) -> ReceiptUpdate | ReadElsewhere | None:
-    """A ``ReceiptEv`` as a tick change; ``None`` for receipt types DeskChat ignores or an unset type."""
+    """A ``ReceiptEv`` as a tick change; ``None`` for receipt types DeskChat ignores or an unset type.
+
+    Malformed message ids are left out; at most :data:`RECEIPT_ID_LIMIT` are kept.
+
+    Raises:
+        MalformedEvent: a JID of the source is malformed.
+    """
     # proto2 "required" enum: an unset Type reads back as DELIVERED, so presence is checked first.
     if not event.HasField("Type") or not event.MessageIDs:
         return None
-    ids = tuple(str(message_id) for message_id in event.MessageIDs)
+    ids = tuple(_receipt_ids(event.MessageIDs))
+    if not ids:
+        return None
     conversation = conversation_of(event.MessageSource, pn_for_lid or {})
     chat_key = conversation.chat_key if conversation is not None else None
     if event.Type == Receipt.READ_SELF:
@@ -192,3 +227,15 @@ def receipt_update(event: Any, pn_for_lid: Mapping[str, str] | None = None) -> R
     if state is None or event.MessageSource.IsFromMe:
         return None
     return ReceiptUpdate(ids, state, chat_key)
+
+
+def _receipt_ids(values: Any) -> list[str]:
+    ids: list[str] = []
+    for value in values[:RECEIPT_ID_LIMIT]:
+        try:
+            message_id = sanitize.message_id(value)
+        except MalformedEvent:
+            continue
+        if message_id:
+            ids.append(message_id)
+    return ids

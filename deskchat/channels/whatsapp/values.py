@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
+from deskchat.channels.whatsapp import sanitize
 from deskchat.channels.whatsapp.content import Body
 from deskchat.channels.whatsapp.jids import Peer
 from deskchat.core.events import DeliveryState
@@ -13,7 +14,6 @@ from deskchat.core.messages import Identity, InboundMessage
 #: Reaction ``sender`` used for reactions the account itself made (from the phone or another device).
 ME: Final = "me"
 PENDING_KIND: Final = "pending"
-_MS_THRESHOLD: Final = 100_000_000_000  # below this a timestamp is in seconds (before 1973 in ms)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +87,19 @@ class ContactHint:
 
 
 @dataclass(frozen=True, slots=True)
+class Rejected:
+    """An event refused as malformed (:class:`~.sanitize.MalformedEvent`): it is to be dead-lettered on its own.
+
+    ``item`` is the pipeline item exactly as queued (``processor.Queued``), ``kind`` the event's type name
+    (``"Message"``, ``"HistorySync"``, …) and ``reason`` what was wrong, without customer data.
+    """
+
+    item: object
+    kind: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Conversation:
     """Where a message belongs: the chat key, who the customer is, and whether it is a group."""
 
@@ -94,11 +107,6 @@ class Conversation:
     identities: tuple[Identity, ...]
     is_group: bool
     peer: Peer | None  # the other person of a 1:1 chat
-
-
-def to_ms(timestamp: int) -> int:
-    """A unix timestamp in ms, whether ``timestamp`` was given in seconds or in ms."""
-    return timestamp * 1000 if 0 < timestamp < _MS_THRESHOLD else timestamp
 
 
 def inbound(
@@ -117,9 +125,11 @@ def inbound(
     """Build the :class:`InboundMessage` of one message (live or from history).
 
     ``title`` is the conversation's name when known (group subject, the phone's contact name); a 1:1 chat falls
-    back to the customer's push name.
+    back to the customer's push name. Names are made sane here (:mod:`.sanitize`); ``body`` and ``sent_at`` already
+    are.
     """
-    name = "" if from_me else push_name
+    name = "" if from_me else sanitize.name(push_name)
+    title = sanitize.name(title)
     return InboundMessage(
         account_id=account_id,
         chat_key=conversation.chat_key,

@@ -214,13 +214,14 @@ def test_forgotten_chat_keys_are_resolved_again(db: Store, account: int, ingest:
 
 
 @pytest.mark.parametrize("size", [1, BULK_THRESHOLD], ids=["live-sized", "bulk"])
-def test_an_upgrade_is_reported_in_the_placeholders_conversation(db: Store, account: int, size: int) -> None:
+def test_a_placeholder_is_not_upgraded_by_the_same_id_from_another_chat(db: Store, account: int, size: int) -> None:
     db.write_now(lambda conn: store_batch(conn, [_in(account, "U1", kind=PENDING_KIND, chat=BRUNO, sent_at=5)]))
     bruno = _conversation(db, account, BRUNO)
     assert bruno.last_preview == PENDING_KIND
     batch = [_in(account, f"A{n}", "outra", sent_at=1) for n in range(size - 1)]
-    batch.append(_in(account, "U1", "decifrada", sent_at=5))  # the same id, seen in another chat
+    batch.append(_in(account, "U1", "decifrada", sent_at=5))  # the same id, sent in another chat
     results = db.write_now(lambda conn: store_batch(conn, batch))
-    assert results[-1] == Stored(bruno.id, _message(db, account, "U1").id, upgraded=True)
-    assert _conversation(db, account, BRUNO).last_preview == "decifrada"
+    assert results[-1].message_id is None and not results[-1].upgraded
+    assert (_message(db, account, "U1").kind, _message(db, account, "U1").text) == (PENDING_KIND, "")
+    assert _conversation(db, account, BRUNO).last_preview == PENDING_KIND
     assert _conversation(db, account, ANA).last_preview in ("", "outra")

@@ -270,7 +270,7 @@ def test_bulk_attachment_names_are_searchable_in_a_store_migrated_from_v1(tmp_pa
         db.close()
 
 
-def test_an_upgraded_placeholder_stays_in_its_conversation(db: Store, chat: tuple[int, int]) -> None:
+def test_a_placeholder_is_upgraded_only_from_its_own_conversation(db: Store, chat: tuple[int, int]) -> None:
     account, conversation = chat
 
     def other_conversation(conn: Connection) -> int:
@@ -280,8 +280,14 @@ def test_an_upgraded_placeholder_stays_in_its_conversation(db: Store, chat: tupl
     elsewhere = (account, db.write_now(other_conversation))
     db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1")))
     db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U2")))
-    one = db.write_now(lambda conn: store.put_message(conn, _message(elsewhere, "U1", "um")))
+    # a message from another conversation reusing the ids is a duplicate, not the placeholder's real message
+    assert db.write_now(lambda conn: store.put_message(conn, _message(elsewhere, "U1", "um"))) is None
     bulk = db.write_now(lambda conn: store.put_messages(conn, [_message(elsewhere, "U2", "dois")]))
+    assert (bulk.added, bulk.upgraded) == (0, [])
+    assert [(_row(db, account, u).kind, _row(db, account, u).conversation_id) for u in ("U1", "U2")] == [
+        (PENDING_KIND, conversation)
+    ] * 2
+    # nor by the other side of its own conversation
+    assert db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "eu", outgoing=True))) is None
+    one = db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "um")))
     assert one == store.Written(_row(db, account, "U1").id, conversation, upgraded=True)
-    assert bulk.upgraded == [(0, _row(db, account, "U2").id, conversation)]
-    assert {_row(db, account, "U1").conversation_id, _row(db, account, "U2").conversation_id} == {conversation}
