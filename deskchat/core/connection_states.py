@@ -125,6 +125,7 @@ _TRANSITIONS: Final = {
         Trigger.DISCONNECTED: ConnState.RECONNECTING,
         Trigger.KEEPALIVE_TIMEOUT: ConnState.RECONNECTING,
         Trigger.CLIENT_DIED: ConnState.RECONNECTING,
+        Trigger.DIAL_FAILED: ConnState.OFFLINE,
         Trigger.SERVER_FAILED: ConnState.SERVER_UNAVAILABLE,
         Trigger.CONNECTED: ConnState.ONLINE,
         Trigger.KEEPALIVE_RESTORED: ConnState.ONLINE,

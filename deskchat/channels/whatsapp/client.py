@@ -7,7 +7,7 @@ Life of a connection:
    ``connect()``. A paired session resumes; a new one shows QR codes (:class:`~.sinks.QrCode`) or pairs by phone
    code (:meth:`~WhatsAppChannel.pair_with_phone`).
 2. One consumer task (:mod:`.pipeline`) processes the events in order (:mod:`.processor`); connection events are
-   translated (:mod:`.connection`) into reports to the account's :class:`~deskchat.core.supervisor.ConnectionSupervisor`,
+   translated (:mod:`.connection`) into reports to its :class:`~deskchat.core.supervisor.ConnectionSupervisor`,
    which keeps the state (:mod:`deskchat.core.connection_states`). The adapter is its
    :class:`~deskchat.core.supervisor.ConnectionDriver`: one neonize client per connection *generation*.
 3. The supervisor's watchdog notices when neonize's connect task ends without our ``stop()`` (dial failure, dead
