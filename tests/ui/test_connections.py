@@ -233,6 +233,14 @@ def test_a_terminal_state_is_explained(screen: Screen) -> None:
     assert screen.card.disconnect_button.isVisible()
 
 
+def test_generic_states_are_explained_with_the_next_attempt(screen: Screen) -> None:
+    assert screen.runtime.accounts is not None
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "server_unavailable", "503", None, 30.0)
+    assert screen.card.status_label.text() == "Server unavailable — next attempt in 30 s"
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "auth_required")
+    assert screen.card.status_label.text() == "Sign-in needed"
+
+
 def test_a_second_number_gets_its_own_card(screen: Screen) -> None:
     card = screen.loop.run_until_complete(screen.dialog.add_account("Suporte"))
     assert card.account_id != screen.account_id
