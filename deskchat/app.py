@@ -130,6 +130,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 runtime.tickets,
                 demo=throwaway,
                 whatsapp=runtime.whatsapp,
+                accounts=runtime.accounts,
                 reading=runtime.reading,
                 settings=preferences,
             )

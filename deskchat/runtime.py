@@ -13,13 +13,14 @@ from deskchat.channels.demo import DemoChannel
 from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
+from deskchat.services.accounts import AccountsService
 from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
 from deskchat.services.messaging import MessagingService, OutboxWorker
 from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
-from deskchat.services.whatsapp_accounts import ChannelFactory, WhatsAppAccounts
+from deskchat.services.whatsapp_accounts import ChannelFactory, WhatsAppDriver
 from deskchat.store import accounts
 from deskchat.store.database import Store
 
@@ -59,17 +60,21 @@ class Runtime:
         self.media_downloads = MediaDownloads(store, self.bus, self.channels.get)  # media fetched on arrival
         self._apply_settings()
         self._unfollow_settings = self.settings.subscribe(self._apply_settings)
-        self.whatsapp: WhatsAppAccounts | None = None
+        # every channel account's lifecycle, state and log; one driver per kind (none in the demo profile)
+        self.accounts: AccountsService | None = None
+        self.whatsapp: WhatsAppDriver | None = None
         if whatsapp_sessions is not None:
-            self.whatsapp = WhatsAppAccounts(
+            self.accounts = AccountsService(store, self.bus, self.channels)
+            self.whatsapp = WhatsAppDriver(
+                self.accounts,
                 store,
                 self.bus,
                 self.ingest,
                 self.receipts,
                 whatsapp_sessions,
-                self.channels,
                 **({"channel_factory": whatsapp_factory} if whatsapp_factory is not None else {}),
             )
+            self.accounts.register(self.whatsapp)
 
     def _apply_settings(self, _changed: frozenset[Setting[Any]] = frozenset()) -> None:
         """Services follow the settings at once (the Preferences dialog changes them while the app runs)."""
@@ -86,14 +91,14 @@ class Runtime:
                 self.bus.publish(ChannelStateChanged(account_id, "demo"))
 
     async def connect_channels(self) -> None:
-        """Resume every WhatsApp number that has a session (after the window is painted: it loads neonize)."""
-        if self.whatsapp is not None:
-            await self.whatsapp.resume_all()
+        """Resume every account that can (after the window is painted: WhatsApp's loads neonize)."""
+        if self.accounts is not None:
+            await self.accounts.resume_all()
 
     async def stop(self) -> bool:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
         self._unfollow_settings()
-        stuck = await self.whatsapp.stop_all() if self.whatsapp is not None else False
+        stuck = await self.accounts.stop_all() if self.accounts is not None else False
         await self.worker.stop()
         await self.media_downloads.stop()
         for channel in self._demo_channels:

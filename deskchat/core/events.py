@@ -116,3 +116,12 @@ class HistorySyncProgressed(Event):
     account_id: int
     percent: int
     messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class AccountsChanged(Event):
+    """A channel account was added (or removed): lists of accounts (status bar, connection screen) reload."""
+
+    account_id: int
+    kind: str  # a ChannelKind value
+    removed: bool = False

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from deskchat.store.clock import now_ms
 from deskchat.store.rows import inserted_id
-from deskchat.store.schema import accounts, integration_log
+from deskchat.store.schema import accounts, conversation_cases, conversations, integration_log
 
 LOG_KEEP = 500  # rows kept per account; the screen shows the last 50
 
@@ -51,3 +51,35 @@ def add_log_entry(conn: Connection, account_id: int | None, event: str, detail: 
             "(SELECT id FROM integration_log WHERE account_id = ? ORDER BY id DESC LIMIT ?)",
             (account_id, account_id, LOG_KEEP),
         )
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    at: int  # unix ms
+    level: str
+    event: str
+    detail: str
+
+
+def log_entries(conn: Connection, account_id: int, limit: int) -> list[LogEntry]:
+    """An account's newest integration-log entries first."""
+    rows = conn.execute(
+        select(integration_log.c.at, integration_log.c.level, integration_log.c.event, integration_log.c.detail)
+        .where(integration_log.c.account_id == account_id)
+        .order_by(integration_log.c.id.desc())
+        .limit(limit)
+    )
+    return [LogEntry(int(at), str(level), str(event), str(detail)) for at, level, event, detail in rows]
+
+
+def count_auto_linked_since(conn: Connection, account_id: int, since_ms: int) -> int:
+    """Conversations of the account linked to a case automatically (not by hand) since ``since_ms``."""
+    query = (
+        select(conversation_cases.c.conversation_id)
+        .join(conversations, conversations.c.id == conversation_cases.c.conversation_id)
+        .where(conversations.c.account_id == account_id)
+        .where(conversation_cases.c.linked_by != "manual")
+        .where(conversation_cases.c.linked_at >= since_ms)
+        .distinct()
+    )
+    return len(conn.execute(query).all())

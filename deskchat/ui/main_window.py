@@ -15,10 +15,11 @@ from deskchat.config import GROUPS, Setting, Settings
 # Everything that loads the store (SQLAlchemy) or the services is imported in attach(), after the first paint.
 if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
+    from deskchat.services.accounts import AccountsService
     from deskchat.services.messaging import MessagingService
     from deskchat.services.reading import ReadingService
     from deskchat.services.tickets import TicketService
-    from deskchat.services.whatsapp_accounts import WhatsAppAccounts
+    from deskchat.services.whatsapp_accounts import WhatsAppDriver
     from deskchat.store.database import Store
     from deskchat.ui.bridge import BusBridge
     from deskchat.ui.connections.dialog import ConnectionsDialog
@@ -38,7 +39,8 @@ class WindowServices:
     messaging: MessagingService
     tickets: TicketService
     demo: bool = False
-    whatsapp: WhatsAppAccounts | None = None
+    whatsapp: WhatsAppDriver | None = None
+    accounts: AccountsService | None = None
     reading: ReadingService | None = None
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
 
@@ -172,12 +174,14 @@ class MainWindow(QMainWindow):
 
     def open_connections(self) -> ConnectionsDialog | None:
         """Show the connection screen ("Integrações de Atendimento")."""
-        if self.services.whatsapp is None:
+        if self.services.accounts is None or self.services.whatsapp is None:
             return None
         from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
 
         if self.connections_dialog is None:
-            self.connections_dialog = ConnectionsDialog(self.services.whatsapp, self.bridge, self)
+            self.connections_dialog = ConnectionsDialog(
+                self.services.accounts, self.services.whatsapp, self.bridge, self
+            )
         self.connections_dialog.show()
         self.connections_dialog.raise_()
         return self.connections_dialog

@@ -184,23 +184,23 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="26"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="32"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="32"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="39"/>
         <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
         <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="41"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="48"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="89"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="51"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="58"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="89"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -469,123 +469,123 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="70"/>
+        <location filename="../../deskchat/ui/main_window.py" line="72"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="86"/>
+        <location filename="../../deskchat/ui/main_window.py" line="88"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="152"/>
+        <location filename="../../deskchat/ui/main_window.py" line="154"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="153"/>
+        <location filename="../../deskchat/ui/main_window.py" line="155"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="159"/>
+        <location filename="../../deskchat/ui/main_window.py" line="161"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="163"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="168"/>
+        <location filename="../../deskchat/ui/main_window.py" line="170"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="204"/>
+        <location filename="../../deskchat/ui/main_window.py" line="208"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="207"/>
+        <location filename="../../deskchat/ui/main_window.py" line="211"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="228"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="228"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
-        <location filename="../../deskchat/ui/main_window.py" line="229"/>
+        <location filename="../../deskchat/ui/main_window.py" line="232"/>
+        <location filename="../../deskchat/ui/main_window.py" line="233"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="230"/>
+        <location filename="../../deskchat/ui/main_window.py" line="234"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="231"/>
+        <location filename="../../deskchat/ui/main_window.py" line="235"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="232"/>
+        <location filename="../../deskchat/ui/main_window.py" line="236"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="233"/>
+        <location filename="../../deskchat/ui/main_window.py" line="237"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="234"/>
+        <location filename="../../deskchat/ui/main_window.py" line="238"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="235"/>
+        <location filename="../../deskchat/ui/main_window.py" line="239"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="240"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="237"/>
+        <location filename="../../deskchat/ui/main_window.py" line="241"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="238"/>
+        <location filename="../../deskchat/ui/main_window.py" line="242"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="239"/>
+        <location filename="../../deskchat/ui/main_window.py" line="243"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="245"/>
+        <location filename="../../deskchat/ui/main_window.py" line="249"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="252"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -854,67 +854,67 @@
 <context>
     <name>WhatsAppCard</name>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="39"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="47"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="62"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="71"/>
         <source>Generate new QR Code</source>
         <translation>Gerar novo QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="73"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="82"/>
         <source>Connect WhatsApp</source>
         <translation>Conectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="77"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="86"/>
         <source>Phone number, e.g. (11) 98765-4321</source>
         <translation>Número do celular, ex.: (11) 98765-4321</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="78"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="87"/>
         <source>Connect with phone number</source>
         <translation>Conectar com número de telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="80"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="89"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="113"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="122"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="135"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="127"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
@@ -923,207 +923,227 @@
         <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="132"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
         <source>This computer shows up on the phone as “%1”.</source>
         <translation>Este computador aparece no celular como “%1”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="137"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <source>Server unavailable — next attempt in %1 s</source>
+        <translation>Servidor indisponível — nova tentativa em %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="150"/>
+        <source>The server answers but refuses service for now. DeskChat keeps trying.</source>
+        <translation>O servidor responde, mas recusa o atendimento por enquanto. O DeskChat continua tentando.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
+        <source>Sign-in needed</source>
+        <translation>Entrada necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
+        <source>The server refused the sign-in. Connect again to sign in.</source>
+        <translation>O servidor recusou a entrada. Conecte de novo para entrar.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="162"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="165"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="166"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="152"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="169"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="170"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="180"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="186"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="205"/>
         <source>%1 conversations linked to cases automatically today</source>
         <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="214"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="233"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="216"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="235"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="236"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="255"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="240"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="259"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="250"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="269"/>
         <source>Disconnect WhatsApp</source>
         <translation>Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="252"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="271"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="267"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
         <source>Number added</source>
         <translation>Número adicionado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="268"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
         <source>QR code shown</source>
         <translation>QR Code exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="269"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="288"/>
         <source>Pairing code shown</source>
         <translation>Código de pareamento exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="270"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="289"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="271"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="290"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="291"/>
         <source>Connection attempt</source>
         <translation>Tentativa de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="292"/>
         <source>Connection refused</source>
         <translation>Conexão recusada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="274"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="293"/>
         <source>Connection ended</source>
         <translation>Conexão encerrada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="275"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="294"/>
         <source>Next attempt in</source>
         <translation>Nova tentativa em</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="276"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="295"/>
         <source>Connection error</source>
         <translation>Erro de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="277"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="296"/>
         <source>History received</source>
         <translation>Histórico recebido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="278"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="297"/>
         <source>Catching up on messages</source>
         <translation>Recebendo mensagens pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="279"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
         <source>Caught up</source>
         <translation>Mensagens pendentes recebidas</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
         <source>Events kept for review</source>
         <translation>Eventos guardados para análise</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="281"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="300"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="301"/>
         <source>Logout on WhatsApp skipped (offline)</source>
         <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="283"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
         <source>Disconnected by the attendant</source>
         <translation>Desconectado pelo atendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="285"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
         <source>Session could not be resumed</source>
         <translation>Não foi possível retomar a sessão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>

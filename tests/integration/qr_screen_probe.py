@@ -36,16 +36,18 @@ def main(output: Path, qr_text: str) -> int:
         store = Store.open(profile, ephemeral=True)
         account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
         runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir, whatsapp_factory=FakeWhatsApp)
-        services = WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp)
+        services = WindowServices(
+            store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts
+        )
         window = MainWindow(services, QSettings(str(profile.root / "w.ini"), QSettings.Format.IniFormat))
         window.show()
         dialog = window.open_connections()
-        assert dialog is not None and runtime.whatsapp is not None
-        service = runtime.whatsapp
+        assert dialog is not None and runtime.accounts is not None
+        service = runtime.accounts
 
         async def scenario() -> None:
             await service.connect(account_id)
-            handle = service._handles[account_id]
+            handle = service.handle(account_id)
             assert isinstance(handle, FakeWhatsApp)
             handle.show_qr(qr_text, 0, 60)
             await service.settle()

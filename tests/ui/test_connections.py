@@ -15,9 +15,10 @@ from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
 
+from deskchat.core.events import ChannelKind
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
-from deskchat.services.whatsapp_accounts import WhatsAppAccounts
+from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.store import accounts
 from deskchat.store.database import Store
 from deskchat.ui.connections.dialog import ConnectionsDialog
@@ -32,9 +33,11 @@ QR_2 = "https://wa.me/settings/linked_devices#2@GhIjKl,noise2,identity2,adv2,0"
 class FakeWhatsApp:
     """Stands where the neonize adapter stands: reports through the same service callbacks."""
 
-    def __init__(self, account_id: int, session_dir: Path, owner: WhatsAppAccounts) -> None:
+    stuck = False
+
+    def __init__(self, account_id: int, session_dir: Path, driver: WhatsAppDriver) -> None:
         self.account_id = account_id
-        self.owner = owner
+        self.owner = driver.accounts
         self.session_file = session_dir / f"account-{account_id}.db"
         self.starts = 0
         self.logged_out = False
@@ -104,9 +107,9 @@ class Screen:
         self.settle()
 
     def settle(self) -> None:
-        assert self.runtime.whatsapp is not None
+        assert self.runtime.accounts is not None
         self.loop.run_until_complete(settle())
-        self.loop.run_until_complete(self.runtime.whatsapp.settle())
+        self.loop.run_until_complete(self.runtime.accounts.settle())
 
 
 @pytest.fixture
@@ -114,7 +117,9 @@ def screen(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_pa
     store = Store.open(profile)
     account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
     runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir, whatsapp_factory=FakeWhatsApp)
-    services = WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp)
+    services = WindowServices(
+        store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts
+    )
     window = MainWindow(services, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
@@ -185,7 +190,7 @@ def test_disconnect_asks_first_then_logs_out_and_deletes_the_session(
     card = screen.card
     qtbot.mouseClick(card.connect_button, Qt.MouseButton.LeftButton)
     screen.settle()
-    service = screen.runtime.whatsapp
+    service = screen.runtime.accounts
     assert service is not None
     screen.drive(service.state_changed, screen.account_id, "online", "+55 11 98765-4321")
     assert card.status_label.text() == "Connected — +55 11 98765-4321"
@@ -213,19 +218,27 @@ def test_the_integration_log_is_kept_and_shown(screen: Screen, qtbot: Any) -> No
     lines = [card.log_list.item(row).text() for row in range(card.log_list.count())]
     assert any("QR code shown — code 1" in line for line in lines)
     assert any("connect — dialing" in line for line in lines)  # an event the screen has no words for
-    assert screen.runtime.whatsapp is not None
-    assert len(screen.runtime.whatsapp.log_entries(screen.account_id)) == card.log_list.count()
+    assert screen.runtime.accounts is not None
+    assert len(screen.runtime.accounts.log_entries(screen.account_id)) == card.log_list.count()
 
 
 def test_a_terminal_state_is_explained(screen: Screen) -> None:
-    assert screen.runtime.whatsapp is not None
-    screen.drive(screen.runtime.whatsapp.state_changed, screen.account_id, "banned", "", 1_900_000_000_000)
+    assert screen.runtime.accounts is not None
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "banned", "", 1_900_000_000_000)
     assert screen.card.status_label.text().startswith("Temporarily blocked until ")
-    screen.drive(screen.runtime.whatsapp.state_changed, screen.account_id, "outdated")
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "outdated")
     assert "update" in screen.card.hint_label.text()
     # after an update the attendant connects again; meanwhile the number can still be unlinked
     assert screen.card.connect_button.isVisible()
     assert screen.card.disconnect_button.isVisible()
+
+
+def test_generic_states_are_explained_with_the_next_attempt(screen: Screen) -> None:
+    assert screen.runtime.accounts is not None
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "server_unavailable", "503", None, 30.0)
+    assert screen.card.status_label.text() == "Server unavailable — next attempt in 30 s"
+    screen.drive(screen.runtime.accounts.state_changed, screen.account_id, "auth_required")
+    assert screen.card.status_label.text() == "Sign-in needed"
 
 
 def test_a_second_number_gets_its_own_card(screen: Screen) -> None:
@@ -235,7 +248,7 @@ def test_a_second_number_gets_its_own_card(screen: Screen) -> None:
 
 
 def test_history_sync_progress_shows_in_the_status_bar(screen: Screen) -> None:
-    service = screen.runtime.whatsapp
+    service = screen.runtime.accounts
     assert service is not None
     screen.drive(service.history_progressed, screen.account_id, 40, 1000)
     assert screen.window.statusBar().currentMessage() == "Receiving WhatsApp history: 40% (1.000 messages)"
@@ -244,9 +257,9 @@ def test_history_sync_progress_shows_in_the_status_bar(screen: Screen) -> None:
 
 
 def test_on_the_next_start_numbers_with_a_session_resume_without_a_qr_code(screen: Screen, qtbot: Any) -> None:
-    service = screen.runtime.whatsapp
+    service = screen.runtime.accounts
     assert service is not None
-    second = screen.loop.run_until_complete(service.add_account("Suporte"))
+    second = screen.loop.run_until_complete(service.add_account(ChannelKind.WHATSAPP, "Suporte"))
     qtbot.mouseClick(screen.card.connect_button, Qt.MouseButton.LeftButton)
     screen.settle()
     assert screen.fake.session_file.exists()  # the first number was linked; the second never was
@@ -256,11 +269,11 @@ def test_on_the_next_start_numbers_with_a_session_resume_without_a_qr_code(scree
     restarted = Runtime(
         screen.runtime.store, whatsapp_sessions=screen.fake.session_file.parent, whatsapp_factory=FakeWhatsApp
     )
-    assert restarted.whatsapp is not None
+    assert restarted.whatsapp is not None and restarted.accounts is not None
 
     async def start() -> None:
         await restarted.connect_channels()
-        await restarted.whatsapp.settle()  # type: ignore[union-attr]
+        await restarted.accounts.settle()  # type: ignore[union-attr]
 
     screen.loop.run_until_complete(start())
     handles = restarted.whatsapp._handles
@@ -268,4 +281,4 @@ def test_on_the_next_start_numbers_with_a_session_resume_without_a_qr_code(scree
     assert isinstance(handles[screen.account_id], FakeWhatsApp) and handles[screen.account_id].starts == 1
     assert second not in handles
     screen.loop.run_until_complete(restarted.stop())
-    screen.loop.run_until_complete(restarted.whatsapp.settle())
+    screen.loop.run_until_complete(restarted.accounts.settle())

@@ -25,7 +25,9 @@ def test_connect_without_internet_says_so_keeps_retrying_and_quits_within_3_seco
     store = Store.open(profile)
     account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
     runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir)  # the real adapter
-    services = WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp)
+    services = WindowServices(
+        store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts
+    )
     window = MainWindow(services, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()

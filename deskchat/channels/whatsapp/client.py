@@ -6,11 +6,13 @@ Life of a connection:
    device name, registers every handler (bound methods that only queue the event) and the QR callback, then
    ``connect()``. A paired session resumes; a new one shows QR codes (:class:`~.sinks.QrCode`) or pairs by phone
    code (:meth:`~WhatsAppChannel.pair_with_phone`).
-2. One consumer task (:mod:`.pipeline`) processes the events in order (:mod:`.processor`); connection events drive
-   the state machine (:mod:`.states`, handled in :mod:`.connection`).
-3. A watchdog notices when neonize's connect task ends without our ``stop()`` (dial failure, dead client) and
-   builds a new client after a back-off of 5 s doubling to 5 min, unless the state forbids it (logged out, banned,
-   replaced, outdated). With no internet the state is ``offline`` while it retries.
+2. One consumer task (:mod:`.pipeline`) processes the events in order (:mod:`.processor`); connection events are
+   translated (:mod:`.connection`) into reports to its :class:`~deskchat.core.supervisor.ConnectionSupervisor`,
+   which keeps the state (:mod:`deskchat.core.connection_states`). The adapter is its
+   :class:`~deskchat.core.supervisor.ConnectionDriver`: one neonize client per connection *generation*.
+3. The supervisor's watchdog notices when neonize's connect task ends without our ``stop()`` (dial failure, dead
+   client) and builds a new client after a back-off of 5 s doubling to 5 min (50–100 % jitter), unless the state
+   forbids it (logged out, banned, replaced, outdated). With no internet the state is ``offline`` while it retries.
 4. :meth:`~WhatsAppChannel.stop` returns within 3 s, even while a QR code is shown (the Go call may then stay
    blocked: :attr:`~WhatsAppChannel.stuck` tells the app to end the process with ``os._exit`` after saving).
    :meth:`~WhatsAppChannel.disconnect` also unlinks the device and deletes the session file.
@@ -36,15 +38,16 @@ from neonize.utils.jid import build_jid
 
 from deskchat.channels.base import OutgoingMessage, SendReceipt
 from deskchat.channels.whatsapp import content
-from deskchat.channels.whatsapp.connection import ConnectionMachine
+from deskchat.channels.whatsapp.connection import WhatsAppConnectionEvents
 from deskchat.channels.whatsapp.neonize_client import ALIVE, EVENT_TYPES, DeskChatClient, device_props
 from deskchat.channels.whatsapp.pipeline import EventPipeline
 from deskchat.channels.whatsapp.processor import EventProcessor, Queued, RetryPending, group_key
 from deskchat.channels.whatsapp.sending import NotConnected, Sender
 from deskchat.channels.whatsapp.session import SessionFiles
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
-from deskchat.channels.whatsapp.states import Status, Trigger, WaState
+from deskchat.core.connection_states import ConnState, Status
 from deskchat.core.identity import normalize_phone
+from deskchat.core.supervisor import Backoff, ConnectionSupervisor
 
 log = logging.getLogger("deskchat.wa")
 
@@ -62,7 +65,8 @@ class WhatsAppChannel:
         session_dir: folder of the session files (created 0700), e.g. ``Profile.whatsapp_dir``.
         sinks: the app's callbacks.
         history_days: history to ask for at pairing time (None: WhatsApp's default, about 3 months).
-        first_retry_s: first watchdog back-off (doubles up to ``max_retry_s``).
+        first_retry_s: first watchdog back-off (doubles up to ``max_retry_s``, each with 50–100 % jitter).
+        backoff: the watchdog's delays, instead of ``first_retry_s``/``max_retry_s`` (tests fix the jitter).
         client_class: the neonize client class (tests replace only its network dial).
     """
 
@@ -75,6 +79,7 @@ class WhatsAppChannel:
         history_days: int | None = None,
         first_retry_s: float = 5.0,
         max_retry_s: float = 300.0,
+        backoff: Backoff | None = None,
         client_class: type[DeskChatClient] = DeskChatClient,
     ) -> None:
         self.account_id = account_id
@@ -83,8 +88,6 @@ class WhatsAppChannel:
         self._props = device_props(history_days)
         self._client_class = client_class
         self._client: Any | None = None
-        self._generation = 0
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._timers: list[asyncio.TimerHandle] = []
         self._pn_cache: dict[str, str] = {}
         self._group_titles: dict[str, str] = {}
@@ -98,14 +101,21 @@ class WhatsAppChannel:
             on_parked=partial(sinks.on_log, account_id, "events_parked"),
         )
         self.sender = Sender(self.processor, self._connected_client, self._pn_for_lid)
-        self.machine = ConnectionMachine(self, first_retry_s=first_retry_s, max_retry_s=max_retry_s)
+        self.supervisor = ConnectionSupervisor(
+            self,
+            on_status=partial(sinks.on_state, account_id),
+            on_log=partial(sinks.on_log, account_id),
+            backoff=backoff if backoff is not None else Backoff(first_retry_s, max_retry_s),
+            name=f"wa-{account_id}",
+        )
+        self.events = WhatsAppConnectionEvents(self, self.supervisor)
         self.stuck = False
 
     # -- public API --------------------------------------------------------------------------------------------
 
     @property
     def status(self) -> Status:
-        return self.machine.status
+        return self.supervisor.status
 
     @property
     def client(self) -> Any | None:
@@ -127,20 +137,14 @@ class WhatsAppChannel:
         if neonize_events.event_global_loop is None or neonize_events.event_global_loop.is_closed():
             neonize_events.event_global_loop = loop  # neonize sets it only once per process
         self.pipeline.start()
-        self.machine.starting()
-        if self._client is not None:  # "new QR" / "connect again" while a client is still around
-            await self.discard_client()
-        await self.connect()
+        self.events.starting()
+        await self.supervisor.start()  # "new QR" / "connect again" first closes a client still around
 
     async def stop(self) -> None:
         """Disconnect and stop processing, within :data:`STOP_BUDGET_S` (events already received are drained)."""
         deadline = asyncio.get_running_loop().time() + STOP_BUDGET_S
-        self.machine.stopping()
-        background = list(self._tasks)
-        for task in background:
-            task.cancel()
-        if background:
-            await asyncio.wait(background, timeout=0.2)
+        self.events.stopping()
+        await self.supervisor.stopping()
         for timer in self._timers:
             timer.cancel()
         self._timers.clear()
@@ -149,7 +153,7 @@ class WhatsAppChannel:
         await self.pipeline.join(timeout=min(remaining, 1.0))
         await self.pipeline.stop()
         self.files.release()
-        self.machine.trigger(Trigger.STOPPED)
+        self.supervisor.stopped()
 
     async def disconnect(self) -> None:
         """The attendant disconnects WhatsApp: unlink this device, stop, and delete the session file."""
@@ -169,14 +173,14 @@ class WhatsAppChannel:
     async def pair_with_phone(self, phone: str) -> str:
         """Pair by the 8-character code typed on the phone (while the QR screen is open). Returns the code."""
         client = self._client
-        if client is None or self.status.state is not WaState.WAITING_QR:
+        if client is None or self.status.state is not ConnState.WAITING_QR:
             raise RuntimeError("pairing by phone code needs the QR screen to be open")
         e164 = normalize_phone(phone)
         if e164 is None:
             raise ValueError(f"not a phone number: {phone!r}")
         name = ClientName.WINDOWS if sys.platform == "win32" else ClientName.LINUX
         code: str = await client.PairPhone(e164.lstrip("+"), True, client_name=name, client_type=ClientType.CHROME)
-        self.machine.pairing_by_code = True
+        self.events.pairing_by_code = True
         self.sinks.on_log(self.account_id, "pair_code", "code shown")
         return code
 
@@ -214,35 +218,38 @@ class WhatsAppChannel:
     # -- clients -----------------------------------------------------------------------------------------------
 
     def _connected_client(self) -> Any | None:
-        return self._client if self.machine.online else None
+        return self._client if self.supervisor.connected else None
 
-    async def connect(self) -> None:
-        """Build a fresh client and connect it (used by start and by the watchdog)."""
-        self._generation += 1
-        generation = self._generation
+    # -- the supervisor's driver ---------------------------------------------------------------------------------
+
+    async def open_connection(self, generation: int) -> None:
+        """Build a fresh client and connect it (on start, and when the watchdog retries)."""
         client = self._client_class(
             self.files.prepare(), props=self._props, uuid=f"deskchat-wa-{self.account_id}-{generation}"
         )
         ALIVE.append(client)
         client.deskchat_generation = generation
-        client.login_status = partial(self.machine.on_login_status, generation)
+        client.login_status = partial(self.events.on_login_status, generation)
         for event_type in EVENT_TYPES:
             client.event(event_type)(self._on_event)
         client.event.qr(self._on_qr)
         self._client = client
-        self.machine.connecting(generation)
+        self.events.connecting(generation)
         self.sinks.on_log(self.account_id, "connect_attempt", f"generation {generation}")
         try:
             task: asyncio.Task[None] = await client.connect()
         except NeonizeError as exc:
-            self.machine.client_ended(generation, exc)
+            self.events.client_ended(generation, exc)
             return
         task.add_done_callback(partial(self._on_connect_task_done, generation))
+
+    async def close_connection(self) -> None:
+        await self.discard_client()
 
     async def discard_client(self, deadline: float | None = None, *, wait_for_task: bool = False) -> None:
         """Stop the current client (it stays referenced in :data:`.neonize_client.ALIVE`)."""
         client, self._client = self._client, None
-        self.machine.online = False
+        self.supervisor.connected = False
         if client is None:
             return
         loop = asyncio.get_running_loop()
@@ -265,19 +272,11 @@ class WhatsAppChannel:
 
     def _on_connect_task_done(self, generation: int, task: asyncio.Task[None]) -> None:
         error = None if task.cancelled() else task.exception()
-        self.machine.client_ended(generation, error)
+        self.events.client_ended(generation, error)
 
     def spawn(self, coroutine: Coroutine[Any, Any, Any], name: str) -> asyncio.Task[Any]:
         """Run ``coroutine`` in the background; it is cancelled by :meth:`stop`."""
-        task = asyncio.get_running_loop().create_task(coroutine, name=f"wa-{self.account_id}-{name}")
-        self._tasks.add(task)
-        task.add_done_callback(self._task_done)
-        return task
-
-    def _task_done(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            log.error("account %d: background task failed", self.account_id, exc_info=task.exception())
+        return self.supervisor.spawn(coroutine, name)
 
     # -- neonize callbacks (registered before connect) ---------------------------------------------------------
 
@@ -286,10 +285,10 @@ class WhatsAppChannel:
         self.pipeline.put(Queued(getattr(client, "deskchat_generation", 0), event))
 
     async def _on_qr(self, client: Any, data: bytes) -> None:
-        self.machine.on_qr(getattr(client, "deskchat_generation", 0), data.decode("utf-8", "replace"))
+        self.events.on_qr(getattr(client, "deskchat_generation", 0), data.decode("utf-8", "replace"))
 
     def _on_connection_event(self, generation: int, event: Any) -> None:
-        self.machine.on_event(generation, event)
+        self.events.on_event(generation, event)
 
     def _retry_after_send(self, channel_id: str) -> None:
         loop = asyncio.get_running_loop()
@@ -333,7 +332,7 @@ class WhatsAppChannel:
 
     @property
     def generation(self) -> int:
-        return self._generation
+        return self.supervisor.generation
 
     async def settle(self, timeout: float) -> None:
         """Wait for the background work started by events (client shutdowns, reconnects) to finish.
@@ -341,6 +340,4 @@ class WhatsAppChannel:
         Raises:
             TimeoutError: still running after ``timeout`` seconds.
         """
-        async with asyncio.timeout(timeout):
-            while busy := {task for task in self._tasks if task is not self.machine.retry_task}:
-                await asyncio.wait(busy)
+        await self.supervisor.settle(timeout)

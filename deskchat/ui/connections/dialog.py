@@ -13,19 +13,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskchat.services.whatsapp_accounts import WhatsAppAccounts
+from deskchat.core.events import ChannelKind
+from deskchat.services.accounts import AccountsService
+from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.ui.bridge import BusBridge
 from deskchat.ui.connections.whatsapp_card import WhatsAppCard
 from deskchat.ui.tasks import run_async
 
 
 class ConnectionsDialog(QDialog):
-    def __init__(self, service: WhatsAppAccounts, bridge: BusBridge, parent: QWidget | None = None) -> None:
+    """Talks to the accounts service (accounts, states, log) and to the WhatsApp driver only to pair a number."""
+
+    def __init__(
+        self, service: AccountsService, whatsapp: WhatsAppDriver, bridge: BusBridge, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
         self.setWindowTitle(self.tr("Service integrations"))
         self.resize(560, 760)
         self._service = service
+        self._whatsapp = whatsapp
         self._bridge = bridge
         self.cards: dict[int, WhatsAppCard] = {}
         intro = QLabel(
@@ -48,8 +55,8 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.add_button)
         layout.addWidget(buttons)
-        service.ensure_one(self.tr("Main number"))
-        for account in service.accounts():
+        service.ensure_one(ChannelKind.WHATSAPP, self.tr("Main number"))
+        for account in service.accounts(ChannelKind.WHATSAPP):
             self.add_card(account.id, account.name)
         self._cards_layout.addStretch(1)
         bridge.channel_state_changed.connect(self._on_state)
@@ -57,7 +64,7 @@ class ConnectionsDialog(QDialog):
         bridge.integration_logged.connect(self._on_logged)
 
     def add_card(self, account_id: int, name: str) -> WhatsAppCard:
-        card = WhatsAppCard(self._service, account_id, name, self._cards_box)
+        card = WhatsAppCard(self._service, self._whatsapp, account_id, name, self._cards_box)
         self.cards[account_id] = card
         self._cards_layout.insertWidget(len(self.cards) - 1, card)
         return card
@@ -85,5 +92,5 @@ class ConnectionsDialog(QDialog):
             run_async(self.add_account(name.strip()), self)
 
     async def add_account(self, name: str) -> WhatsAppCard:
-        account_id = await self._service.add_account(name)
+        account_id = await self._service.add_account(ChannelKind.WHATSAPP, name)
         return self.add_card(account_id, name)

@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from deskchat.services.whatsapp_accounts import AccountState, WhatsAppAccounts
+from deskchat.services.accounts import AccountsService, AccountState
+from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.ui.qr_image import qr_pixmap
 from deskchat.ui.tasks import run_async
 
@@ -29,15 +30,23 @@ def _time(ms: int) -> str:
 
 
 class WhatsAppCard(QGroupBox):
-    """Driven by :class:`WhatsAppAccounts` (actions) and the bus bridge (state, QR codes, log entries)."""
+    """Driven by the accounts service and the WhatsApp driver (actions) and the bus bridge (state, QR codes, log)."""
 
     disconnected = Signal(int)
 
-    def __init__(self, service: WhatsAppAccounts, account_id: int, name: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: AccountsService,
+        whatsapp: WhatsAppDriver,
+        account_id: int,
+        name: str,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(f"whatsappCard_{account_id}")
         self.setTitle(self.tr("WhatsApp — %1").replace("%1", name))
         self._service = service
+        self._whatsapp = whatsapp
         self.account_id = account_id
         self._seconds_left = 0
 
@@ -129,12 +138,20 @@ class WhatsAppCard(QGroupBox):
             "connecting": (self.tr("Connecting"), ""),
             "online": (
                 self.tr("Connected"),
-                self.tr("This computer shows up on the phone as “%1”.").replace("%1", self._service.device_name),
+                self.tr("This computer shows up on the phone as “%1”.").replace("%1", self._whatsapp.device_name),
             ),
             "reconnecting": (self.tr("Reconnecting"), self.tr("The connection dropped; DeskChat is restoring it.")),
             "offline": (
                 self.tr("No internet"),
                 self.tr("WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox."),
+            ),
+            "server_unavailable": (
+                self.tr("Server unavailable — next attempt in %1 s"),
+                self.tr("The server answers but refuses service for now. DeskChat keeps trying."),
+            ),
+            "auth_required": (
+                self.tr("Sign-in needed"),
+                self.tr("The server refused the sign-in. Connect again to sign in."),
             ),
             "logged_out": (
                 self.tr("Disconnected by the phone"),
@@ -157,6 +174,8 @@ class WhatsAppCard(QGroupBox):
         if state.state == "banned":
             until = _time(state.banned_until) if state.banned_until else "?"
             words = words.replace("%1", until)
+        if state.state == "server_unavailable":
+            words = words.replace("%1", f"{state.retry_in:.0f}" if state.retry_in is not None else "?")
         if state.state == "not_connected" and state.detail == "qr_expired":
             hint = self.tr("The QR code expired. Generate a new one when the phone is at hand.")
         if state.state == "online" and state.detail:
@@ -170,7 +189,7 @@ class WhatsAppCard(QGroupBox):
         self.hint_label.setVisible(bool(hint))
         pairing = state.state == "waiting_qr"
         expired = state.state == "not_connected" and state.detail == "qr_expired"
-        connected = state.state in ("online", "connecting", "reconnecting", "offline")
+        connected = state.state in ("online", "connecting", "reconnecting", "offline", "server_unavailable")
         self.qr_label.setVisible(pairing and self.qr_label.pixmap() is not None and not self.qr_label.pixmap().isNull())
         self.countdown_label.setVisible(pairing)
         self.new_qr_button.setVisible(expired)
@@ -221,7 +240,7 @@ class WhatsAppCard(QGroupBox):
 
     def _new_qr(self) -> None:
         self.new_qr_button.hide()
-        run_async(self._service.new_qr(self.account_id), self)
+        run_async(self._whatsapp.new_qr(self.account_id), self)
 
     def _pair_with_phone(self) -> None:
         phone = self.phone_field.text().strip()
@@ -231,7 +250,7 @@ class WhatsAppCard(QGroupBox):
 
         async def pair() -> None:
             try:
-                code = await self._service.pair_with_phone(self.account_id, phone)
+                code = await self._whatsapp.pair_with_phone(self.account_id, phone)
             except ValueError:
                 QMessageBox.warning(self, "DeskChat", self.tr("This is not a phone number: %1").replace("%1", phone))
                 return

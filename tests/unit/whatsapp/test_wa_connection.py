@@ -16,6 +16,7 @@ from wa_factory import NoDialClient, call_from_go, deliver
 from deskchat.channels.whatsapp.client import WhatsAppChannel
 from deskchat.channels.whatsapp.session import SessionLocked
 from deskchat.channels.whatsapp.states import WaState
+from deskchat.core.supervisor import Backoff
 
 
 class HangingClient(NoDialClient):
@@ -99,7 +100,7 @@ def test_terminal_events_stop_the_client_and_never_reconnect(
 
 
 def test_dead_client_is_rebuilt_and_old_clients_are_ignored(run: Any, recorder: Any, tmp_path: Path) -> None:
-    channel = _channel(tmp_path, recorder, first_retry_s=0.01)
+    channel = _channel(tmp_path, recorder, backoff=Backoff(0.01, 1.0, random=lambda: 1.0))  # no jitter
 
     async def scenario() -> None:
         await channel.start()
@@ -161,7 +162,7 @@ def test_qr_codes_rotation_timeout_and_one_automatic_refresh(run: Any, recorder:
         await recorder.wait_for(lambda: channel.generation == 2 and channel.client is not None)
         await show_qr(b"2@third,noise,identity,adv")
         await login_status(b"timeout")
-        await channel.machine.wait_for(WaState.NOT_CONNECTED, timeout=5)
+        await channel.supervisor.wait_for(WaState.NOT_CONNECTED, timeout=5)
         await channel.settle(timeout=5)
         await channel.stop()
 
@@ -181,9 +182,9 @@ def test_pairing_success_then_connected(run: Any, recorder: Any, tmp_path: Path)
     async def scenario() -> None:
         await channel.start()
         call_from_go(live(channel)._NewAClient__onQr, b"2@qr")
-        await channel.machine.wait_for(WaState.WAITING_QR, timeout=5)
+        await channel.supervisor.wait_for(WaState.WAITING_QR, timeout=5)
         call_from_go(live(channel)._NewAClient__onLoginStatus, b"success")
-        await channel.machine.wait_for(WaState.CONNECTING, timeout=5)
+        await channel.supervisor.wait_for(WaState.CONNECTING, timeout=5)
         pair = N.PairStatus(ID=N.JID(User="5511900000000", Server="s.whatsapp.net"), Status=N.PairStatus.SUCCESS)
         await _feed(channel, pair, N.Connected(status=True))
         assert channel.status.state is WaState.ONLINE
@@ -200,7 +201,7 @@ def test_pairing_by_phone_code(run: Any, recorder: Any, tmp_path: Path) -> None:
         with pytest.raises(RuntimeError, match="QR screen"):
             await channel.pair_with_phone("+55 11 98765-4321")
         call_from_go(live(channel)._NewAClient__onQr, b"2@qr")
-        await channel.machine.wait_for(WaState.WAITING_QR, timeout=5)
+        await channel.supervisor.wait_for(WaState.WAITING_QR, timeout=5)
         code = await channel.pair_with_phone("(11) 98765-4321")
         call_from_go(live(channel)._NewAClient__onQr, b"2@qr-rotated")  # ignored while the code is shown
         await recorder.wait_for(lambda: len(recorder.log_events("qr")) == 2)
@@ -221,7 +222,7 @@ def test_stop_returns_within_3_seconds_while_go_hangs_on_the_qr_screen(run: Any,
     async def scenario() -> float:
         await channel.start()
         call_from_go(live(channel)._NewAClient__onQr, b"2@qr")
-        await channel.machine.wait_for(WaState.WAITING_QR, timeout=5)
+        await channel.supervisor.wait_for(WaState.WAITING_QR, timeout=5)
         loop = asyncio.get_running_loop()
         began = loop.time()
         await channel.stop()

@@ -12,16 +12,18 @@ import pytest
 from deskchat.channels.whatsapp.client import WhatsAppChannel
 from deskchat.channels.whatsapp.connection import is_dial_error
 from deskchat.channels.whatsapp.states import WaState
+from deskchat.core.supervisor import Backoff
 
 
 def test_without_internet_the_state_is_offline_retries_are_scheduled_and_stop_is_quick(
     run: Any, recorder: Any, tmp_path: Path
 ) -> None:
-    channel = WhatsAppChannel(1, tmp_path / "wa", recorder.sinks(), first_retry_s=0.2, max_retry_s=0.4)
+    no_jitter = Backoff(0.2, 0.4, random=lambda: 1.0)
+    channel = WhatsAppChannel(1, tmp_path / "wa", recorder.sinks(), backoff=no_jitter)
 
     async def scenario() -> float:
         await channel.start()
-        status = await channel.machine.wait_for(WaState.OFFLINE, WaState.WAITING_QR, timeout=30)
+        status = await channel.supervisor.wait_for(WaState.OFFLINE, WaState.WAITING_QR, timeout=30)
         if status.state is WaState.WAITING_QR:
             await channel.stop()
             pytest.skip("this machine reaches WhatsApp")
