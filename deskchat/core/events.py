@@ -116,3 +116,10 @@ class HistorySyncProgressed(Event):
     account_id: int
     percent: int
     messages: int
+
+
+@dataclass(frozen=True, slots=True)
+class StorageFullChanged(Event):
+    """The disk is full (``full``): received messages wait (in the spool, or in the channel) until space returns."""
+
+    full: bool

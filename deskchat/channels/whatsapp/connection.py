@@ -285,7 +285,6 @@ class ConnectionMachine:
             self._cancel_qr_timer()
             self.pairing_by_code = False
             self.trigger(Trigger.CONNECTED, self._own_number())
-            channel.pipeline.retry_parked()
         elif isinstance(event, PairStatus):
             if event.HasField("Status") and event.Status == PairStatus.SUCCESS:
                 self.trigger(Trigger.PAIR_SUCCESS, event.ID.User)

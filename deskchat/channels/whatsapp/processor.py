@@ -20,12 +20,13 @@ from neonize.utils.jid import Jid2String, JIDToNonAD
 
 from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
+from deskchat.channels.whatsapp.neonize_client import MESSAGE_KINDS, RawEvent
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
-from deskchat.core.messages import Identity, InboundMessage
+from deskchat.core.messages import Identity, InboundMessage, SyncState
 
 log = logging.getLogger("deskchat.wa")
 
@@ -65,9 +66,30 @@ def _merge_identities(batch: list[InboundMessage]) -> list[InboundMessage]:
 
 
 def group_key(item: Queued | RetryPending) -> Hashable | None:
-    if isinstance(item, Queued) and isinstance(item.event, _MESSAGE_EVENTS):
+    if not isinstance(item, Queued):
+        return None
+    event = item.event
+    if isinstance(event, _MESSAGE_EVENTS) or (isinstance(event, RawEvent) and event.kind in MESSAGE_KINDS):
         return MESSAGE_GROUP
     return None
+
+
+def spool_id_of(item: Queued | RetryPending) -> int | None:
+    """The spool row an item came from (None for items that carry no customer data)."""
+    if isinstance(item, Queued) and isinstance(item.event, RawEvent):
+        return item.event.spool_id
+    return None
+
+
+def _unpacked(item: Queued) -> tuple[Any, int | None]:
+    """The neonize event of an item and its spool id; a raw event is parsed here (raises on malformed bytes)."""
+    if isinstance(item.event, RawEvent):
+        return item.event.parse(), item.event.spool_id
+    return item.event, None
+
+
+def _ids(spool_ids: Sequence[int | None]) -> list[int]:
+    return [spool_id for spool_id in spool_ids if spool_id is not None]
 
 
 class EventProcessor:
@@ -104,22 +126,30 @@ class EventProcessor:
         first = group[0]
         if isinstance(first, RetryPending):
             await self._retry_pending(first.channel_ids)
-        elif isinstance(first.event, _MESSAGE_EVENTS):
-            await self._messages([item.event for item in group if isinstance(item, Queued)])
-        elif isinstance(first.event, Receipt):
-            await self._receipt(first.event)
-        elif isinstance(first.event, (HistorySync, RawHistorySync)):
-            await self._history(first.event)
+            return
+        event, spool_id = _unpacked(first)
+        if isinstance(event, _MESSAGE_EVENTS):
+            pairs = [(event, spool_id), *(_unpacked(item) for item in group[1:] if isinstance(item, Queued))]
+            await self._messages(pairs)
+        elif isinstance(event, Receipt):
+            await self._receipt(event)
+            await self.sinks.spool_remove(self.account_id, _ids([spool_id]))
+        elif isinstance(event, (HistorySync, RawHistorySync)):
+            await self._history(event, spool_id)
         else:
-            self._on_connection_event(first.generation, first.event)
+            self._on_connection_event(first.generation, event)
 
     # -- messages ----------------------------------------------------------------------------------------------
 
-    async def _messages(self, events: list[Any]) -> None:
+    async def _messages(self, events: list[tuple[Any, int | None]]) -> None:
+        """Store a burst of messages; the spool rows of the stored (or ignored) ones go in the same transaction,
+        those of reactions, edits and revokes once these are applied (applying one twice is harmless)."""
         batch: list[InboundMessage] = []
         changes: list[MessageChange] = []
         links: list[IdentityLink] = []
-        for event in events:
+        consumed: list[int | None] = []
+        change_ids: list[int | None] = []
+        for event, spool_id in events:
             source = event.Info.MessageSource
             link = translate.link_of(source)
             if link is not None and self.addresses.learn(link):
@@ -131,22 +161,29 @@ class EventProcessor:
             else:
                 item = translate.placeholder(event, self.account_id, pn_for_lid)
             if item is None:
+                consumed.append(spool_id)
                 continue
             self._remember_chat(source, item.chat_key)
             if isinstance(item, InboundMessage):
                 batch.append(item)
+                consumed.append(spool_id)
                 if isinstance(event, Message):
                     self._remember_quote(event)
             else:
                 changes.append(item)
+                change_ids.append(spool_id)
         if links:
             await self.sinks.on_links(self.account_id, links)
         if batch:
             await self._name_groups(batch)
-            await self.sinks.on_messages(_merge_identities(batch))
+        stored_ids = _ids(consumed)
+        if batch or stored_ids:
+            await self.sinks.on_messages(_merge_identities(batch), stored_ids)
+        if batch:
             await self._retry_pending([message.channel_id for message in batch])
         if changes:
             await self._apply_changes(changes)
+            await self.sinks.spool_remove(self.account_id, _ids(change_ids))
 
     async def _name_groups(self, batch: list[InboundMessage]) -> None:
         if self._group_title is None:
@@ -229,9 +266,10 @@ class EventProcessor:
 
     # -- history sync ------------------------------------------------------------------------------------------
 
-    async def _history(self, event: Any) -> None:
+    async def _history(self, event: Any, spool_id: int | None = None) -> None:
         """Store a history blob: conversations parsed and translated in slices (the loop runs in between), stored
-        ≈1,000 messages per transaction, the next chunk being translated while the previous one is written."""
+        ≈1,000 messages per transaction, the next chunk being translated while the previous one is written. The
+        spool row goes with the history's sync state once every chunk is stored (a replay stores nothing twice)."""
         if isinstance(event, RawHistorySync):
             split = split_history(event.payload)
             header, conversations = split.header, split.conversations()
@@ -267,8 +305,9 @@ class EventProcessor:
         finally:
             if writing is not None and not writing.done():
                 writing.cancel()
-        detail = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress} messages={stored}"
-        self.sinks.on_log(self.account_id, "history_sync", detail)
+        cursor = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress}"
+        await self.sinks.on_messages([], _ids([spool_id]), SyncState(self.account_id, "history", cursor=cursor))
+        self.sinks.on_log(self.account_id, "history_sync", f"{cursor} messages={stored}")
         self.sinks.on_history_progress(self.account_id, int(header.progress), stored)
 
     async def _next_write(
