@@ -21,6 +21,7 @@ from sqlalchemy import Connection, select
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged, HistorySyncProgressed, IntegrationLogged, QrCodeChanged
+from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.services.receipts import ReceiptService
@@ -100,6 +101,10 @@ class _RealHandle:
         # the adapter's send_document takes no quote: a document goes without the reply it answers
         return await self.channel.send_document(file.chat_key, file.data, file.file_name, file.mime, file.caption)
 
+    def requeue(self, rows: Any) -> int:
+        """Spooled events to process again (dead letters the attendant retries)."""
+        return int(self.channel.requeue(rows))
+
     async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 
@@ -140,6 +145,7 @@ class WhatsAppAccounts:
         self._keep_alive: list[WhatsAppHandle] = []  # neonize clients must outlive their use (see notes)
         self._pending: set[asyncio.Future[Any]] = set()
         self._history_counts: dict[int, int] = {}  # history messages stored per account in this session
+        self.spool = InboundSpool(store, bus)  # raw inbound events, kept until stored (see the adapter's sinks)
 
     # -- the adapter's callbacks -------------------------------------------------------------------------------
 
@@ -160,6 +166,11 @@ class WhatsAppAccounts:
             on_hints=self._people.on_hints,
             on_read_elsewhere=self._people.on_read_elsewhere,
             quote_lookup=self._people.quote_lookup,
+            spool_append=self.spool.append,
+            spool_pending=self.spool.pending,
+            spool_remove=self.spool.remove,
+            dead_letter=self.spool.dead_letter,
+            on_storage_full=self.spool.account_storage_full,
         )
 
     def state_changed(self, account_id: int, state: str, detail: str = "", banned_until: int | None = None) -> None:
@@ -172,7 +183,8 @@ class WhatsAppAccounts:
 
     def logged(self, account_id: int, event: str, detail: str) -> None:
         """Keep a log entry (written in order by the store's writer) and tell the screen once it is stored."""
-        level = "error" if any(word in event for word in ("error", "failed", "banned", "outdated")) else "info"
+        words = ("error", "failed", "banned", "outdated", "dead_letter")
+        level = "error" if any(word in event for word in words) else "info"
 
         async def write() -> None:
             await self._store.write(lambda conn: accounts.add_log_entry(conn, account_id, event, detail, level))
@@ -221,6 +233,20 @@ class WhatsAppAccounts:
                 .limit(limit)
             )
             return [LogEntry(int(at), str(level), str(event), str(detail)) for at, level, event, detail in rows]
+
+    def dead_letter_count(self, account_id: int) -> int:
+        """Received events of this account that could not be read (they wait for "try again")."""
+        return len(self.spool.dead_letters(account_id))
+
+    async def retry_dead_letters(self, account_id: int) -> int:
+        """The attendant retries: the account's dead letters go back to the spool and, if it runs, to its queue."""
+        rows = await self.spool.requeue_dead_letters(account_id)
+        handle = self._handles.get(account_id)
+        requeue = getattr(handle, "requeue", None)
+        if rows and requeue is not None:
+            requeue(rows)
+        self.logged(account_id, "dead_letters_retried", str(len(rows)))
+        return len(rows)
 
     def linked_today(self, account_id: int, now: datetime | None = None) -> int:
         """Conversations of this account linked to a case automatically (not by hand) since midnight."""
@@ -300,6 +326,7 @@ class WhatsAppAccounts:
             except Exception:
                 log.exception("stopping a WhatsApp account failed")
             stuck = stuck or bool(getattr(handle, "stuck", False))
+        self.spool.close()
         return stuck
 
 

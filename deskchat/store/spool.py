@@ -85,8 +85,9 @@ def remove(conn: Connection, ids: Sequence[int]) -> None:
 def dead_letter(conn: Connection, spool_id: int, error: str) -> bool:
     """Move one spool row to the dead letters (the caller's transaction makes it one step); False if it is gone."""
     row = conn.execute(
-        select(inbound_spool.c.account_id, inbound_spool.c.kind, inbound_spool.c.payload, inbound_spool.c.received_at)
-        .where(inbound_spool.c.id == spool_id)
+        select(
+            inbound_spool.c.account_id, inbound_spool.c.kind, inbound_spool.c.payload, inbound_spool.c.received_at
+        ).where(inbound_spool.c.id == spool_id)
     ).first()
     if row is None:
         return False
@@ -133,12 +134,9 @@ def requeue_dead_letters(conn: Connection, account_id: int) -> list[SpooledEvent
     for letter_id, kind, payload, received_at in rows:
         new_id = inserted_id(
             conn.execute(
-                insert(inbound_spool).values(
-                    account_id=account_id, kind=kind, payload=payload, received_at=received_at
-                )
+                insert(inbound_spool).values(account_id=account_id, kind=kind, payload=payload, received_at=received_at)
             )
         )
         conn.execute(delete(dead_letters).where(dead_letters.c.id == letter_id))
         queued.append(SpooledEvent(new_id, account_id, str(kind), bytes(payload), int(received_at)))
     return queued
-

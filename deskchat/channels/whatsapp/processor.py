@@ -20,8 +20,8 @@ from neonize.utils.jid import Jid2String, JIDToNonAD
 
 from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
-from deskchat.channels.whatsapp.neonize_client import MESSAGE_KINDS, RawEvent
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
+from deskchat.channels.whatsapp.neonize_client import MESSAGE_KINDS, RawEvent
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import IdentityLink, MessageChange, ReadElsewhere, ReceiptUpdate
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history

@@ -3,9 +3,8 @@ adapter into a real encrypted store via the real IngestService and ReceiptServic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
