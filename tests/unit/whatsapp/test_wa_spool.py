@@ -55,9 +55,7 @@ def test_events_left_in_the_spool_by_a_crash_are_stored_at_the_next_start(run: A
     assert _spool_rows(harness) == 0
 
 
-def test_a_malformed_event_goes_alone_to_the_dead_letters_and_try_again_requeues_it(
-    run: Any, harness: Harness
-) -> None:
+def test_a_malformed_event_goes_alone_to_the_dead_letters_and_try_again_requeues_it(run: Any, harness: Harness) -> None:
     harness.channel.pipeline._retry_delays = (0.0,)  # no back-off waits in the test
 
     async def scenario() -> None:
