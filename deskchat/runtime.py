@@ -99,6 +99,8 @@ class Runtime:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
         self._unfollow_settings()
         stuck = await self.accounts.stop_all() if self.accounts is not None else False
+        if self.whatsapp is not None:
+            self.whatsapp.close()
         await self.worker.stop()
         await self.media_downloads.stop()
         for channel in self._demo_channels:

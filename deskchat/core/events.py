@@ -125,3 +125,10 @@ class AccountsChanged(Event):
     account_id: int
     kind: str  # a ChannelKind value
     removed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class StorageFullChanged(Event):
+    """The disk is full (``full``): received messages wait (in the spool, or in the channel) until space returns."""
+
+    full: bool

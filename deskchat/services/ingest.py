@@ -18,10 +18,10 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
 )
-from deskchat.core.messages import InboundMessage
+from deskchat.core.messages import InboundMessage, SyncState
 from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
-from deskchat.store import contacts, conversations
+from deskchat.store import contacts, conversations, spool, sync_state
 from deskchat.store import messages as message_store
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
@@ -206,26 +206,47 @@ class IngestService:
         """Conversations were re-keyed (a LID chat moved to its number): resolve every chat key again."""
         self._stale = True
 
-    async def ingest(self, batch: Sequence[InboundMessage]) -> list[Stored]:
-        """Store ``batch`` and announce it; one result per message kept (see :attr:`ignore_groups`)."""
+    async def ingest(
+        self, batch: Sequence[InboundMessage], consumed: Sequence[int] = (), sync: SyncState | None = None
+    ) -> list[Stored]:
+        """Store ``batch`` and announce it; one result per message kept (see :attr:`ignore_groups`).
+
+        The channel's own steps run in the same transaction: the spool rows ``consumed`` (the raw events this batch
+        came from) are removed, and ``sync`` (its progress marker) is saved, or none of it happens.
+        """
         if self.ignore_groups:
             batch = [message for message in batch if not message.is_group]
-        if not batch:
+        if not batch and not consumed and sync is None:
             return []
         reopen_window = self.reopen_window
+        consumed = list(consumed)
 
         def work(conn: Connection) -> list[Stored]:
             if self._stale:
                 self._stale = False
                 self._cache.clear()
             try:
-                return store_batch(conn, batch, self._cache, reopen_window)
+                results = store_batch(conn, batch, self._cache, reopen_window) if batch else []
             except BaseException:
                 self._cache.clear()  # it may name rows of the transaction being rolled back
                 raise
+            if consumed:
+                spool.remove(conn, consumed)
+            if sync is not None:
+                sync_state.save_sync_state(
+                    conn,
+                    sync.account_id,
+                    sync.folder,
+                    uidvalidity=sync.uidvalidity,
+                    highest_uid=sync.highest_uid,
+                    highest_modseq=sync.highest_modseq,
+                    cursor=sync.cursor,
+                )
+            return results
 
         results = await self._store.write(work)
-        self._announce(batch, results)
+        if batch:
+            self._announce(batch, results)
         return results
 
     def _announce(self, batch: Sequence[InboundMessage], results: list[Stored]) -> None:

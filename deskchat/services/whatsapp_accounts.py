@@ -12,14 +12,16 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from deskchat.channels.base import OutgoingFile, OutgoingMessage, SendReceipt
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelKind
+from deskchat.core.spool import SpooledEvent
 from deskchat.services.accounts import AccountHandle, AccountsService
+from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.services.receipts import ReceiptService
@@ -38,6 +40,7 @@ class WhatsAppHandle(AccountHandle, Protocol):
     """What the app needs of one WhatsApp adapter (``deskchat.channels.whatsapp.client.WhatsAppChannel``)."""
 
     async def pair_with_phone(self, phone: str) -> str: ...
+    def requeue(self, rows: Sequence[SpooledEvent]) -> int: ...
 
 
 ChannelFactory = Callable[[int, Path, "WhatsAppDriver"], WhatsAppHandle]
@@ -79,6 +82,10 @@ class _RealHandle:
         # the adapter's send_document takes no quote: a document goes without the reply it answers
         return await self.channel.send_document(file.chat_key, file.data, file.file_name, file.mime, file.caption)
 
+    def requeue(self, rows: Sequence[SpooledEvent]) -> int:
+        """Spooled events to process again (dead letters the attendant retries)."""
+        return int(self.channel.requeue(rows))
+
     async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 
@@ -117,6 +124,7 @@ class WhatsAppDriver:
         self._session_dir = session_dir
         self._factory = channel_factory
         self._handles: dict[int, WhatsAppHandle] = {}  # neonize clients must outlive their use (see notes)
+        self.spool = InboundSpool(store, bus)  # raw inbound events, kept until stored (see the adapter's sinks)
 
     @property
     def kind(self) -> ChannelKind:
@@ -142,6 +150,11 @@ class WhatsAppDriver:
             on_hints=self._people.on_hints,
             on_read_elsewhere=self._people.on_read_elsewhere,
             quote_lookup=self._people.quote_lookup,
+            spool_append=self.spool.append,
+            spool_pending=self.spool.pending,
+            spool_remove=self.spool.remove,
+            dead_letter=self.spool.dead_letter,
+            on_storage_full=self.spool.account_storage_full,
         )
 
     # -- the accounts service's driver --------------------------------------------------------------------------
@@ -156,6 +169,10 @@ class WhatsAppDriver:
         from deskchat.channels.whatsapp.session import SessionFiles
 
         return SessionFiles(self._session_dir, account_id).has_session()
+
+    def close(self) -> None:
+        """After every number stopped: close the spool's own connection."""
+        self.spool.close()
 
     async def load(self) -> None:
         """Load neonize (a Go library, ~1 s) on a worker thread, so the window stays responsive meanwhile."""
@@ -172,6 +189,19 @@ class WhatsAppDriver:
         from deskchat.channels.whatsapp.device import device_name
 
         return device_name()
+
+    def dead_letter_count(self, account_id: int) -> int:
+        """Received events of this number that could not be read (they wait for "try again")."""
+        return len(self.spool.dead_letters(account_id))
+
+    async def retry_dead_letters(self, account_id: int) -> int:
+        """The attendant retries: the number's dead letters go back to the spool and, if it runs, to its queue."""
+        rows = await self.spool.requeue_dead_letters(account_id)
+        handle = self._handles.get(account_id)
+        if rows and handle is not None:
+            handle.requeue(rows)
+        self.accounts.logged(account_id, "dead_letters_retried", str(len(rows)))
+        return len(rows)
 
     async def new_qr(self, account_id: int) -> None:
         """The attendant asks for a fresh round of QR codes after the last one expired."""

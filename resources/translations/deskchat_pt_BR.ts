@@ -884,37 +884,42 @@
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="122"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="98"/>
+        <source>Try again</source>
+        <translation>Tentar de novo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="135"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="147"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
@@ -923,227 +928,244 @@
         <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="152"/>
         <source>This computer shows up on the phone as “%1”.</source>
         <translation>Este computador aparece no celular como “%1”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="160"/>
         <source>Server unavailable — next attempt in %1 s</source>
         <translation>Servidor indisponível — nova tentativa em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="150"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
         <source>The server answers but refuses service for now. DeskChat keeps trying.</source>
         <translation>O servidor responde, mas recusa o atendimento por enquanto. O DeskChat continua tentando.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="164"/>
         <source>Sign-in needed</source>
         <translation>Entrada necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="165"/>
         <source>The server refused the sign-in. Connect again to sign in.</source>
         <translation>O servidor recusou a entrada. Conecte de novo para entrar.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="168"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="169"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="172"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="162"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="173"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="165"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="176"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="166"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="177"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="169"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="180"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="170"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="181"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="180"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="191"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="205"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="216"/>
         <source>%1 conversations linked to cases automatically today</source>
         <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="233"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="244"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="235"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="255"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="266"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="259"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="270"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="269"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
         <source>Disconnect WhatsApp</source>
         <translation>Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="271"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="297"/>
         <source>Number added</source>
         <translation>Número adicionado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
         <source>QR code shown</source>
         <translation>QR Code exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="288"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
         <source>Pairing code shown</source>
         <translation>Código de pareamento exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="289"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="300"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="290"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="301"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="291"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
         <source>Connection attempt</source>
         <translation>Tentativa de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="292"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
         <source>Connection refused</source>
         <translation>Conexão recusada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="293"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
         <source>Connection ended</source>
         <translation>Conexão encerrada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="294"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
         <source>Next attempt in</source>
         <translation>Nova tentativa em</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="295"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="306"/>
         <source>Connection error</source>
         <translation>Erro de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="296"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="307"/>
         <source>History received</source>
         <translation>Histórico recebido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="297"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="308"/>
         <source>Catching up on messages</source>
         <translation>Recebendo mensagens pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="309"/>
         <source>Caught up</source>
         <translation>Mensagens pendentes recebidas</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
-        <source>Events kept for review</source>
-        <translation>Eventos guardados para análise</translation>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="310"/>
+        <source>A received message could not be read</source>
+        <translation>Uma mensagem recebida não pôde ser lida</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="300"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="311"/>
+        <source>Reading the unreadable messages again</source>
+        <translation>Lendo de novo as mensagens que não puderam ser lidas</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="328"/>
+        <source>%n message(s) could not be read</source>
+        <translation>
+            <numerusform>%n mensagem não pôde ser lida</numerusform>
+            <numerusform>%n mensagens não puderam ser lidas</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Events kept for review</source>
+        <translation type="vanished">Eventos guardados para análise</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="312"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="301"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="313"/>
         <source>Logout on WhatsApp skipped (offline)</source>
         <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="314"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="315"/>
         <source>Disconnected by the attendant</source>
         <translation>Desconectado pelo atendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="316"/>
         <source>Session could not be resumed</source>
         <translation>Não foi possível retomar a sessão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="317"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>

@@ -26,7 +26,7 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any, Final
@@ -39,14 +39,15 @@ from neonize.utils.jid import build_jid
 from deskchat.channels.base import OutgoingMessage, SendReceipt
 from deskchat.channels.whatsapp import content
 from deskchat.channels.whatsapp.connection import WhatsAppConnectionEvents
-from deskchat.channels.whatsapp.neonize_client import ALIVE, EVENT_TYPES, DeskChatClient, device_props
+from deskchat.channels.whatsapp.neonize_client import ALIVE, EVENT_TYPES, DeskChatClient, RawEvent, device_props
 from deskchat.channels.whatsapp.pipeline import EventPipeline
-from deskchat.channels.whatsapp.processor import EventProcessor, Queued, RetryPending, group_key
+from deskchat.channels.whatsapp.processor import EventProcessor, Queued, RetryPending, group_key, spool_id_of
 from deskchat.channels.whatsapp.sending import NotConnected, Sender
 from deskchat.channels.whatsapp.session import SessionFiles
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.core.connection_states import ConnState, Status
 from deskchat.core.identity import normalize_phone
+from deskchat.core.spool import SpooledEvent, is_storage_full
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
 
 log = logging.getLogger("deskchat.wa")
@@ -98,7 +99,9 @@ class WhatsAppChannel:
             f"account-{account_id}",
             self.processor.process,
             group_key,
-            on_parked=partial(sinks.on_log, account_id, "events_parked"),
+            on_failed=self._dead_letter,
+            is_waiting=is_storage_full,
+            on_waiting=partial(sinks.on_storage_full, account_id),
         )
         self.sender = Sender(self.processor, self._connected_client, self._pn_for_lid)
         self.supervisor = ConnectionSupervisor(
@@ -136,6 +139,7 @@ class WhatsAppChannel:
         loop = asyncio.get_running_loop()
         if neonize_events.event_global_loop is None or neonize_events.event_global_loop.is_closed():
             neonize_events.event_global_loop = loop  # neonize sets it only once per process
+        await self._replay_spool()
         self.pipeline.start()
         self.events.starting()
         await self.supervisor.start()  # "new QR" / "connect again" first closes a client still around
@@ -152,6 +156,7 @@ class WhatsAppChannel:
         remaining = max(0.0, deadline - asyncio.get_running_loop().time())
         await self.pipeline.join(timeout=min(remaining, 1.0))
         await self.pipeline.stop()
+        self._forget_spooled()
         self.files.release()
         self.supervisor.stopped()
 
@@ -230,6 +235,8 @@ class WhatsAppChannel:
         ALIVE.append(client)
         client.deskchat_generation = generation
         client.login_status = partial(self.events.on_login_status, generation)
+        if self.sinks.spool_append is not None:
+            client.event.spool = partial(self.sinks.spool_append, self.account_id)
         for event_type in EVENT_TYPES:
             client.event(event_type)(self._on_event)
         client.event.qr(self._on_qr)
@@ -283,6 +290,36 @@ class WhatsAppChannel:
     async def _on_event(self, client: Any, event: Any) -> None:
         """Every subscribed event: queue it for the ordered consumer, nothing else."""
         self.pipeline.put(Queued(getattr(client, "deskchat_generation", 0), event))
+
+    # -- the inbound spool -------------------------------------------------------------------------------------
+
+    async def _replay_spool(self) -> None:
+        """Spooled events left by a crash or a stop go first, through the same processing as live ones."""
+        self.requeue(await self.sinks.spool_pending(self.account_id), force=True)
+
+    def requeue(self, rows: Sequence[SpooledEvent], *, force: bool = False) -> int:
+        """Queue spooled events (dead letters the attendant retries); when stopped they wait for the next start."""
+        if not (force or self.pipeline.running):
+            return 0
+        for row in rows:
+            self.pipeline.put(Queued(0, RawEvent(row.kind, row.payload, row.id)))
+        return len(rows)
+
+    def _forget_spooled(self) -> None:
+        """After a stop, spooled items leave memory: the next start replays them from the spool, in order."""
+        for item in self.pipeline.take_all():
+            if spool_id_of(item) is None:
+                self.pipeline.put(item)
+
+    async def _dead_letter(self, item: Queued | RetryPending, error: BaseException) -> None:
+        """An item still failed after its retries: its spool row goes alone to the dead letters."""
+        spool_id = spool_id_of(item)
+        reason = type(error).__name__  # the message may quote customer data
+        if spool_id is None:
+            log.error("account %d: an event without a spool row failed for good (%s)", self.account_id, reason)
+            return
+        await self.sinks.dead_letter(self.account_id, spool_id, reason)
+        self.sinks.on_log(self.account_id, "dead_letter", reason)
 
     async def _on_qr(self, client: Any, data: bytes) -> None:
         self.events.on_qr(getattr(client, "deskchat_generation", 0), data.decode("utf-8", "replace"))

@@ -191,7 +191,6 @@ class WhatsAppConnectionEvents:
             self._cancel_qr_timer()
             self.pairing_by_code = False
             supervisor.connected_now(self._own_number())
-            self._channel.pipeline.retry_parked()
         elif isinstance(event, PairStatus):
             if event.HasField("Status") and event.Status == PairStatus.SUCCESS:
                 supervisor.trigger(Trigger.PAIR_SUCCESS, event.ID.User)

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, Final
 
 import neonize.aioze.events as neonize_events
@@ -49,27 +51,71 @@ EVENT_TYPES: Final = tuple(
 )
 _HISTORY_SYNC_CODE: Final = EVENT_TO_INT[Neonize_pb2.HistorySync]
 
+log = logging.getLogger("deskchat.wa")
+
+#: Events carrying customer data: their raw bytes go to the spool before the callback returns to Go.
+SPOOLED_KINDS: Final = {
+    EVENT_TO_INT[Neonize_pb2.Message]: "wa.message",
+    EVENT_TO_INT[Neonize_pb2.UndecryptableMessage]: "wa.undecryptable",
+    EVENT_TO_INT[Neonize_pb2.Receipt]: "wa.receipt",
+    _HISTORY_SYNC_CODE: "wa.history",
+}
+_PARSERS: Final[dict[str, Callable[[bytes], Any]]] = {
+    "wa.message": Neonize_pb2.Message.FromString,
+    "wa.undecryptable": Neonize_pb2.UndecryptableMessage.FromString,
+    "wa.receipt": Neonize_pb2.Receipt.FromString,
+    "wa.history": RawHistorySync,
+}
+MESSAGE_KINDS: Final = frozenset({"wa.message", "wa.undecryptable"})
+
+
+@dataclass(frozen=True, slots=True)
+class RawEvent:
+    """An event as Go delivered it (parsed by the consumer, so a malformed one fails alone there)."""
+
+    kind: str  # one of :data:`SPOOLED_KINDS`' values
+    payload: bytes
+    spool_id: int | None  # None: the spool could not keep it (the app is closing)
+
+    def parse(self) -> Any:
+        """The neonize event (a history sync stays raw: :class:`RawHistorySync`); raises on malformed bytes."""
+        return _PARSERS[self.kind](self.payload)
+
 
 class DeskChatEvent(Event):  # type: ignore[misc]  # neonize ships no type information
-    """neonize's event dispatcher, except that a history sync is handed over unparsed (:mod:`.wire`).
+    """neonize's event dispatcher, except that events carrying customer data are made durable first.
 
-    neonize would parse it with ``FromString`` on the Go thread, holding the GIL for 100 ms or more on big blobs.
+    For those (:data:`SPOOLED_KINDS`), :attr:`spool` keeps the raw bytes on this Go thread, *before* the callback
+    returns to Go (whatsmeow acknowledges a message to WhatsApp only after its handlers return), and the handler
+    gets a :class:`RawEvent`, parsed later by the account's consumer: a history sync is then never parsed on the Go
+    thread (100 ms or more holding the GIL on big blobs). While the disk is full :attr:`spool` blocks: Go's buffer
+    of 100 events fills and whatsmeow stops reading, so WhatsApp keeps the rest (back-pressure).
     """
 
+    spool: Callable[[str, bytes], int] | None = None
+
     def execute(self, uuid: int, binary: int, size: int, code: int) -> None:
-        handler = self.list_func.get(code) if code == _HISTORY_SYNC_CODE else None
-        if handler is None:
+        kind = SPOOLED_KINDS.get(code)
+        if kind is None:
             super().execute(uuid, binary, size, code)
             return
+        handler = self.list_func.get(code)
         payload = ctypes.string_at(binary, size)
-        asyncio.run_coroutine_threadsafe(
-            handler(self.client, RawHistorySync(payload)), neonize_events.event_global_loop
-        )
+        spool_id: int | None = None
+        if self.spool is not None:
+            try:
+                spool_id = self.spool(kind, payload)
+            except Exception:
+                log.exception("an event could not be spooled; it is processed from memory")
+        if handler is not None:
+            asyncio.run_coroutine_threadsafe(
+                handler(self.client, RawEvent(kind, payload, spool_id)), neonize_events.event_global_loop
+            )
 
 
 class DeskChatClient(NewAClient):  # type: ignore[misc]  # neonize ships no type information
-    """``NewAClient`` that reports whatsmeow's terminal login states (neonize 0.5.2 drops them: ``pass``) and hands
-    history syncs over unparsed (:class:`DeskChatEvent`)."""
+    """``NewAClient`` that reports whatsmeow's terminal login states (neonize 0.5.2 drops them: ``pass``) and spools
+    events with customer data before Go is told they were handled (:class:`DeskChatEvent`)."""
 
     deskchat_generation: int = 0
     login_status: Callable[[str], None] | None = None

@@ -1,12 +1,15 @@
-"""Ordered, never-dropping processing of one account's events.
+"""Ordered processing of one account's events, where a failing event goes alone to the dead letters.
 
 neonize runs every handler as its own task, so two events interleave at each ``await``: a receipt could be applied
 before the insert of its message. The handlers therefore only :meth:`EventPipeline.put` the event, and one consumer
 task processes the queue in arrival order. Consecutive events of the same batch group (live messages) are handed
 over together so that a burst (offline sync after a reconnect) is stored in one transaction.
 
-A failing group is retried with a growing delay; after the last retry it is *parked* (kept in memory, logged) so one
-poison event cannot stall the account, and :meth:`EventPipeline.retry_parked` puts it back later (on reconnect).
+A failing group is split in halves until the failing event is alone (its batch-mates are stored); a single event is
+retried with a growing delay and then handed to ``on_failed`` (the dead letters), never kept in memory. A full disk
+is not a failure: the group waits, retried with a growing delay until space returns (``on_waiting`` tells the app).
+Every item that carries customer data is also in the durable spool, so an item the pipeline holds in memory when
+the process dies is replayed from there at the next start.
 """
 
 from __future__ import annotations
@@ -21,9 +24,19 @@ log = logging.getLogger("deskchat.wa")
 
 T = TypeVar("T")
 
-#: Delays (s) between attempts of a failing group; after the last one it is parked.
+#: Delays (s) between attempts of a single failing event; after the last one it goes to ``on_failed``.
 RETRY_DELAYS: Final = (0.25, 1.0, 4.0, 15.0)
+#: Delays (s) between attempts while the disk is full; the last one repeats until space returns.
+WAIT_DELAYS: Final = (0.25, 0.5, 1.0, 2.0, 5.0)
 MAX_BATCH: Final = 500
+
+
+def _never_waits(error: BaseException) -> bool:
+    return False
+
+
+def _ignore_waiting(waiting: bool) -> None:
+    return None
 
 
 class EventPipeline(Generic[T]):
@@ -33,7 +46,9 @@ class EventPipeline(Generic[T]):
         name: for logs and the task name.
         process: handles one group of consecutive items; raising means "try again later".
         group_key: items with the same non-None key that follow each other are processed together.
-        on_parked: told (with a short description) when a group is parked after its last retry.
+        on_failed: told about one item that still failed after its retries (it is not retried again).
+        is_waiting: errors that mean "wait and try again" without end (a full disk).
+        on_waiting: told when processing starts waiting (True) and works again (False).
     """
 
     def __init__(
@@ -42,19 +57,27 @@ class EventPipeline(Generic[T]):
         process: Callable[[list[T]], Awaitable[None]],
         group_key: Callable[[T], Hashable | None],
         *,
-        on_parked: Callable[[str], None] | None = None,
+        on_failed: Callable[[T, BaseException], Awaitable[None]],
+        is_waiting: Callable[[BaseException], bool] = _never_waits,
+        on_waiting: Callable[[bool], None] = _ignore_waiting,
         retry_delays: Sequence[float] = RETRY_DELAYS,
+        wait_delays: Sequence[float] = WAIT_DELAYS,
     ) -> None:
         self.name = name
         self._process = process
         self._group_key = group_key
-        self._on_parked = on_parked
+        self._on_failed = on_failed
+        self._is_waiting = is_waiting
+        self._on_waiting = on_waiting
         self._retry_delays = tuple(retry_delays)
+        self._wait_delays = tuple(wait_delays)
         self._queue: asyncio.Queue[T] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
         self._arrived = asyncio.Event()
-        self.parked: list[list[T]] = []
+        self._interrupted: list[T] = []  # the group a stop cancelled, to go first at the next start
         self.received = 0  # items ever queued
+        self.failed = 0  # items handed to ``on_failed``
+        self.waiting = False
 
     def put(self, item: T) -> None:
         """Queue ``item`` (never blocks; safe to call from a neonize handler)."""
@@ -77,17 +100,16 @@ class EventPipeline(Generic[T]):
     def pending(self) -> int:
         return self._queue.qsize()
 
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
+
     def start(self) -> None:
-        """Start consuming; groups parked by an earlier stop or failure go first, in their original order."""
+        """Start consuming; a group interrupted by the last stop goes first."""
         if self._task is not None and not self._task.done():
             return
-        if self.parked:
-            waiting: list[T] = []
-            while not self._queue.empty():
-                waiting.append(self._queue.get_nowait())
-                self._queue.task_done()
-            self.retry_parked()
-            for item in waiting:
+        if self._interrupted:
+            for item in self.take_all():
                 self.put(item)
         self._task = asyncio.get_running_loop().create_task(self._run(), name=f"wa-events-{self.name}")
 
@@ -99,23 +121,21 @@ class EventPipeline(Generic[T]):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
+    def take_all(self) -> list[T]:
+        """Remove every queued item (and the interrupted group) while stopped; returns them in order."""
+        items, self._interrupted = self._interrupted, []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+            self._queue.task_done()
+        return items
+
     async def join(self, timeout: float | None = None) -> bool:
-        """Wait until every queued item was processed or parked; False on timeout."""
+        """Wait until every queued item was processed or handed to ``on_failed``; False on timeout."""
         try:
             await asyncio.wait_for(self._queue.join(), timeout)
         except TimeoutError:
             return False
         return True
-
-    def retry_parked(self) -> int:
-        """Queue the parked groups again; returns how many items."""
-        groups, self.parked = self.parked, []
-        count = 0
-        for group in groups:
-            for item in group:
-                self.put(item)
-                count += 1
-        return count
 
     def _take_available(self, first: T) -> list[T]:
         items = [first]
@@ -146,27 +166,61 @@ class EventPipeline(Generic[T]):
             try:
                 for index, group in enumerate(groups):
                     try:
-                        await self._process_with_retries(group)
+                        await self._process_group(group)
                     except asyncio.CancelledError:
-                        self.parked.extend(groups[index:])  # stopping: keep them for the next start
+                        self._interrupted = [item for rest in groups[index:] for item in rest]
                         raise
             finally:
                 for _ in items:
                     self._queue.task_done()
 
-    async def _process_with_retries(self, group: list[T]) -> None:
+    async def _process_group(self, group: list[T]) -> None:
+        """Process ``group``; when it fails, its halves are processed apart until the failing item is alone."""
+        if len(group) == 1:
+            await self._process_single(group[0])
+            return
+        if await self._attempt(group):
+            return
+        log.warning("%s: a group of %d event(s) failed: processing its halves apart", self.name, len(group))
+        middle = len(group) // 2
+        await self._process_group(group[:middle])
+        await self._process_group(group[middle:])
+
+    async def _process_single(self, item: T) -> None:
+        error: BaseException | None = None
         for attempt, delay in enumerate((*self._retry_delays, None)):
+            error = await self._attempt_error([item])
+            if error is None:
+                return
+            log.warning("%s: an event failed (attempt %d): %s", self.name, attempt + 1, type(error).__name__)
+            if delay is not None:
+                await asyncio.sleep(delay)  # back-off before the retry, not synchronisation
+        assert error is not None
+        self.failed += 1
+        log.error("%s: an event failed after %d attempts", self.name, len(self._retry_delays) + 1, exc_info=error)
+        await self._on_failed(item, error)
+
+    async def _attempt(self, group: list[T]) -> bool:
+        return await self._attempt_error(group) is None
+
+    async def _attempt_error(self, group: list[T]) -> BaseException | None:
+        """One attempt; while the error means "wait" (a full disk) it is repeated, as long as that lasts."""
+        waits = 0
+        while True:
             try:
                 await self._process(group)
-            except Exception:
-                log.exception("%s: processing %d event(s) failed (attempt %d)", self.name, len(group), attempt + 1)
-                if delay is None:
-                    break
-                await asyncio.sleep(delay)  # back-off before the retry, not synchronisation
-            else:
-                return
-        self.parked.append(group)
-        description = f"{len(group)} event(s) parked after {len(self._retry_delays) + 1} attempts"
-        log.error("%s: %s", self.name, description)
-        if self._on_parked is not None:
-            self._on_parked(description)
+            except Exception as error:
+                if not self._is_waiting(error):
+                    self._set_waiting(False)
+                    return error
+                self._set_waiting(True)
+                await asyncio.sleep(self._wait_delays[min(waits, len(self._wait_delays) - 1)])  # back-off
+                waits += 1
+                continue
+            self._set_waiting(False)
+            return None
+
+    def _set_waiting(self, waiting: bool) -> None:
+        if waiting != self.waiting:
+            self.waiting = waiting
+            self._on_waiting(waiting)

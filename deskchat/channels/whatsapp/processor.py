@@ -6,13 +6,14 @@ that id is stored by this processor; for our own sends, :meth:`EventProcessor.be
 that raced the send to the adapter, and :class:`RetryPending` items retry the ones that arrive before the outbox has
 written the id.
 
-**One bad event never fails its batch-mates.** Each event of a group is translated on its own. One that cannot be
-made sane (:class:`~.sanitize.MalformedEvent`, or any error while translating it) is *rejected*: its batch-mates
-are stored, then the rejected ones are handed to ``sinks.on_rejected`` (to be dead-lettered, see
-:class:`~.values.Rejected`) and written to the integration log as ``event_rejected``. :meth:`EventProcessor.process`
-then returns normally, so the pipeline never retries a group for a malformed event; errors of the sinks themselves
-(the store) still raise and make the pipeline retry. A history blob that cannot be split is rejected whole; one with
-some undecodable conversations or messages stores the rest and is then rejected (a retry stores nothing twice).
+**One bad event never fails its batch-mates.** Each event of a group is parsed and translated on its own. One that
+cannot be made sane (:class:`~.sanitize.MalformedEvent`, or any error while reading it) is *rejected*: its batch-mates
+are stored, then each rejected event goes alone to the dead letters (``sinks.dead_letter``, with its spool row; one
+that was never spooled is only written to the integration log as ``event_rejected``), and
+:meth:`EventProcessor.process` returns normally, so the pipeline never retries a group for a malformed event. Errors
+of the sinks themselves (the store) still raise: the pipeline retries, then dead-letters alone what still fails. A
+history blob that cannot be split is rejected whole; one with some undecodable conversations or messages stores the
+rest and is then rejected (a retry stores nothing twice).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from neonize.utils.jid import Jid2String, JIDToNonAD
 from deskchat.channels.whatsapp import history, translate
 from deskchat.channels.whatsapp.jids import from_proto
 from deskchat.channels.whatsapp.memory import AddressBook, PendingByTarget, QuoteCache, QuotedMessage
+from deskchat.channels.whatsapp.neonize_client import MESSAGE_KINDS, RawEvent
 from deskchat.channels.whatsapp.sanitize import MalformedEvent
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import (
@@ -39,11 +41,10 @@ from deskchat.channels.whatsapp.values import (
     MessageChange,
     ReadElsewhere,
     ReceiptUpdate,
-    Rejected,
 )
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
-from deskchat.core.messages import Identity, InboundMessage
+from deskchat.core.messages import Identity, InboundMessage, SyncState
 
 log = logging.getLogger("deskchat.wa")
 
@@ -97,10 +98,44 @@ def _reason(exc: Exception) -> str:
     return f"translation failed: {type(exc).__name__}{where}"
 
 
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An event refused as malformed (:class:`~.sanitize.MalformedEvent`): it goes to the dead letters on its own.
+
+    ``kind`` is the event's type name (``"Message"``, ``"HistorySync"``, …) and ``reason`` what was wrong, without
+    customer data.
+    """
+
+    item: Queued
+    kind: str
+    reason: str
+
+
 def group_key(item: Queued | RetryPending) -> Hashable | None:
-    if isinstance(item, Queued) and isinstance(item.event, _MESSAGE_EVENTS):
+    if not isinstance(item, Queued):
+        return None
+    event = item.event
+    if isinstance(event, _MESSAGE_EVENTS) or (isinstance(event, RawEvent) and event.kind in MESSAGE_KINDS):
         return MESSAGE_GROUP
     return None
+
+
+def spool_id_of(item: Queued | RetryPending) -> int | None:
+    """The spool row an item came from (None for items that carry no customer data)."""
+    if isinstance(item, Queued) and isinstance(item.event, RawEvent):
+        return item.event.spool_id
+    return None
+
+
+def _unpacked(item: Queued) -> tuple[Any, int | None]:
+    """The neonize event of an item and its spool id; a raw event is parsed here (raises on malformed bytes)."""
+    if isinstance(item.event, RawEvent):
+        return item.event.parse(), item.event.spool_id
+    return item.event, None
+
+
+def _ids(spool_ids: Sequence[int | None]) -> list[int]:
+    return [spool_id for spool_id in spool_ids if spool_id is not None]
 
 
 class EventProcessor:
@@ -138,37 +173,64 @@ class EventProcessor:
         rejected: list[Rejected] = []
         if isinstance(first, RetryPending):
             await self._retry_pending(first.channel_ids)
-        elif isinstance(first.event, _MESSAGE_EVENTS):
-            await self._messages([item for item in group if isinstance(item, Queued)], rejected)
-        elif isinstance(first.event, Receipt):
-            await self._receipt(first, rejected)
-        elif isinstance(first.event, (HistorySync, RawHistorySync)):
-            await self._history(first, rejected)
-        else:
-            self._on_connection_event(first.generation, first.event)
+            return
+        unpacked: list[tuple[Queued, Any, int | None]] = []
+        for item in group:
+            if not isinstance(item, Queued):
+                continue
+            try:  # parsing the raw bytes: a failure here is the event's own
+                event, spool_id = _unpacked(item)
+            except Exception as exc:
+                rejected.append(self._rejected(item, exc))
+                continue
+            unpacked.append((item, event, spool_id))
+        if unpacked:
+            queued, event, spool_id = unpacked[0]
+            if isinstance(event, _MESSAGE_EVENTS):
+                await self._messages(unpacked, rejected)
+            elif isinstance(event, Receipt):
+                await self._receipt(queued, event, rejected)
+                await self.sinks.spool_remove(self.account_id, _ids([spool_id]))
+            elif isinstance(event, (HistorySync, RawHistorySync)):
+                await self._history(queued, event, spool_id, rejected)
+            else:
+                self._on_connection_event(first.generation, event)
         if rejected:
             await self._reject(rejected)
 
     async def _reject(self, rejected: list[Rejected]) -> None:
         for one in rejected:
             log.warning("account %d: %s event rejected: %s", self.account_id, one.kind, one.reason)
-            self.sinks.on_log(self.account_id, "event_rejected", f"{one.kind}: {one.reason}")
-        await self.sinks.on_rejected(self.account_id, rejected)
+            spool_id = spool_id_of(one.item)
+            if spool_id is None:
+                self.sinks.on_log(self.account_id, "event_rejected", f"{one.kind}: {one.reason}")
+            else:
+                await self.sinks.dead_letter(self.account_id, spool_id, f"{one.kind}: {one.reason}")
+                self.sinks.on_log(self.account_id, "dead_letter", f"{one.kind}: {one.reason}")
 
     @staticmethod
     def _rejected(item: Queued, exc: Exception) -> Rejected:
         event = item.event
-        kind = "HistorySync" if isinstance(event, RawHistorySync) else type(event).__name__
+        if isinstance(event, RawEvent):
+            kind = event.kind
+        else:
+            kind = "HistorySync" if isinstance(event, RawHistorySync) else type(event).__name__
         return Rejected(item, kind, _reason(exc))
 
     # -- messages ----------------------------------------------------------------------------------------------
 
-    async def _messages(self, items: list[Queued], rejected: list[Rejected]) -> None:
+    async def _messages(self, items: list[tuple[Queued, Any, int | None]], rejected: list[Rejected]) -> None:
+        """Store a burst of messages; the spool rows of the stored (or ignored) ones go in the same transaction,
+        those of reactions, edits and revokes once these are applied (applying one twice is harmless)."""
         batch: list[InboundMessage] = []
         changes: list[MessageChange] = []
         links: list[IdentityLink] = []
-        for queued in items:
-            event = queued.event
+        consumed: list[int | None] = []
+        change_ids: list[int | None] = []
+        for queued, event, spool_id in items:
+            if not isinstance(event, _MESSAGE_EVENTS):
+                rejected.append(self._rejected(queued, MalformedEvent("not a message event in a message group")))
+                continue
             try:  # pure reading of the event: a failure here is the event's own
                 source = event.Info.MessageSource
                 link = translate.link_of(source)
@@ -190,22 +252,29 @@ class EventProcessor:
                 rejected.append(self._rejected(queued, exc))
                 continue
             if item is None:
+                consumed.append(spool_id)
                 continue
             self._remember_chat(source, item.chat_key)
             if isinstance(item, InboundMessage):
                 batch.append(item)
+                consumed.append(spool_id)
                 if isinstance(event, Message):
                     self._remember_quote(event)
             else:
                 changes.append(item)
+                change_ids.append(spool_id)
         if links:
             await self.sinks.on_links(self.account_id, links)
         if batch:
             await self._name_groups(batch)
-            await self.sinks.on_messages(_merge_identities(batch))
+        stored_ids = _ids(consumed)
+        if batch or stored_ids:
+            await self.sinks.on_messages(_merge_identities(batch), stored_ids)
+        if batch:
             await self._retry_pending([message.channel_id for message in batch])
         if changes:
             await self._apply_changes(changes)
+            await self.sinks.spool_remove(self.account_id, _ids(change_ids))
 
     async def _name_groups(self, batch: list[InboundMessage]) -> None:
         if self._group_title is None:
@@ -257,9 +326,9 @@ class EventProcessor:
 
     # -- receipts and changes ----------------------------------------------------------------------------------
 
-    async def _receipt(self, queued: Queued, rejected: list[Rejected]) -> None:
+    async def _receipt(self, queued: Queued, event: Any, rejected: list[Rejected]) -> None:
         try:
-            update = translate.receipt_update(queued.event, self.addresses.pn_for_lid)
+            update = translate.receipt_update(event, self.addresses.pn_for_lid)
         except Exception as exc:
             rejected.append(self._rejected(queued, exc))
             return
@@ -300,10 +369,11 @@ class EventProcessor:
 
     # -- history sync ------------------------------------------------------------------------------------------
 
-    async def _history(self, queued: Queued, rejected: list[Rejected]) -> None:
+    async def _history(self, queued: Queued, event: Any, spool_id: int | None, rejected: list[Rejected]) -> None:
         """Store a history blob: conversations parsed and translated in slices (the loop runs in between), stored
-        ≈1,000 messages per transaction, the next chunk being translated while the previous one is written."""
-        event = queued.event
+        ≈1,000 messages per transaction, the next chunk being translated while the previous one is written. The
+        spool row goes with the history's sync state once every chunk is stored (a replay stores nothing twice); a
+        blob with malformed parts stores the rest and then goes to the dead letters."""
         conversations: Iterable[Any]
         try:
             if isinstance(event, RawHistorySync):
@@ -346,11 +416,14 @@ class EventProcessor:
         finally:
             if writing is not None and not writing.done():
                 writing.cancel()
+        cursor = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress}"
         if malformed:
             reason = f"{malformed} malformed conversation(s) or message(s) skipped"
             rejected.append(self._rejected(queued, MalformedEvent(reason)))
-        detail = f"type={header.syncType} chunk={header.chunkOrder} progress={header.progress} messages={stored}"
-        self.sinks.on_log(self.account_id, "history_sync", detail)
+            await self.sinks.on_messages([], [], SyncState(self.account_id, "history", cursor=cursor))
+        else:
+            await self.sinks.on_messages([], _ids([spool_id]), SyncState(self.account_id, "history", cursor=cursor))
+        self.sinks.on_log(self.account_id, "history_sync", f"{cursor} messages={stored}")
         self.sinks.on_history_progress(self.account_id, int(header.progress), stored)
 
     async def _next_write(

@@ -11,7 +11,13 @@ The app wires them to its services, e.g.::
         on_log=integration_log.add,
     )
 
-Async sinks may raise: the event is then retried (see :mod:`.pipeline`). Sync sinks must not block.
+Async sinks may raise: the event is then retried (see :mod:`.pipeline`); one that still fails goes alone to the dead
+letters. Sync sinks must not block, except :attr:`WhatsAppSinks.spool_append`, which runs on neonize's Go thread and
+blocks while the disk is full (back-pressure).
+
+The inbound spool (``InboundSpool`` in the app): every event carrying customer data is appended with its raw bytes
+before neonize's callback returns to Go; ``on_messages`` removes the rows of the events it stores in its own
+transaction (``consumed``), ``spool_remove`` those of receipts and changes once applied.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from deskchat.channels.whatsapp.states import Status
 from deskchat.channels.whatsapp.values import (
@@ -26,10 +33,10 @@ from deskchat.channels.whatsapp.values import (
     IdentityLink,
     MessageChange,
     ReadElsewhere,
-    Rejected,
 )
 from deskchat.core.events import DeliveryState
-from deskchat.core.messages import InboundMessage
+from deskchat.core.messages import InboundMessage, SyncState
+from deskchat.core.spool import SpooledEvent
 
 log = logging.getLogger("deskchat.wa")
 
@@ -52,8 +59,34 @@ class Quote:
     author_jid: str = ""  # in groups: the quoted author's JID
 
 
-async def _no_messages(batch: Sequence[InboundMessage]) -> object:
+class MessagesSink(Protocol):
+    """Store messages; remove the spool rows ``consumed`` and save ``sync`` in the same transaction."""
+
+    def __call__(
+        self, batch: Sequence[InboundMessage], consumed: Sequence[int] = (), sync: SyncState | None = None
+    ) -> Awaitable[object]: ...
+
+
+async def _no_messages(
+    batch: Sequence[InboundMessage], consumed: Sequence[int] = (), sync: SyncState | None = None
+) -> object:
     log.warning("WhatsApp messages not wired: %d dropped", len(batch))
+    return None
+
+
+async def _no_pending(account_id: int) -> Sequence[SpooledEvent]:
+    return ()
+
+
+async def _no_removal(account_id: int, spool_ids: Sequence[int]) -> None:
+    return None
+
+
+async def _no_dead_letters(account_id: int, spool_id: int, error: str) -> None:
+    log.error("account %d: an event failed after its retries (no dead-letter table wired): %s", account_id, error)
+
+
+def _ignore_storage_full(account_id: int, full: bool) -> None:
     return None
 
 
@@ -66,10 +99,6 @@ async def _no_changes(changes: Sequence[MessageChange]) -> Sequence[MessageChang
 
 
 async def _nothing(account_id: int, items: object) -> None:
-    return None
-
-
-async def _no_dead_letters(account_id: int, rejected: Sequence[Rejected]) -> None:
     return None
 
 
@@ -98,7 +127,7 @@ class WhatsAppSinks:
     """Callbacks of one adapter (every one optional)."""
 
     #: Store messages (deduplicated on channel id); a ``pending`` row with the same id must be upgraded.
-    on_messages: Callable[[Sequence[InboundMessage]], Awaitable[object]] = _no_messages
+    on_messages: MessagesSink = _no_messages
     #: Move ticks of outgoing messages; returns how many messages changed (``ReceiptService.apply``).
     on_receipt: Callable[[int, Sequence[str], DeliveryState], Awaitable[int]] = _no_receipts
     #: Apply reactions, edits, revokes; returns the changes whose target message is not stored (kept for later).
@@ -115,8 +144,16 @@ class WhatsAppSinks:
     on_log: Callable[[int, str, str], None] = _ignore_log
     #: A history-sync piece was stored: WhatsApp's progress figure (0-100) and how many messages it held.
     on_history_progress: Callable[[int, int, int], None] = _ignore_progress
-    #: Events refused as malformed, each to be dead-lettered alone (awaited before their group counts as processed;
-    #: their batch-mates were stored). Each is also written to ``on_log`` as ``event_rejected``.
-    on_rejected: Callable[[int, Sequence[Rejected]], Awaitable[None]] = _no_dead_letters
     #: Look up a quoted message that the adapter has not seen in this session.
     quote_lookup: Callable[[int, str], Awaitable[Quote | None]] = _no_quote
+    #: Keep one raw event durably (any thread; blocks while the disk is full); returns its spool id. None: no spool.
+    spool_append: Callable[[int, str, bytes], int] | None = None
+    #: The account's spooled events left by a crash or a stop, oldest first.
+    spool_pending: Callable[[int], Awaitable[Sequence[SpooledEvent]]] = _no_pending
+    #: Remove spool rows whose result was applied outside ``on_messages`` (receipts, changes, nothing to store).
+    spool_remove: Callable[[int, Sequence[int]], Awaitable[None]] = _no_removal
+    #: Move one spooled event to the dead letters (account, spool id, reason): one that still failed after its retries,
+    #: or one the processor rejected as malformed (its batch-mates were stored).
+    dead_letter: Callable[[int, int, str], Awaitable[None]] = _no_dead_letters
+    #: Writes of this account fail for want of disk space (True), or work again (False).
+    on_storage_full: Callable[[int, bool], None] = _ignore_storage_full

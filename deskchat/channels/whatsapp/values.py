@@ -87,19 +87,6 @@ class ContactHint:
 
 
 @dataclass(frozen=True, slots=True)
-class Rejected:
-    """An event refused as malformed (:class:`~.sanitize.MalformedEvent`): it is to be dead-lettered on its own.
-
-    ``item`` is the pipeline item exactly as queued (``processor.Queued``), ``kind`` the event's type name
-    (``"Message"``, ``"HistorySync"``, …) and ``reason`` what was wrong, without customer data.
-    """
-
-    item: object
-    kind: str
-    reason: str
-
-
-@dataclass(frozen=True, slots=True)
 class Conversation:
     """Where a message belongs: the chat key, who the customer is, and whether it is a group."""
 

@@ -93,6 +93,13 @@ class WhatsAppCard(QGroupBox):
         self.log_list = QListWidget(self)
         self.log_list.setObjectName("waLog")
         self.log_list.setMaximumHeight(160)
+        self.dead_letters_label = QLabel(self)
+        self.dead_letters_label.setObjectName("waDeadLetters")
+        self.retry_dead_letters_button = QPushButton(self.tr("Try again"), self)
+        self.retry_dead_letters_button.setObjectName("waRetryDeadLetters")
+        self.retry_dead_letters_button.clicked.connect(
+            lambda: run_async(self._whatsapp.retry_dead_letters(self.account_id), self)
+        )
 
         self._countdown = QTimer(self)
         self._countdown.setInterval(COUNTDOWN_TICK_MS)
@@ -121,6 +128,10 @@ class WhatsAppCard(QGroupBox):
         layout.addWidget(self.linked_label)
         layout.addWidget(QLabel(self.tr("Integration log"), self))
         layout.addWidget(self.log_list)
+        dead_letters_row = QHBoxLayout()
+        dead_letters_row.addWidget(self.dead_letters_label, 1)
+        dead_letters_row.addWidget(self.retry_dead_letters_button)
+        layout.addLayout(dead_letters_row)
         layout.addStretch(1)
         self.show_state(service.state(account_id))
         self.refresh_log()
@@ -296,7 +307,8 @@ class WhatsAppCard(QGroupBox):
             "history_sync": self.tr("History received"),
             "offline_sync": self.tr("Catching up on messages"),
             "offline_sync_done": self.tr("Caught up"),
-            "events_parked": self.tr("Events kept for review"),
+            "dead_letter": self.tr("A received message could not be read"),
+            "dead_letters_retried": self.tr("Reading the unreadable messages again"),
             "logout_failed": self.tr("Logout on WhatsApp failed"),
             "logout_skipped_offline": self.tr("Logout on WhatsApp skipped (offline)"),
             "session_delete_postponed": self.tr("Session file removed on next start"),
@@ -312,6 +324,10 @@ class WhatsAppCard(QGroupBox):
             if entry.detail:
                 line += f" — {entry.detail}"
             self.log_list.addItem(line)
+        unreadable = self._whatsapp.dead_letter_count(self.account_id)
+        self.dead_letters_label.setText(self.tr("%n message(s) could not be read", "", unreadable))
+        self.dead_letters_label.setVisible(unreadable > 0)
+        self.retry_dead_letters_button.setVisible(unreadable > 0)
 
     def on_logged(self, account_id: int) -> None:
         if account_id == self.account_id:

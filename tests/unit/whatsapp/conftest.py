@@ -15,7 +15,7 @@ from deskchat.channels.whatsapp.sinks import QrCode, WhatsAppSinks
 from deskchat.channels.whatsapp.states import Status
 from deskchat.channels.whatsapp.values import ContactHint, IdentityLink, MessageChange, ReadElsewhere
 from deskchat.core.events import DeliveryState
-from deskchat.core.messages import InboundMessage
+from deskchat.core.messages import InboundMessage, SyncState
 from deskchat.paths import Profile
 from deskchat.store.database import Store
 
@@ -69,7 +69,7 @@ class Recorder:
     qrs: list[QrCode] = field(default_factory=list)
     logs: list[tuple[str, str]] = field(default_factory=list)
     progress: list[tuple[int, int]] = field(default_factory=list)  # (percent, messages) of history pieces
-    ingest: Callable[[Sequence[InboundMessage]], Coroutine[Any, Any, object]] | None = None
+    ingest: Callable[..., Coroutine[Any, Any, object]] | None = None
     apply_receipt: Callable[[int, Sequence[str], DeliveryState], Coroutine[Any, Any, int]] | None = None
     apply_changes: Callable[[Sequence[MessageChange]], Coroutine[Any, Any, Sequence[MessageChange]]] | None = None
     apply_links: Callable[[Sequence[IdentityLink]], Coroutine[Any, Any, None]] | None = None
@@ -86,9 +86,11 @@ class Recorder:
         items.extend(values)
         self.changed.set()
 
-    async def on_messages(self, batch: Sequence[InboundMessage]) -> object:
+    async def on_messages(
+        self, batch: Sequence[InboundMessage], consumed: Sequence[int] = (), sync: SyncState | None = None
+    ) -> object:
         if self.ingest is not None:
-            await self.ingest(batch)
+            await self.ingest(batch, consumed, sync)
         self._record(self.messages, batch)
         return None
 

@@ -3,7 +3,7 @@ adapter into a real encrypted store via the real IngestService and ReceiptServic
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +45,10 @@ CHAT_KEY = f"{CUSTOMER}@s.whatsapp.net"
 
 
 @pytest.fixture
-def harness(real_store: Store, recorder: Any, tmp_path: Path) -> Harness:
-    return Harness(real_store, recorder, tmp_path)
+def harness(real_store: Store, recorder: Any, tmp_path: Path) -> Iterator[Harness]:
+    made = Harness(real_store, recorder, tmp_path)
+    yield made
+    made.spool.close()
 
 
 def test_message_kinds_reach_the_store(run: Any, harness: Harness) -> None:
@@ -78,11 +80,11 @@ def test_a_failing_store_write_is_retried_not_lost(run: Any, harness: Harness) -
     ingest = harness.recorder.ingest
     assert ingest is not None
 
-    async def flaky(batch: Sequence[Any]) -> object:
+    async def flaky(batch: Sequence[Any], *channel_steps: Any) -> object:
         attempts.append(len(batch))
         if len(attempts) == 1:
             raise RuntimeError("database is locked")
-        return await ingest(batch)
+        return await ingest(batch, *channel_steps)
 
     harness.recorder.ingest = flaky
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from deskchat.channels.whatsapp import jids
 from deskchat.channels.whatsapp.client import WhatsAppChannel
 from deskchat.channels.whatsapp.values import EditChange, IdentityLink, MessageChange, ReactionChange, RevokeChange
 from deskchat.core.bus import EventBus
+from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, contacts, conversations, messages
@@ -58,8 +60,16 @@ class Harness:
         recorder.apply_changes = self.apply_changes
         recorder.apply_links = self.apply_links
         self.recorder = recorder
+        self.spool = InboundSpool(store, self.bus)  # the real durable path: every event is spooled first
+        sinks = replace(
+            recorder.sinks(),
+            spool_append=self.spool.append,
+            spool_pending=self.spool.pending,
+            spool_remove=self.spool.remove,
+            dead_letter=self.spool.dead_letter,
+        )
         self.channel = WhatsAppChannel(
-            self.account_id, tmp_path / "wa", recorder.sinks(), client_class=SendingClient, first_retry_s=3600
+            self.account_id, tmp_path / "wa", sinks, client_class=SendingClient, first_retry_s=3600
         )
 
     async def feed(self, *events: Any) -> None:
