@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import importlib
 import logging
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +19,10 @@ from typing import Any, Protocol, cast
 
 from sqlalchemy import Connection, select
 
+from deskchat.channels.base import Capability, SendReceipt
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged, HistorySyncProgressed, IntegrationLogged, QrCodeChanged
+from deskchat.core.messages import OutboundMessage
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.services.receipts import ReceiptService
@@ -34,6 +36,9 @@ from deskchat.tuning import freeze_survivors
 log = logging.getLogger("deskchat.wa")
 
 LOG_SHOWN = 50
+WHATSAPP_CAPABILITIES = frozenset(
+    {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.READ_RECEIPTS, Capability.DOWNLOAD_MEDIA}
+)
 
 
 class WhatsAppHandle(Protocol):
@@ -90,17 +95,23 @@ class _RealHandle:
         """The Go side did not stop in time: only ending the process releases it."""
         return bool(self.channel.stuck)
 
-    async def send(self, message: Any) -> Any:
-        return await self.channel.send(message)
+    @property
+    def account_id(self) -> int:
+        return int(self.channel.account_id)
 
-    async def send_file(self, file: Any) -> Any:
-        """Send a :class:`~deskchat.channels.base.OutgoingFile` as a WhatsApp image or document message."""
-        if file.kind == "image":
-            return await self.channel.send_image(file.chat_key, file.data, file.caption, file.reply_to_channel_id)
-        # the adapter's send_document takes no quote: a document goes without the reply it answers
-        return await self.channel.send_document(file.chat_key, file.data, file.file_name, file.mime, file.caption)
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """neonize cannot send under our id, so no ``CHOSEN_IDS``: an interrupted send is reconciled, not resent."""
+        return WHATSAPP_CAPABILITIES
 
-    async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
+    def available(self) -> bool:
+        return self.channel.client is not None and bool(self.channel.machine.online)
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        receipt: SendReceipt = await self.channel.send(message)
+        return receipt
+
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 
     async def download(self, remote_ref: str) -> bytes:
