@@ -196,7 +196,7 @@ class OutboxDrainer:
             outcome = await self._attempt(item, account)
         except Exception as problem:  # outside every handler's promise (e.g. the store): still only this item
             log.error("outbox item %d failed: %s", item.id, type(problem).__name__)
-            outcome = classify(problem, item.attempts, self.send_timeout_s)
+            outcome = classify(problem, item.attempts + 1, self.send_timeout_s)
         try:
             await self._record(item, outcome)
         except Exception:
@@ -212,7 +212,7 @@ class OutboxDrainer:
                 if receipt is None:
                     receipt = await handler.deliver(item, account)
         except Exception as problem:
-            return classify(problem, item.attempts, self.send_timeout_s)
+            return classify(problem, item.attempts + 1, self.send_timeout_s)
         return Done(receipt)
 
     async def _record(self, item: OutboxItem, outcome: Outcome) -> None:
