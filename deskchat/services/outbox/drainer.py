@@ -100,13 +100,18 @@ class OutboxDrainer:
 
     # -- life --------------------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Mark rows a crash left in flight as uncertain, then drain in the background."""
+    def recover_interrupted(self) -> int:
+        """Mark rows a crash left in flight as uncertain (checked before any resend); returns how many."""
         interrupted = self._store.write_now(lambda conn: outbox.mark_interrupted(conn, self._now()))
         if interrupted:
             log.warning(
                 "%d outbox item(s) were in flight when DeskChat stopped: checking before any resend", interrupted
             )
+        return interrupted
+
+    def start(self) -> None:
+        """Recover what a crash interrupted, then drain in the background."""
+        self.recover_interrupted()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="outbox-drainer")
 
     async def stop(self) -> None:
