@@ -106,7 +106,7 @@ def _run_with_kills(profile: Profile, received: Path, mode: str, seed: int) -> i
             )
             try:
                 # a random moment to kill it; the last run is left to finish
-                child.wait(timeout=chance.uniform(0.5, 3.0) if kills < KILLS else 600)
+                child.wait(timeout=chance.uniform(0.3, 1.5) if kills < KILLS else 600)
             except subprocess.TimeoutExpired:
                 child.send_signal(signal.SIGKILL)
                 child.wait()
@@ -120,7 +120,7 @@ def _run_with_kills(profile: Profile, received: Path, mode: str, seed: int) -> i
 def test_sigkill_during_a_drain_neither_loses_nor_doubles(tmp_path: Path, mode: str) -> None:
     profile = Profile(tmp_path / "profile")
     received = tmp_path / "phone.txt"
-    texts = _queue(profile, MESSAGES if mode == "chosen" else MESSAGES // 5)  # the second mode only contrasts
+    texts = _queue(profile, MESSAGES if mode == "chosen" else MESSAGES // 3)  # the second mode contrasts
 
     kills = _run_with_kills(profile, received, mode, seed=len(texts))
     deliveries, shown = _phone(received)
