@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from deskchat.channels.base import Channel
+from deskchat.channels.base import ChannelAccount
 from deskchat.channels.demo import DemoChannel
 from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
@@ -16,7 +16,8 @@ from deskchat.core.events import ChannelStateChanged
 from deskchat.services.accounts import AccountsService
 from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
-from deskchat.services.messaging import MessagingService, OutboxWorker
+from deskchat.services.messaging import MessagingService
+from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
 from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
@@ -45,17 +46,23 @@ class Runtime:
         self.messaging = MessagingService(store, self.bus)
         self.tickets = TicketService(store, self.bus)
         self.receipts = ReceiptService(store, self.bus)
-        self.channels: dict[int, Channel] = {}
+        self.channels: dict[int, ChannelAccount] = {}
         self._demo_channels: list[DemoChannel] = []
         if demo:
             with store.read() as conn:
                 demo_accounts = accounts.list_accounts(conn)
             for account in demo_accounts:
-                channel = DemoChannel(self.receipts.apply)
+                channel = DemoChannel(account.id, self.receipts.apply)
                 self._demo_channels.append(channel)
                 self.channels[account.id] = channel
                 store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
-        self.worker = OutboxWorker(store, self.bus, self.messaging, self.channels.get)
+        self.worker = OutboxDrainer(  # one lane per account; e-mail and the CRM register their handlers here
+            store,
+            self.bus,
+            self.channels.get,
+            [ChatMessageHandler(store), ChatFileHandler(store)],
+            wake=self.messaging.work_queued,
+        )
         self.reading = ReadingService(store, self.bus, self.channels.get)
         self.media_downloads = MediaDownloads(store, self.bus, self.channels.get)  # media fetched on arrival
         self._apply_settings()

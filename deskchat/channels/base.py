@@ -17,12 +17,12 @@ for attributes. A send ends in one of these ways, which the outbox classifies:
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol, runtime_checkable
+from typing import Protocol
 
 from deskchat.core.events import DeliveryState
-from deskchat.core.messages import FileKind, OutboundMessage
+from deskchat.core.messages import OutboundMessage
 
 
 class Capability(StrEnum):
@@ -33,32 +33,6 @@ class Capability(StrEnum):
     REACTIONS = "reactions"
     CHOSEN_IDS = "chosen_ids"  # accepts the caller's message id, so a resend is the same message
     SUBJECTS = "subjects"  # messages carry a subject and recipients (e-mail)
-
-
-@dataclass(frozen=True)
-class OutgoingMessage:
-    """What the outbox asks a channel to send."""
-
-    account_id: int
-    chat_key: str
-    text: str
-    idempotency_key: str
-    reply_to_channel_id: str | None = None
-
-
-@dataclass(frozen=True)
-class OutgoingFile:
-    """A file the outbox asks a channel to send; ``data`` are the bytes kept in the store's media vault."""
-
-    account_id: int
-    chat_key: str
-    kind: FileKind
-    file_name: str
-    mime: str
-    data: bytes = field(repr=False)
-    idempotency_key: str
-    caption: str = ""
-    reply_to_channel_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,23 +57,6 @@ class RetryAfter(Exception):
     def __init__(self, delay_s: float, reason: str = "") -> None:
         super().__init__(reason or f"retry after {delay_s:.0f} s")
         self.delay_s = delay_s
-
-
-class Channel(Protocol):
-    """One connected account of a channel, as the outbox sees it."""
-
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
-        """Send ``message``; raise :class:`PermanentSendError` or any other exception for a transient failure."""
-        ...
-
-
-@runtime_checkable
-class FileChannel(Channel, Protocol):
-    """A channel that can also send images and documents."""
-
-    async def send_file(self, file: OutgoingFile) -> SendReceipt:
-        """Send ``file``; raise :class:`PermanentSendError` or any other exception for a transient failure."""
-        ...
 
 
 class ChannelAccount(Protocol):

@@ -9,28 +9,35 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
-from deskchat.channels.base import OutgoingFile, OutgoingMessage, SendReceipt
+from deskchat.channels.base import Capability, SendReceipt
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import OutboundMessage
 
 ReceiptSink = Callable[[int, Sequence[str], DeliveryState], Awaitable[int]]
 
 
 class DemoChannel:
-    def __init__(self, on_receipt: ReceiptSink, delivered_after: float = 1.5, read_after: float = 4.0) -> None:
+    """A :class:`~deskchat.channels.base.ChannelAccount` that is always available and sends under the chosen id."""
+
+    capabilities: frozenset[Capability] = frozenset(
+        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.CHOSEN_IDS}
+    )
+
+    def __init__(
+        self, account_id: int, on_receipt: ReceiptSink, delivered_after: float = 1.5, read_after: float = 4.0
+    ) -> None:
+        self.account_id = account_id
         self._on_receipt = on_receipt
         self._delivered_after = delivered_after
         self._read_after = read_after
         self._pending: set[asyncio.Task[None]] = set()
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
-        return self._accept(message.account_id)
+    def available(self) -> bool:
+        return True
 
-    async def send_file(self, file: OutgoingFile) -> SendReceipt:
-        return self._accept(file.account_id)
-
-    def _accept(self, account_id: int) -> SendReceipt:
-        channel_id = "DEMO-" + uuid.uuid4().hex[:16].upper()
-        task = asyncio.get_running_loop().create_task(self._simulate_receipts(account_id, channel_id))
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        channel_id = message.channel_id or "DEMO-" + uuid.uuid4().hex[:16].upper()
+        task = asyncio.get_running_loop().create_task(self._simulate_receipts(message.account_id, channel_id))
         self._pending.add(task)
         task.add_done_callback(self._pending.discard)
         return SendReceipt(channel_id, DeliveryState.SENT)
@@ -40,6 +47,12 @@ class DemoChannel:
         await self._on_receipt(account_id, [channel_id], DeliveryState.DELIVERED)
         await asyncio.sleep(self._read_after - self._delivered_after)
         await self._on_receipt(account_id, [channel_id], DeliveryState.READ)
+
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
+        raise NotImplementedError("the demo channel sends no read receipts")
+
+    async def download(self, remote_ref: str) -> bytes:
+        raise NotImplementedError("the demo channel has no media to fetch")
 
     def stop(self) -> None:
         for task in list(self._pending):

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
-from deskchat.channels.base import Channel
+from deskchat.channels.base import ChannelAccount
 from deskchat.core.bus import EventBus
 from deskchat.core.events import (
     AccountsChanged,
@@ -45,7 +45,7 @@ _ERROR_WORDS = ("error", "failed", "banned", "outdated", "auth")
 __all__ = ["LOG_SHOWN", "AccountHandle", "AccountState", "AccountsService", "ChannelDriver", "LogEntry"]
 
 
-class AccountHandle(Channel, Protocol):
+class AccountHandle(ChannelAccount, Protocol):
     """One started account, as the accounts service and the outbox see it."""
 
     async def start(self) -> None:
@@ -100,7 +100,7 @@ class AccountsService:
     channels: the outbox's account → channel map, filled as accounts start.
     """
 
-    def __init__(self, store: Store, bus: EventBus, channels: dict[int, Channel]) -> None:
+    def __init__(self, store: Store, bus: EventBus, channels: dict[int, ChannelAccount]) -> None:
         self._store = store
         self._bus = bus
         self._channels = channels

@@ -34,6 +34,7 @@ from enum import Enum
 from functools import partial
 from typing import Any, Final
 
+from deskchat.channels.base import Capability, ChannelAccount
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged, ConversationsReset, MessageStored, MessageUpdated
 from deskchat.store import media
@@ -99,7 +100,7 @@ class MediaDownloads:
     Args:
         store: the open store.
         bus: where ``MessageUpdated`` is published and new messages are heard of.
-        channel_for: the account's channel, or None; it is used when it has an ``async download(remote_ref)``.
+        channel_for: the account's channel, or None; it is used when it has :attr:`Capability.DOWNLOAD_MEDIA`.
         max_bytes_per_file: larger files are ``skipped``.
         vault_cap_bytes: downloads that would grow the vault beyond this stay ``pending``.
         first_retry_s: the first backoff after a transient failure (doubles up to :data:`MAX_RETRY_S`).
@@ -111,7 +112,7 @@ class MediaDownloads:
         self,
         store: Store,
         bus: EventBus,
-        channel_for: Callable[[int], Any | None],
+        channel_for: Callable[[int], ChannelAccount | None],
         *,
         max_bytes_per_file: int = MAX_BYTES_PER_FILE,
         vault_cap_bytes: int = VAULT_CAP_BYTES,
@@ -244,8 +245,9 @@ class MediaDownloads:
 
     def _downloader(self, account_id: int) -> Callable[[str], Awaitable[bytes]] | None:
         channel = self._channel_for(account_id)
-        download = getattr(channel, "download", None) if channel is not None else None
-        return download if callable(download) else None
+        if channel is None or Capability.DOWNLOAD_MEDIA not in channel.capabilities:
+            return None
+        return channel.download
 
     def _room_for(self, size: int, item: PendingDownload) -> bool:
         if self._vault_used + size <= self.vault_cap_bytes:

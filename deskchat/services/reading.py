@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from sqlalchemy import Connection, select
 
+from deskchat.channels.base import Capability, ChannelAccount
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged
 from deskchat.store import conversations
@@ -39,7 +40,12 @@ def _take_unread(conn: Connection, conversation_id: int) -> tuple[int, str, list
 
 class ReadingService:
     def __init__(
-        self, store: Store, bus: EventBus, channel_for: Callable[[int], object | None], *, send_receipts: bool = True
+        self,
+        store: Store,
+        bus: EventBus,
+        channel_for: Callable[[int], ChannelAccount | None],
+        *,
+        send_receipts: bool = True,
     ) -> None:
         self._store = store
         self._bus = bus
@@ -53,10 +59,11 @@ class ReadingService:
         self._bus.publish(ConversationChanged(conversation_id))
         account_id, chat_key, channel_ids = taken
         channel = self._channel_for(account_id)
-        mark_read = getattr(channel, "mark_read", None)
-        if not self.send_receipts or mark_read is None or not channel_ids:
+        if not self.send_receipts or channel is None or not channel_ids:
+            return
+        if Capability.READ_RECEIPTS not in channel.capabilities:
             return
         try:
-            await mark_read(chat_key, channel_ids)
+            await channel.mark_read(chat_key, channel_ids)
         except Exception as problem:  # offline, logged out: the phone shows them read later, when it syncs
             log.info("read receipts for conversation %d not sent: %s", conversation_id, problem)

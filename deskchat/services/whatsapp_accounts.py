@@ -16,9 +16,11 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from deskchat.channels.base import OutgoingFile, OutgoingMessage, SendReceipt
+from deskchat.channels.base import Capability, SendReceipt
 from deskchat.core.bus import EventBus
+from deskchat.core.connection_states import ConnState
 from deskchat.core.events import ChannelKind
+from deskchat.core.messages import OutboundMessage
 from deskchat.core.spool import SpooledEvent
 from deskchat.services.accounts import AccountHandle, AccountsService
 from deskchat.services.inbound_spool import InboundSpool
@@ -34,6 +36,10 @@ if TYPE_CHECKING:
     from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 
 log = logging.getLogger("deskchat.wa")
+
+WHATSAPP_CAPABILITIES = frozenset(
+    {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.READ_RECEIPTS, Capability.DOWNLOAD_MEDIA}
+)
 
 
 class WhatsAppHandle(AccountHandle, Protocol):
@@ -72,21 +78,27 @@ class _RealHandle:
         """The Go side did not stop in time: only ending the process releases it."""
         return self.channel.stuck
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
-        return await self.channel.send(message)
+    @property
+    def account_id(self) -> int:
+        return int(self.channel.account_id)
 
-    async def send_file(self, file: OutgoingFile) -> SendReceipt:
-        """Send a :class:`~deskchat.channels.base.OutgoingFile` as a WhatsApp image or document message."""
-        if file.kind == "image":
-            return await self.channel.send_image(file.chat_key, file.data, file.caption, file.reply_to_channel_id)
-        # the adapter's send_document takes no quote: a document goes without the reply it answers
-        return await self.channel.send_document(file.chat_key, file.data, file.file_name, file.mime, file.caption)
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        """neonize cannot send under our id, so no ``CHOSEN_IDS``: an interrupted send is reconciled, not resent."""
+        return WHATSAPP_CAPABILITIES
+
+    def available(self) -> bool:
+        return self.channel.client is not None and self.channel.status.state == ConnState.ONLINE
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        receipt: SendReceipt = await self.channel.send(message)
+        return receipt
 
     def requeue(self, rows: Sequence[SpooledEvent]) -> int:
         """Spooled events to process again (dead letters the attendant retries)."""
         return int(self.channel.requeue(rows))
 
-    async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
         await self.channel.mark_read(chat_key, channel_ids)
 
     async def download(self, remote_ref: str) -> bytes:

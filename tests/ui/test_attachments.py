@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QContextMenuEvent, QDesktopServices, QImage, 
 from PySide6.QtWidgets import QApplication, QFileDialog, QMenu, QMessageBox, QStyleOptionViewItem
 from ui_harness import BASE_MS, App, FakeChannel
 
+from deskchat.channels.base import Capability
 from deskchat.core.messages import Attachment, Identity, InboundMessage
 from deskchat.ui.attachment_actions import with_extension
 from deskchat.ui.bubble_delegate import attachment_label
@@ -53,6 +54,7 @@ class DownloadingChannel(FakeChannel):
     """The fake WhatsApp channel, able to download media too."""
 
     media: dict[str, bytes | Exception] = field(default_factory=dict)
+    capabilities: frozenset[Capability] = FakeChannel.capabilities | {Capability.DOWNLOAD_MEDIA}
 
     async def download(self, remote_ref: str) -> bytes:
         found = self.media[remote_ref]

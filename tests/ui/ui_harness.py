@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from deskchat.channels.base import OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
-from deskchat.core.messages import Identity, InboundMessage
+from deskchat.channels.base import Capability, ChannelUnavailable, PermanentSendError, SendReceipt
+from deskchat.core.messages import Identity, InboundMessage, OutboundMessage
 from deskchat.runtime import Runtime
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow
@@ -18,34 +18,68 @@ T = TypeVar("T")
 BASE_MS = 1_763_800_000_000  # 2025-11-22 08:26 UTC
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file as the customer receives it (from an :class:`OutboundMessage` with one file)."""
+
+    chat_key: str
+    kind: str
+    file_name: str
+    mime: str
+    data: bytes
+    caption: str
+    idempotency_key: str
+    channel_id: str
+
+
 @dataclass
 class FakeChannel:
-    """Records what the app sends; fails on demand."""
+    """A :class:`~deskchat.channels.base.ChannelAccount` that records what the app sends; fails on demand.
 
-    sent: list[OutgoingMessage] = field(default_factory=list)
-    files: list[OutgoingFile] = field(default_factory=list)
+    ``offline`` is an account that is not connected (the outbox waits); ``refuse`` a number WhatsApp refuses.
+    """
+
+    sent: list[OutboundMessage] = field(default_factory=list)
+    files: list[SentFile] = field(default_factory=list)
     read: list[tuple[str, list[str]]] = field(default_factory=list)
     refuse: bool = False
     offline: bool = False
+    account_id: int = 0
+    capabilities: frozenset[Capability] = frozenset(
+        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.READ_RECEIPTS, Capability.CHOSEN_IDS}
+    )
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
+    def available(self) -> bool:
+        return not self.offline
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
         if self.offline:
-            raise ConnectionError("no route to host")
+            raise ChannelUnavailable("not connected")
         if self.refuse:
             raise PermanentSendError("número inválido")
-        self.sent.append(message)
-        return SendReceipt(f"WA-{len(self.sent)}")
+        if not message.files:
+            self.sent.append(message)
+            return SendReceipt(message.channel_id)
+        for file in message.files:
+            self.files.append(
+                SentFile(
+                    message.chat_key,
+                    file.kind,
+                    file.file_name,
+                    file.mime,
+                    file.data,
+                    message.text,
+                    message.idempotency_key,
+                    message.channel_id,
+                )
+            )
+        return SendReceipt(message.channel_id)
 
-    async def send_file(self, file: OutgoingFile) -> SendReceipt:
-        if self.offline:
-            raise ConnectionError("no route to host")
-        if self.refuse:
-            raise PermanentSendError("número inválido")
-        self.files.append(file)
-        return SendReceipt(f"WA-FILE-{len(self.files)}")
-
-    async def mark_read(self, chat_key: str, channel_ids: list[str]) -> None:
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
         self.read.append((chat_key, sorted(channel_ids)))
+
+    async def download(self, remote_ref: str) -> bytes:
+        raise ChannelUnavailable("the fake channel has no media")
 
 
 @dataclass

@@ -36,7 +36,7 @@ from neonize.exc import NeonizeError
 from neonize.utils.enum import ClientName, ClientType
 from neonize.utils.jid import build_jid
 
-from deskchat.channels.base import OutgoingMessage, SendReceipt
+from deskchat.channels.base import SendReceipt
 from deskchat.channels.whatsapp import content
 from deskchat.channels.whatsapp.connection import WhatsAppConnectionEvents
 from deskchat.channels.whatsapp.neonize_client import ALIVE, EVENT_TYPES, DeskChatClient, RawEvent, device_props
@@ -47,6 +47,7 @@ from deskchat.channels.whatsapp.session import SessionFiles
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.core.connection_states import ConnState, Status
 from deskchat.core.identity import normalize_phone
+from deskchat.core.messages import OutboundMessage
 from deskchat.core.spool import SpooledEvent, is_storage_full
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
 
@@ -59,7 +60,7 @@ SEND_RETRY_DELAYS: Final = (0.5, 2.0, 10.0, 60.0)
 
 
 class WhatsAppChannel:
-    """One WhatsApp account; a :class:`deskchat.channels.base.Channel` for the outbox.
+    """One WhatsApp account (the app wraps it as a :class:`deskchat.channels.base.ChannelAccount`).
 
     Args:
         account_id: the DeskChat account.
@@ -189,9 +190,17 @@ class WhatsAppChannel:
         self.sinks.on_log(self.account_id, "pair_code", "code shown")
         return code
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
-        """Send a text (with its quote); the receipt's id is WhatsApp's message id."""
-        receipt = await self.sender.send_text(message)
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        """Send a text or one file (with its quote); the receipt's id is WhatsApp's message id.
+
+        neonize 0.5.2 cannot send under a caller's id (its Go ``SendMessage`` passes no ``SendRequestExtra``), so
+        ``message.channel_id`` is not used: WhatsApp's own id comes back in the receipt.
+
+        Raises:
+            NotConnected: offline or pairing (a :class:`~deskchat.channels.base.ChannelUnavailable`).
+            PermanentSendError: WhatsApp refused it for good.
+        """
+        receipt = await self.sender.send(message)
         self._retry_after_send(receipt.channel_id)
         return receipt
 
@@ -203,14 +212,20 @@ class WhatsAppChannel:
         return receipt
 
     async def send_document(
-        self, chat_key: str, data: bytes, file_name: str, mime: str | None = None, caption: str = ""
+        self,
+        chat_key: str,
+        data: bytes,
+        file_name: str,
+        mime: str | None = None,
+        caption: str = "",
+        reply_to: str | None = None,
     ) -> SendReceipt:
-        receipt = await self.sender.send_document(chat_key, data, file_name, mime, caption)
+        receipt = await self.sender.send_document(chat_key, data, file_name, mime, caption, reply_to)
         self._retry_after_send(receipt.channel_id)
         return receipt
 
-    async def mark_read(self, chat_key: str, channel_ids: list[str], sender_jid: str | None = None) -> None:
-        await self.sender.mark_read(chat_key, channel_ids, sender_jid)
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str], sender_jid: str | None = None) -> None:
+        await self.sender.mark_read(chat_key, list(channel_ids), sender_jid)
 
     async def download(self, remote_ref: str) -> bytes:
         """The media of an attachment (``Attachment.remote_ref``); raises ``DownloadError`` when expired."""

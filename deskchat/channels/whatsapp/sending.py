@@ -20,11 +20,12 @@ from neonize.utils.enum import ReceiptType
 from neonize.utils.jid import Jid2String, JIDToNonAD, build_jid
 from neonize.utils.message import get_message_type
 
-from deskchat.channels.base import OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.channels.base import ChannelUnavailable, PermanentSendError, SendReceipt
 from deskchat.channels.whatsapp.jids import Address, canonical_pn_user, chat_key_for_phone, parse_jid
 from deskchat.channels.whatsapp.processor import EventProcessor
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.core.identity import normalize_phone
+from deskchat.core.messages import OutboundMessage
 
 log = logging.getLogger("deskchat.wa")
 
@@ -33,8 +34,8 @@ log = logging.getLogger("deskchat.wa")
 _PERMANENT_ERROR: Final = re.compile(r"server returned error (4(?!08|29)\d\d)")
 
 
-class NotConnected(ConnectionError):
-    """The account has no live WhatsApp client (the outbox retries later)."""
+class NotConnected(ChannelUnavailable, ConnectionError):
+    """The account has no live WhatsApp client (offline, pairing): the outbox waits, and it is not an attempt."""
 
 
 class Sender:
@@ -133,7 +134,23 @@ class Sender:
 
     # -- sending -----------------------------------------------------------------------------------------------
 
-    async def send_text(self, message: OutgoingMessage) -> SendReceipt:
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        """A text, or one image or document with its caption (``message.text``); with its quote if it replies.
+
+        WhatsApp carries one file per message: the outbox queues one message per file.
+        """
+        if not message.files:
+            return await self.send_text(message)
+        if len(message.files) > 1:
+            raise PermanentSendError("WhatsApp sends one file per message")
+        (file,) = message.files
+        if file.kind == "image":
+            return await self.send_image(message.chat_key, file.data, message.text, message.reply_to_channel_id)
+        return await self.send_document(
+            message.chat_key, file.data, file.file_name, file.mime, message.text, message.reply_to_channel_id
+        )
+
+    async def send_text(self, message: OutboundMessage) -> SendReceipt:
         to = await self.resolve(message.chat_key)
         if message.reply_to_channel_id:
             context = await self.quote(message.reply_to_channel_id, to)

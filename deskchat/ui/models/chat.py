@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy import Connection
 
-from deskchat.store import media, messages
+from deskchat.store import media, messages, outbox
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 
@@ -39,6 +39,7 @@ class ChatItem:
     attachments: tuple[Attachment, ...] = ()
     reactions: tuple[str, ...] = field(default_factory=tuple)
     thumbnail: bytes | None = None  # preview of an image, video or sticker
+    failure_reason: str = ""  # why a "falhou" message was parked (its tooltip)
 
 
 def _sort_key(row: MessageRow) -> tuple[int, int]:
@@ -73,6 +74,8 @@ class ChatModel(QAbstractListModel):
             return item
         if role == MessageIdRole:
             return item.message.id
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.failure_reason or None
         if role == NewDayRole:
             row = index.row()
             return row == 0 or _local_day(self._items[row - 1].message.sent_at) != _local_day(item.message.sent_at)
@@ -174,6 +177,7 @@ class ChatModel(QAbstractListModel):
         files = messages.attachment_names(conn, ids)
         thumbnails = media.thumbnails_of(conn, [row.id for row in rows if row.kind in ("image", "video", "sticker")])
         reactions = messages.reactions_of(conn, ids)
+        failures = outbox.parked_reasons(conn, [row.id for row in rows if row.delivery == "failed"])
         by_channel_id = {item.message.channel_id: item.message for item in self._items}
         by_channel_id.update({row.channel_id: row for row in rows})
         items = []
@@ -195,6 +199,7 @@ class ChatModel(QAbstractListModel):
                     attachments=tuple(Attachment(*entry) for entry in files.get(row.id, [])),
                     reactions=tuple(reactions.get(row.id, [])),
                     thumbnail=thumbnails.get(row.id),
+                    failure_reason=failures.get(row.id, ""),
                 )
             )
         return items

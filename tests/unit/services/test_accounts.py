@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Coroutine
+from collections.abc import Coroutine, Sequence
 from typing import Any, TypeVar
 
 import pytest
 
-from deskchat.channels.base import Channel, OutgoingMessage, SendReceipt
+from deskchat.channels.base import Capability, ChannelAccount, SendReceipt
 from deskchat.core.bus import EventBus
 from deskchat.core.events import AccountsChanged, ChannelKind, ChannelStateChanged, Event, IntegrationLogged
+from deskchat.core.messages import OutboundMessage
 from deskchat.services.accounts import AccountsService, AccountState
 from deskchat.store import accounts
 from deskchat.store.database import Store
@@ -40,8 +41,21 @@ class FakeMailbox:
         self.calls.append("forget credentials")
         await self.stop()
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
+    @property
+    def capabilities(self) -> frozenset[Capability]:
+        return frozenset({Capability.SEND_TEXT, Capability.SUBJECTS})
+
+    def available(self) -> bool:
+        return True
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
         return SendReceipt("<id@example.com>")
+
+    async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
+        return None
+
+    async def download(self, remote_ref: str) -> bytes:
+        return b""
 
 
 class MailDriver:
@@ -74,7 +88,7 @@ class World:
         self.bus = EventBus()
         self.events: list[Event] = []
         self.bus.subscribe(Event, self.events.append)
-        self.channels: dict[int, Channel] = {}
+        self.channels: dict[int, ChannelAccount] = {}
         self.service = AccountsService(store, self.bus, self.channels)
 
     def run(self, work: Coroutine[Any, Any, T]) -> T:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from neonize.exc import DownloadError
 
+from deskchat.channels.base import Capability
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged, Event, MessageUpdated
 from deskchat.core.messages import Attachment, Identity, InboundMessage
@@ -49,6 +50,7 @@ class FakeChannel:
 
     script: dict[str, list[bytes | Exception]] = field(default_factory=dict)
     asked: list[str] = field(default_factory=list)
+    capabilities: frozenset[Capability] = frozenset({Capability.DOWNLOAD_MEDIA})
 
     async def download(self, remote_ref: str) -> bytes:
         self.asked.append(remote_ref)
@@ -60,6 +62,8 @@ class FakeChannel:
 
 
 class TextOnlyChannel:
+    capabilities: frozenset[Capability] = frozenset({Capability.SEND_TEXT})
+
     async def send(self, message: object) -> None: ...
 
 

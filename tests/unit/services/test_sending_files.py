@@ -11,11 +11,11 @@ from typing import Any, TypeVar
 import pytest
 from sqlalchemy import select
 
-from deskchat.channels.base import FileChannel, OutgoingFile, OutgoingMessage, PermanentSendError, SendReceipt
+from deskchat.channels.base import Capability, PermanentSendError, SendReceipt
 from deskchat.channels.demo import DemoChannel
 from deskchat.core.bus import EventBus
 from deskchat.core.events import DeliveryState, Event, MessageStored, MessageUpdated
-from deskchat.core.messages import Identity, InboundMessage
+from deskchat.core.messages import Identity, InboundMessage, OutboundMessage
 from deskchat.services.ingest import IngestService
 from deskchat.services.messaging import (
     MAX_FILE_BYTES,
@@ -24,9 +24,9 @@ from deskchat.services.messaging import (
     FileTooLarge,
     FileToSend,
     MessagingService,
-    OutboxWorker,
     file_kind,
 )
+from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, conversations, media
 from deskchat.store import messages as message_store
@@ -42,33 +42,66 @@ THUMBNAIL = b"\xff\xd8\xff\xe0 small jpeg"
 PDF = b"%PDF-1.7\n" + os.urandom(9000)
 
 
+@dataclass(frozen=True)
+class SentFile:
+    """A file as the customer receives it."""
+
+    chat_key: str
+    kind: str
+    file_name: str
+    mime: str
+    data: bytes
+    caption: str
+    idempotency_key: str
+
+
 @dataclass
 class FakeFileChannel:
-    """Records texts and files; refuses or fails on demand."""
+    """A channel account that records texts and files and picks its own ids; refuses or fails on demand."""
 
-    texts: list[OutgoingMessage] = field(default_factory=list)
-    files: list[OutgoingFile] = field(default_factory=list)
+    texts: list[OutboundMessage] = field(default_factory=list)
+    files: list[SentFile] = field(default_factory=list)
     refuse: bool = False
     offline: bool = False
+    account_id: int = 0
+    capabilities: frozenset[Capability] = frozenset({Capability.SEND_TEXT, Capability.SEND_FILES})
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
-        self.texts.append(message)
-        return SendReceipt(f"WA-TEXT-{len(self.texts)}")
+    def available(self) -> bool:
+        return True
 
-    async def send_file(self, file: OutgoingFile) -> SendReceipt:
+    async def send(self, message: OutboundMessage) -> SendReceipt:
+        if not message.files:
+            self.texts.append(message)
+            return SendReceipt(f"WA-TEXT-{len(self.texts)}")
         if self.offline:
             raise ConnectionError("no route to host")
         if self.refuse:
             raise PermanentSendError("número inválido")
-        self.files.append(file)
+        (file,) = message.files
+        self.files.append(
+            SentFile(
+                message.chat_key,
+                file.kind,
+                file.file_name,
+                file.mime,
+                file.data,
+                message.text,
+                message.idempotency_key,
+            )
+        )
         return SendReceipt(f"WA-FILE-{len(self.files)}")
 
 
 @dataclass
 class TextOnlyChannel:
-    texts: list[OutgoingMessage] = field(default_factory=list)
+    texts: list[OutboundMessage] = field(default_factory=list)
+    account_id: int = 0
+    capabilities: frozenset[Capability] = frozenset({Capability.SEND_TEXT})
 
-    async def send(self, message: OutgoingMessage) -> SendReceipt:
+    def available(self) -> bool:
+        return True
+
+    async def send(self, message: OutboundMessage) -> SendReceipt:
         self.texts.append(message)
         return SendReceipt("WA-TEXT")
 
@@ -81,7 +114,13 @@ class Setup:
         self.bus.subscribe(Event, self.events.append)
         self.channel = channel
         self.messaging = MessagingService(store, self.bus)
-        self.worker = OutboxWorker(store, self.bus, self.messaging, lambda account: self.channel)
+        self.worker = OutboxDrainer(
+            store,
+            self.bus,
+            lambda account: self.channel,
+            [ChatMessageHandler(store), ChatFileHandler(store)],
+            wake=self.messaging.work_queued,
+        )
         self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
         customer = InboundMessage(
             account_id=self.account_id,
@@ -219,12 +258,12 @@ def test_a_file_waits_while_the_channel_is_away_and_retries_transient_errors(fil
 
 def test_a_channel_without_files_refuses_them_in_words(store: Store) -> None:
     setup = Setup(store, TextOnlyChannel())
-    assert not isinstance(setup.channel, FileChannel)
+    assert Capability.SEND_FILES not in setup.channel.capabilities
     message_id = setup.run(setup.messaging.send_file(setup.conversation_id, FileToSend("contrato.pdf", PDF)))
     setup.run(setup.worker.drain_once())
     assert setup.row(message_id).delivery == "failed"
     [(state, error, _key)] = setup.outbox_rows()
-    assert state == "failed" and error == "this channel cannot send files, only text"
+    assert state == "failed" and error == "this channel cannot send files"
     assert setup.channel.texts == []  # not the caption alone either
 
 
@@ -294,7 +333,7 @@ def test_the_demo_channel_takes_files_and_plays_back_the_ticks(files: Setup) -> 
                 read.set()
             return changed
 
-        demo = DemoChannel(on_receipt, delivered_after=0, read_after=0)
+        demo = DemoChannel(files.account_id, on_receipt, delivered_after=0, read_after=0)
         files.channel = demo
         message_id = await files.messaging.send_file(files.conversation_id, _photo())
         await files.worker.drain_once()
@@ -304,4 +343,4 @@ def test_the_demo_channel_takes_files_and_plays_back_the_ticks(files: Setup) -> 
 
     message_id = files.run(scenario())
     row = files.row(message_id)
-    assert row.delivery == "read" and row.channel_id.startswith("DEMO-")
+    assert row.delivery == "read" and row.channel_id.startswith("3EB0")  # sent under the id chosen at queuing

@@ -18,12 +18,14 @@ from neonize.proto import Neonize_pb2 as N
 from wa_factory import deliver, jid, message_event, text
 from wa_harness import Harness
 
-from deskchat.channels.base import OutgoingMessage
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
+from deskchat.core.messages import OutboundMessage
 from deskchat.logs import PrivateFormatter, configure_logging
 from deskchat.paths import Profile
-from deskchat.services.messaging import MessagingService, OutboxWorker
+from deskchat.services.messaging import MessagingService
+from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
+from deskchat.services.whatsapp_accounts import _RealHandle
 from deskchat.store import contacts
 from deskchat.store.database import Store
 
@@ -122,12 +124,14 @@ def test_no_customer_data_reaches_a_log(
         # A send WhatsApp refuses, through the outbox.
         monkeypatch.setattr(harness.channel.client, "send_message", _refuse_send)
         messaging = MessagingService(real_store, harness.bus)
-        worker = OutboxWorker(real_store, harness.bus, messaging, lambda account: harness.channel)
+        account = _RealHandle(harness.channel)
+        handlers = [ChatMessageHandler(real_store), ChatFileHandler(real_store)]
+        worker = OutboxDrainer(real_store, harness.bus, lambda _id: account, handlers)
         await messaging.send_text(stored.conversation_id, CANARY_TEXT + " (resposta)")
         await worker.drain_once()
         with pytest.raises(Exception):  # noqa: B017 - any refusal; only what reaches the log matters here
             await harness.channel.send(
-                OutgoingMessage(harness.account_id, f"{CANARY_OTHER_PHONE}@s.whatsapp.net", CANARY_TEXT, "k9")
+                OutboundMessage(harness.account_id, f"{CANARY_OTHER_PHONE}@s.whatsapp.net", "k9", text=CANARY_TEXT)
             )
         await harness.channel.stop()
 
@@ -147,7 +151,7 @@ def test_no_customer_data_reaches_a_log(
 
     logged = _logged_text(real_store.profile, captured)
     assert "IntegrityError" in logged, "the refused store writes were logged (the test reached them)"
-    assert "error 479" in logged, "the refused send was logged"
+    assert "not sent yet" in logged, "the refused send was logged"
     assert "ValueError" in logged, "the subscriber's failure was logged"
     leaked = [canary for canary in CANARIES if canary in logged]
     assert leaked == [], f"customer data in the log: {leaked}"

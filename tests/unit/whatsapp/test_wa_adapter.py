@@ -31,10 +31,11 @@ from wa_factory import (
 )
 from wa_harness import Harness, SendingClient
 
-from deskchat.channels.base import OutgoingMessage
 from deskchat.core.events import DeliveryState
-from deskchat.core.messages import Identity
-from deskchat.services.messaging import MessagingService, OutboxWorker
+from deskchat.core.messages import Identity, OutboundMessage
+from deskchat.services.messaging import MessagingService
+from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
+from deskchat.services.whatsapp_accounts import _RealHandle
 from deskchat.store import contacts, conversations, messages
 from deskchat.store.database import Store
 from deskchat.store.schema import contact_identities
@@ -177,7 +178,9 @@ def test_receipts_before_and_after_their_message(run: Any, harness: Harness) -> 
 
 def test_sending_through_the_outbox_with_early_and_late_receipts(run: Any, harness: Harness) -> None:
     messaging = MessagingService(harness.store, harness.bus)
-    worker = OutboxWorker(harness.store, harness.bus, messaging, lambda account: harness.channel)
+    account = _RealHandle(harness.channel)
+    handlers = [ChatMessageHandler(harness.store), ChatFileHandler(harness.store)]
+    worker = OutboxDrainer(harness.store, harness.bus, lambda _id: account, handlers, wake=messaging.work_queued)
 
     async def early_receipt(message_id: str) -> None:
         await harness.feed(receipt_event([message_id], N.Receipt.DELIVERED))  # before send_message returns
@@ -197,7 +200,7 @@ def test_sending_through_the_outbox_with_early_and_late_receipts(run: Any, harne
         assert harness.row("OUT1").delivery == DeliveryState.READ
         # a receipt that arrives after send() returned but before the outbox stored the id
         await messaging.send_text(conversation_id, "segunda")
-        receipt = await harness.channel.send(OutgoingMessage(harness.account_id, CHAT_KEY, "segunda", "k2"))
+        receipt = await harness.channel.send(OutboundMessage(harness.account_id, CHAT_KEY, "k2", "segunda"))
         await harness.feed(receipt_event([receipt.channel_id], N.Receipt.READ))
         assert receipt.channel_id in harness.channel.processor.pending_receipts
         queued = harness.store.write_now(
@@ -226,7 +229,7 @@ def test_first_send_to_a_number_asks_whatsapp_for_its_jid_once(run: Any, harness
         await harness.channel.start()
         await harness.feed(N.Connected(status=True))
         for key in ("a", "b"):
-            await harness.channel.send(OutgoingMessage(harness.account_id, new_chat, "Olá", key))
+            await harness.channel.send(OutboundMessage(harness.account_id, new_chat, key, "Olá"))
         client = harness.channel.client
         assert isinstance(client, SendingClient)
         await harness.channel.stop()
