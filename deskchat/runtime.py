@@ -94,6 +94,8 @@ class Runtime:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
         self._unfollow_settings()
         stuck = await self.whatsapp.stop_all() if self.whatsapp is not None else False
+        if self.whatsapp is not None:
+            await self.whatsapp.settle()  # the integration log's last entries (stopping writes them) are stored
         await self.worker.stop()
         await self.media_downloads.stop()
         for channel in self._demo_channels:

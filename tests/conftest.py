@@ -1,8 +1,9 @@
-"""Shared fixtures: a private keyring for each test, and stores in temporary profiles."""
+"""Shared fixtures: a private keyring for each test, stores in temporary profiles, and no test that logs an error."""
 
 from __future__ import annotations
 
 import gc
+import logging
 import os
 import subprocess
 import warnings
@@ -78,3 +79,31 @@ def store(profile: Profile) -> Iterator[Store]:
     opened = Store.open(profile)
     yield opened
     opened.close()
+
+
+class ErrorLogCollector(logging.Handler):
+    """Keeps every record at ERROR or above that reaches the root logger (qutebrowser's tests/helpers/logfail.py)."""
+
+    def __init__(self) -> None:
+        super().__init__(level=logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@pytest.fixture(autouse=True)
+def fail_on_error_logs(request: pytest.FixtureRequest) -> Iterator[ErrorLogCollector]:
+    """A test fails when anything (a ``deskchat.*`` logger or a library's) logged an error during it, from its
+    fixtures' set-up to their teardown, unless it is marked ``@pytest.mark.allow_error_logs`` (then it should
+    check the records it expects, e.g. with ``caplog``)."""
+    collector = ErrorLogCollector()
+    root = logging.getLogger()
+    root.addHandler(collector)
+    try:
+        yield collector
+    finally:
+        root.removeHandler(collector)
+    if collector.records and request.node.get_closest_marker("allow_error_logs") is None:
+        logged = "\n".join(f"{record.levelname} {record.name}: {record.getMessage()}" for record in collector.records)
+        pytest.fail(f"errors were logged during the test (mark it allow_error_logs if it expects them):\n{logged}")
