@@ -93,6 +93,12 @@ class NotificationService:
         """Count the unread messages again (coalesced: one count per turn of the loop however many changes)."""
         if self._recount_pending:
             return
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:  # before the loop runs (the window is attached first): one small read, now
+            with self._store.read() as conn:
+                self._presenter.show_unread_total(conversations.unread_total(conn, include_groups=self._groups()))
+            return
         self._recount_pending = True
         self._start(self._recount())
 
@@ -111,7 +117,6 @@ class NotificationService:
             task = asyncio.get_running_loop().create_task(work)
         except RuntimeError:  # published with no loop running (a synchronous caller): nothing to tell now
             work.close()
-            self._recount_pending = False
             return
         self._tasks.add(task)
         task.add_done_callback(self._finished)
@@ -147,9 +152,11 @@ class NotificationService:
             )
         )
 
+    def _groups(self) -> bool:
+        """Whether group conversations count (not while groups are ignored: the list hides them then)."""
+        return self._settings.get(GROUPS) != "ignore"
+
     async def _recount(self) -> None:
-        await asyncio.sleep(0)  # the rest of this turn's changes join this count
-        self._recount_pending = False
-        include_groups = self._settings.get(GROUPS) != "ignore"
-        total = await self._store.read_later(partial(conversations.unread_total, include_groups=include_groups))
+        self._recount_pending = False  # a task's first step runs on the next turn: this turn's changes joined it
+        total = await self._store.read_later(partial(conversations.unread_total, include_groups=self._groups()))
         self._presenter.show_unread_total(total)

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QPoint, QRect, Qt, QUrl
+from PySide6.QtCore import QLoggingCategory, QObject, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygon
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
@@ -155,12 +155,16 @@ class DesktopNotifier(QObject):
         self._window.activateWindow()
 
     def play_sound(self) -> None:
-        effect = self._sound_effect()
+        effect = self.sound_effect()
         if effect is not None:
             effect.play()
 
-    def _sound_effect(self) -> QSoundEffect | None:
+    def sound_effect(self) -> QSoundEffect | None:
+        """The new-message sound, loaded on first use (``None`` where QtMultimedia cannot be loaded)."""
         if self.sound is None and not self._sound_unavailable:
+            # QtMultimedia lists each optional library it did not find (PipeWire, VA-API video decoding): a WAV
+            # needs none of them, so that category is silenced; every other Qt message still shows.
+            QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
             try:
                 from PySide6.QtMultimedia import QSoundEffect
             except ImportError as error:  # PySide6-Addons or libpulse0 missing
