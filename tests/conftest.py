@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-import logging
 import os
 import subprocess
 import warnings
@@ -36,6 +35,8 @@ def _import_neonize_quietly() -> None:
 
 
 _import_neonize_quietly()
+
+from logfail import fail_on_error_logs  # noqa: E402, F401  (every test fails on a logged error)
 
 from deskchat.paths import Profile  # noqa: E402
 from deskchat.store.database import Store  # noqa: E402
@@ -81,29 +82,4 @@ def store(profile: Profile) -> Iterator[Store]:
     opened.close()
 
 
-class ErrorLogCollector(logging.Handler):
-    """Keeps every record at ERROR or above that reaches the root logger (qutebrowser's tests/helpers/logfail.py)."""
-
-    def __init__(self) -> None:
-        super().__init__(level=logging.ERROR)
-        self.records: list[logging.LogRecord] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
-
-
-@pytest.fixture(autouse=True)
-def fail_on_error_logs(request: pytest.FixtureRequest) -> Iterator[ErrorLogCollector]:
-    """A test fails when anything (a ``deskchat.*`` logger or a library's) logged an error during it, from its
-    fixtures' set-up to their teardown, unless it is marked ``@pytest.mark.allow_error_logs`` (then it should
-    check the records it expects, e.g. with ``caplog``)."""
-    collector = ErrorLogCollector()
-    root = logging.getLogger()
-    root.addHandler(collector)
-    try:
-        yield collector
-    finally:
-        root.removeHandler(collector)
-    if collector.records and request.node.get_closest_marker("allow_error_logs") is None:
-        logged = "\n".join(f"{record.levelname} {record.name}: {record.getMessage()}" for record in collector.records)
-        pytest.fail(f"errors were logged during the test (mark it allow_error_logs if it expects them):\n{logged}")
+pytest_plugins = ["pytester"]

@@ -39,6 +39,7 @@ class Notification:
     channel: str  # a ChannelKind value
     desktop: bool  # show a desktop notification
     sound: bool  # play the sound
+    more: int = 0  # other new messages that arrived with it (a burst gets one notification)
 
 
 class NotificationPresenter(Protocol):
@@ -58,10 +59,19 @@ def first_line(text: str, fallback: str) -> str:
     return line if len(line) <= FIRST_LINE_CHARS else line[: FIRST_LINE_CHARS - 1] + "…"
 
 
-def _message_and_conversation(
-    conn: Connection, message_id: int, conversation_id: int
-) -> tuple[messages.MessageRow | None, conversations.ConversationRow | None]:
-    return messages.get(conn, message_id), conversations.get(conn, conversation_id)
+def _messages_and_conversations(
+    conn: Connection, ids: list[tuple[int, int]]
+) -> list[tuple[messages.MessageRow, conversations.ConversationRow]]:
+    """The stored rows of ``ids`` ((conversation id, message id)), in order, skipping any gone meanwhile."""
+    found = []
+    known: dict[int, conversations.ConversationRow | None] = {}
+    for conversation_id, message_id in ids:
+        if conversation_id not in known:
+            known[conversation_id] = conversations.get(conn, conversation_id)
+        message, conversation = messages.get(conn, message_id), known[conversation_id]
+        if message is not None and conversation is not None:
+            found.append((message, conversation))
+    return found
 
 
 class NotificationService:
@@ -71,6 +81,7 @@ class NotificationService:
         self._presenter = presenter
         self._tasks: set[asyncio.Task[None]] = set()
         self._recount_pending = False
+        self._waiting: list[tuple[int, int]] = []  # (conversation id, message id) stored this turn
         self._unsubscribe = [
             bus.subscribe(MessageStored, self._on_message_stored, Priority.SERVICE),
             bus.subscribe(ConversationChanged, self._on_conversations_changed, Priority.SERVICE),
@@ -107,7 +118,9 @@ class NotificationService:
     def _on_message_stored(self, event: MessageStored) -> None:
         if event.outgoing or event.historical:
             return
-        self._start(self._consider(event.conversation_id, event.message_id))
+        self._waiting.append((event.conversation_id, event.message_id))
+        if len(self._waiting) == 1:  # the first of this turn: one decision for all of them
+            self._start(self._consider_waiting())
 
     def _on_conversations_changed(self, _event: Event) -> None:
         self.recount()
@@ -117,6 +130,7 @@ class NotificationService:
             task = asyncio.get_running_loop().create_task(work)
         except RuntimeError:  # published with no loop running (a synchronous caller): nothing to tell now
             work.close()
+            self._waiting.clear()
             return
         self._tasks.add(task)
         task.add_done_callback(self._finished)
@@ -128,27 +142,34 @@ class NotificationService:
 
     # -- deciding ------------------------------------------------------------------------------------------------
 
-    async def _consider(self, conversation_id: int, message_id: int) -> None:
+    async def _consider_waiting(self) -> None:
+        """One notification per turn of the loop, for the newest message that deserves one; a burst from many
+        customers says how many more there are instead of a notification (and a sound) for each."""
+        waiting, self._waiting = self._waiting, []
         desktop, sound = self._settings.get(NOTIFY_DESKTOP), self._settings.get(NOTIFY_SOUND)
         if not (desktop or sound):
             return
-        message, conversation = await self._store.read_later(
-            partial(_message_and_conversation, message_id=message_id, conversation_id=conversation_id)
-        )
-        if message is None or conversation is None or message.outgoing:
+        found = await self._store.read_later(partial(_messages_and_conversations, ids=waiting))
+        ignore_groups = self._settings.get(GROUPS) == "ignore"
+        worth = [
+            (message, conversation)
+            for message, conversation in found
+            if not message.outgoing
+            and not (conversation.is_group and ignore_groups)
+            and not self._presenter.is_watching(conversation.id)
+        ]
+        if not worth:
             return
-        if conversation.is_group and self._settings.get(GROUPS) == "ignore":
-            return
-        if self._presenter.is_watching(conversation_id):
-            return
+        message, conversation = worth[-1]
         self._presenter.notify(
             Notification(
-                conversation_id,
+                conversation.id,
                 conversation.title,
                 first_line(message.text, message.subject or conversation.last_preview),
                 conversation.channel,
                 desktop=desktop,
                 sound=sound,
+                more=len(worth) - 1,
             )
         )
 

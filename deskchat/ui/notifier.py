@@ -120,9 +120,12 @@ class DesktopNotifier(QObject):
         if notification.desktop:
             self.last_notified = notification.conversation_id
             channel = self.tr("WhatsApp") if notification.channel == "whatsapp" else self.tr("E-mail")
+            body = notification.first_line
+            if notification.more:
+                body += "\n" + self.tr("(and %1 more new messages)").replace("%1", str(notification.more))
             self.tray.showMessage(
                 f"{notification.contact} · {channel}",
-                notification.first_line,
+                body,
                 QSystemTrayIcon.MessageIcon.Information,
                 NOTIFICATION_MS,
             )

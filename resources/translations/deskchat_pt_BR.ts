@@ -184,23 +184,23 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="26"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="27"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="32"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="33"/>
         <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
         <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="41"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="42"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="85"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="51"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="52"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="86"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -241,6 +241,48 @@
         <location filename="../../deskchat/ui/panes/conversations.py" line="118"/>
         <source>Groups</source>
         <translation>Grupos</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="80"/>
+        <source>DeskChat — unexpected error</source>
+        <extracomment>Where a report came from (shown in the details).</extracomment>
+        <translation>DeskChat — erro inesperado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="85"/>
+        <source>An unexpected error occurred… DeskChat keeps running. If it happens again, copy the details and send them to IT.</source>
+        <translation>Ocorreu um erro inesperado… O DeskChat continua funcionando. Se acontecer de novo, copie os detalhes e envie à TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="95"/>
+        <source>Copy details</source>
+        <translation>Copiar detalhes</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopNotifier</name>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="122"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="122"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="125"/>
+        <source>(and %1 more new messages)</source>
+        <translation>(e mais %1 mensagens novas)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="139"/>
+        <source>DeskChat — %1 unread</source>
+        <translation>DeskChat — %1 não lidas</translation>
     </message>
 </context>
 <context>
@@ -469,123 +511,123 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="70"/>
+        <location filename="../../deskchat/ui/main_window.py" line="71"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="86"/>
+        <location filename="../../deskchat/ui/main_window.py" line="87"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="152"/>
+        <location filename="../../deskchat/ui/main_window.py" line="167"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="153"/>
+        <location filename="../../deskchat/ui/main_window.py" line="168"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="159"/>
+        <location filename="../../deskchat/ui/main_window.py" line="174"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="176"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="168"/>
+        <location filename="../../deskchat/ui/main_window.py" line="183"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="204"/>
+        <location filename="../../deskchat/ui/main_window.py" line="219"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="207"/>
+        <location filename="../../deskchat/ui/main_window.py" line="222"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="239"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="239"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
-        <location filename="../../deskchat/ui/main_window.py" line="229"/>
+        <location filename="../../deskchat/ui/main_window.py" line="243"/>
+        <location filename="../../deskchat/ui/main_window.py" line="244"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="230"/>
+        <location filename="../../deskchat/ui/main_window.py" line="245"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="231"/>
+        <location filename="../../deskchat/ui/main_window.py" line="246"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="232"/>
+        <location filename="../../deskchat/ui/main_window.py" line="247"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="233"/>
+        <location filename="../../deskchat/ui/main_window.py" line="248"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="234"/>
+        <location filename="../../deskchat/ui/main_window.py" line="249"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="235"/>
+        <location filename="../../deskchat/ui/main_window.py" line="250"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="251"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="237"/>
+        <location filename="../../deskchat/ui/main_window.py" line="252"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="238"/>
+        <location filename="../../deskchat/ui/main_window.py" line="253"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="239"/>
+        <location filename="../../deskchat/ui/main_window.py" line="254"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="245"/>
+        <location filename="../../deskchat/ui/main_window.py" line="260"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="263"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -593,32 +635,32 @@
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="82"/>
+        <location filename="../../deskchat/ui/preferences.py" line="85"/>
         <source>Preferences</source>
         <translation>Preferências</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="97"/>
+        <location filename="../../deskchat/ui/preferences.py" line="100"/>
         <source>Some values in the settings or IT policy files were ignored; the log has the details.</source>
         <translation>Alguns valores dos arquivos de configurações ou da política da TI foram ignorados; os detalhes estão no log.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="118"/>
+        <location filename="../../deskchat/ui/preferences.py" line="121"/>
         <source>Your IT department set this value; it cannot be changed here.</source>
         <translation>Este valor foi definido pela TI da empresa e não pode ser alterado aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="119"/>
+        <location filename="../../deskchat/ui/preferences.py" line="122"/>
         <source>set by IT</source>
         <translation>definido pela TI</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="128"/>
+        <location filename="../../deskchat/ui/preferences.py" line="131"/>
         <source>Takes effect the next time DeskChat starts.</source>
         <translation>Vale a partir da próxima vez que o DeskChat for aberto.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="141"/>
+        <location filename="../../deskchat/ui/preferences.py" line="144"/>
         <source>The preferences could not be saved: %1</source>
         <translation>Não foi possível salvar as preferências: %1</translation>
     </message>
@@ -691,16 +733,31 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/preferences.py" line="45"/>
+        <source>Notifications</source>
+        <translation>Notificações</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="46"/>
+        <source>Show a desktop notification when a customer writes</source>
+        <translation>Mostrar uma notificação na área de trabalho quando um cliente escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="47"/>
+        <source>Play a sound when a customer writes</source>
+        <translation>Tocar um som quando um cliente escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="48"/>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="46"/>
+        <location filename="../../deskchat/ui/preferences.py" line="49"/>
         <source>Português (Brasil)</source>
         <translation>Português (Brasil)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="47"/>
+        <location filename="../../deskchat/ui/preferences.py" line="50"/>
         <source>English</source>
         <translation>English</translation>
     </message>
@@ -797,10 +854,9 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../deskchat/ui/tasks.py" line="38"/>
         <source>The action could not be completed: %1</source>
         <extracomment>Failures shown to the attendant so far (tests check it stays empty).</extracomment>
-        <translation>Não foi possível concluir a ação: %1</translation>
+        <translation type="vanished">Não foi possível concluir a ação: %1</translation>
     </message>
 </context>
 <context>
@@ -820,67 +876,68 @@
 <context>
     <name>WhatsAppCard</name>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="39"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="40"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="62"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="64"/>
         <source>Generate new QR Code</source>
         <translation>Gerar novo QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="73"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="75"/>
         <source>Connect WhatsApp</source>
         <translation>Conectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="77"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="79"/>
         <source>Phone number, e.g. (11) 98765-4321</source>
         <translation>Número do celular, ex.: (11) 98765-4321</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="78"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="80"/>
         <source>Connect with phone number</source>
         <translation>Conectar com número de telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="80"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="254"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="113"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="115"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="124"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="126"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="128"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="127"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="133"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
@@ -889,207 +946,211 @@
         <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="132"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
         <source>This computer shows up on the phone as “%1”.</source>
         <translation>Este computador aparece no celular como “%1”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="134"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="136"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="137"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="139"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="142"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="147"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="150"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="152"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="155"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="163"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="186"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="188"/>
         <source>%1 conversations linked to cases automatically today</source>
         <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="214"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="216"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="216"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="218"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="236"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="238"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="240"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="242"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="250"/>
         <source>Disconnect WhatsApp</source>
-        <translation>Desconectar WhatsApp</translation>
+        <translation type="vanished">Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="252"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="254"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="257"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="267"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
         <source>Number added</source>
         <translation>Número adicionado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="268"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
         <source>QR code shown</source>
         <translation>QR Code exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="269"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="274"/>
         <source>Pairing code shown</source>
         <translation>Código de pareamento exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="270"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="275"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="271"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="276"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="277"/>
         <source>Connection attempt</source>
         <translation>Tentativa de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="278"/>
         <source>Connection refused</source>
         <translation>Conexão recusada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="274"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="279"/>
         <source>Connection ended</source>
         <translation>Conexão encerrada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="275"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
         <source>Next attempt in</source>
         <translation>Nova tentativa em</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="276"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="281"/>
         <source>Connection error</source>
         <translation>Erro de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="277"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
         <source>History received</source>
         <translation>Histórico recebido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="278"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="283"/>
         <source>Catching up on messages</source>
         <translation>Recebendo mensagens pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="279"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
         <source>Caught up</source>
         <translation>Mensagens pendentes recebidas</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="285"/>
         <source>Events kept for review</source>
         <translation>Eventos guardados para análise</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="281"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
         <source>Logout on WhatsApp skipped (offline)</source>
         <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="283"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="288"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="289"/>
         <source>Disconnected by the attendant</source>
         <translation>Desconectado pelo atendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="285"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="290"/>
         <source>Session could not be resumed</source>
         <translation>Não foi possível retomar a sessão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="291"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>

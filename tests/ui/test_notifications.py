@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QCheckBox, QDialogButtonBox
+from test_preferences import open_preferences, press
 from ui_harness import App, customer_messages
 
 from deskchat.channels.base import InboundMessage
@@ -132,3 +135,38 @@ def test_the_sound_is_a_short_wav_shipped_with_the_app(app: App) -> None:
     with wave.open(str(path)) as sound:
         seconds = sound.getnframes() / sound.getframerate()
     assert 0.1 < seconds < 1.0
+
+
+def test_a_burst_from_several_customers_is_one_notification_and_one_sound(app: App, shown: Shown) -> None:
+    burst = [
+        InboundMessage(
+            account_id=app.account_id,
+            chat_key=f"55119876501{customer:02d}@s.whatsapp.net",
+            chat_title=f"Cliente novo {customer}",
+            identities=[Identity("phone", f"+55119876501{customer:02d}")],
+            channel_id=f"BURST-{customer}",
+            text=f"mensagem {customer}",
+            sent_at=1_760_000_000_000 + customer,
+        )
+        for customer in range(5)
+    ]
+    app.run(app.runtime.ingest.ingest(burst))
+    _settle(app)
+    assert [message[:2] for message in shown.messages] == [
+        ("Cliente novo 4 · WhatsApp", "mensagem 4\n(and 4 more new messages)")
+    ]
+    assert shown.sounds == 1
+    assert app.window.windowTitle() == f"({INITIAL_UNREAD + 5}) DeskChat"
+
+
+def test_the_preferences_dialog_turns_the_sound_off(app: App, shown: Shown, qtbot: Any) -> None:
+    dialog = open_preferences(app, qtbot)
+    desktop, sound = (dialog.editors[setting.key] for setting in (NOTIFY_DESKTOP, NOTIFY_SOUND))
+    assert isinstance(desktop, QCheckBox) and isinstance(sound, QCheckBox)
+    assert desktop.isChecked() and sound.isChecked()
+    assert sound.text() == "Play a sound when a customer writes"
+    qtbot.mouseClick(sound, Qt.MouseButton.LeftButton)
+    press(dialog, qtbot, QDialogButtonBox.StandardButton.Ok)
+    _receive(app, "sem som, por favor")
+    assert [message[1] for message in shown.messages] == ["sem som, por favor"]
+    assert shown.sounds == 0
