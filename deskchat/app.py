@@ -111,9 +111,11 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         import qasync
 
         from deskchat.runtime import Runtime
+        from deskchat.ui.crash import install_crash_hooks
 
         loop = qasync.QEventLoop(app)
         asyncio.set_event_loop(loop)
+        install_crash_hooks(loop)  # a bug in a slot, task, callback or thread: logged and shown, never fatal
         # neonize runs each blocking Go call in the default executor; several accounts need more than cores + 4
         loop.set_default_executor(ThreadPoolExecutor(max_workers=32, thread_name_prefix="deskchat-io"))
         runtime = Runtime(

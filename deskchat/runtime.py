@@ -106,6 +106,8 @@ class Runtime:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
         self._unfollow_settings()
         stuck = await self.accounts.stop_all() if self.accounts is not None else False
+        if self.accounts is not None:
+            await self.accounts.settle()  # the integration log's last entries (stopping writes them) are stored
         if self.whatsapp is not None:
             self.whatsapp.close()
         await self.worker.stop()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a private keyring for each test, and stores in temporary profiles."""
+"""Shared fixtures: a private keyring for each test, stores in temporary profiles, and no test that logs an error."""
 
 from __future__ import annotations
 
@@ -35,6 +35,8 @@ def _import_neonize_quietly() -> None:
 
 
 _import_neonize_quietly()
+
+from logfail import fail_on_error_logs  # noqa: E402, F401  (every test fails on a logged error)
 
 from deskchat.paths import Profile  # noqa: E402
 from deskchat.store.database import Store  # noqa: E402
@@ -78,3 +80,6 @@ def store(profile: Profile) -> Iterator[Store]:
     opened = Store.open(profile)
     yield opened
     opened.close()
+
+
+pytest_plugins = ["pytester"]

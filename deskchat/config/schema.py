@@ -120,6 +120,32 @@ REOPEN_WINDOW_HOURS: Final = Setting[int](
     maximum=24 * 90,
 )
 
+NOTIFY_DESKTOP: Final = Setting[bool](
+    key="notifications.desktop",
+    value_type=bool,
+    default=True,
+    description=(
+        "A customer's new message shows a desktop notification (contact, first line, channel) when DeskChat's window"
+        " is not in front or another conversation is open. History and group messages under 'ignore' never notify."
+    ),
+    label="Show a desktop notification when a customer writes",
+)
+
+NOTIFY_SOUND: Final = Setting[bool](
+    key="notifications.sound",
+    value_type=bool,
+    default=True,
+    description="A customer's new message plays a short sound, under the same conditions as the desktop notification.",
+    label="Play a sound when a customer writes",
+)
+
 #: The schema, in the order the Preferences dialog shows it.
-SCHEMA: Final[tuple[Setting[Any], ...]] = (SEND_READ_RECEIPTS, GROUPS, REOPEN_WINDOW_HOURS, LANGUAGE)
+SCHEMA: Final[tuple[Setting[Any], ...]] = (
+    SEND_READ_RECEIPTS,
+    GROUPS,
+    REOPEN_WINDOW_HOURS,
+    NOTIFY_DESKTOP,
+    NOTIFY_SOUND,
+    LANGUAGE,
+)
 BY_KEY: Final[dict[str, Setting[Any]]] = {setting.key: setting for setting in SCHEMA}

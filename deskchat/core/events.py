@@ -56,6 +56,7 @@ class MessageStored(Event):
     conversation_id: int
     message_id: int
     outgoing: bool
+    historical: bool = False  # from a history sync: never unread, never notified
 
 
 @dataclass(frozen=True, slots=True)

@@ -126,7 +126,7 @@ class InboundSpool:
         """Move one event that still failed after its retries to the dead letters, in one transaction."""
         moved = await self._store.write(lambda conn: spool.dead_letter(conn, spool_id, error))
         if moved:
-            log.error("account %d: event %d moved to the dead letters: %s", account_id, spool_id, error)
+            log.warning("account %d: event %d moved to the dead letters: %s", account_id, spool_id, error)
 
     def dead_letters(self, account_id: int) -> list[DeadLetter]:
         with self._store.read() as conn:

@@ -264,6 +264,8 @@ class IngestService:
             if stored.upgraded:
                 self._bus.publish(MessageUpdated(stored.conversation_id, stored.message_id))
             else:
-                self._bus.publish(MessageStored(stored.conversation_id, stored.message_id, message.outgoing))
+                self._bus.publish(
+                    MessageStored(stored.conversation_id, stored.message_id, message.outgoing, message.historical)
+                )
         for conversation_id in touched:
             self._bus.publish(ConversationChanged(conversation_id))

@@ -226,3 +226,11 @@ def set_status(conn: Connection, conversation_id: int, status: ConversationStatu
         .where(conversations.c.id == conversation_id)
         .values(status=status.value, closed_at=closed_at)
     )
+
+
+def unread_total(conn: Connection, *, include_groups: bool = True) -> int:
+    """Unread customer messages over every conversation (the window title's and the tray's count)."""
+    query = select(func.coalesce(func.sum(conversations.c.unread_count), 0)).where(conversations.c.unread_count > 0)
+    if not include_groups:
+        query = query.where(conversations.c.is_group == 0)
+    return int(conn.execute(query).scalar_one())

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from deskchat.store.database import Store
     from deskchat.ui.bridge import BusBridge
     from deskchat.ui.connections.dialog import ConnectionsDialog
+    from deskchat.ui.notifier import DesktopNotifier
     from deskchat.ui.panes.chat import ChatPane
     from deskchat.ui.panes.conversations import ConversationPane
     from deskchat.ui.panes.info import InfoPane
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self.bridge.channel_state_changed.connect(self.set_channel_state)
         self.bridge.history_progressed.connect(self.show_history_progress)
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
+        self._attach_notifier(services)
 
         QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
         for number in range(4):
@@ -149,6 +151,19 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
         self._unfollow_preferences = self.preferences.subscribe(self._preferences_changed)
         self._build_menu()
+
+    def _attach_notifier(self, services: WindowServices) -> None:
+        """Desktop notifications, the sound, and the unread total in the title and on the tray icon."""
+        from deskchat.ui.notifier import DesktopNotifier
+
+        self.notifier: DesktopNotifier = DesktopNotifier(
+            self,
+            services.store,
+            services.bus,
+            self.preferences,
+            open_conversation_id=lambda: self.chat_pane.model.conversation_id,
+            open_conversation=self.open_conversation,
+        )
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&DeskChat"))
@@ -308,4 +323,5 @@ class MainWindow(QMainWindow):
         self._unfollow_preferences()
         if self._services is not None:
             self.bridge.detach()
+            self.notifier.close()
         super().closeEvent(event)

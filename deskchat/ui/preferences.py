@@ -42,12 +42,15 @@ CATALOGUE = (
     QT_TRANSLATE_NOOP("Settings", "Ignore (group messages are not stored)"),
     QT_TRANSLATE_NOOP("Settings", "Mixed with customer conversations"),
     QT_TRANSLATE_NOOP("Settings", "Reopen a closed ticket when the customer writes within (hours)"),
+    QT_TRANSLATE_NOOP("Settings", "Notifications"),
+    QT_TRANSLATE_NOOP("Settings", "Show a desktop notification when a customer writes"),
+    QT_TRANSLATE_NOOP("Settings", "Play a sound when a customer writes"),
     QT_TRANSLATE_NOOP("Settings", "Language"),
     QT_TRANSLATE_NOOP("Settings", "Português (Brasil)"),
     QT_TRANSLATE_NOOP("Settings", "English"),
 )
 
-SECTION_TITLES = {"whatsapp": "WhatsApp", "tickets": "Tickets", "ui": "Interface"}
+SECTION_TITLES = {"whatsapp": "WhatsApp", "tickets": "Tickets", "notifications": "Notifications", "ui": "Interface"}
 
 
 def translated(text: str) -> str:

@@ -1,24 +1,26 @@
-"""Running coroutines from Qt slots, with failures shown instead of lost."""
+"""Running coroutines from Qt slots, with failures reported instead of lost."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Awaitable
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QWidget
 
-log = logging.getLogger("deskchat.ui")
+from deskchat.ui import crash
 
 _running: set[asyncio.Task[Any]] = set()
-#: Failures shown to the attendant so far (tests check it stays empty).
+#: Failures reported so far (tests check it stays empty).
 failures: list[BaseException] = []
 
 
 def run_async(coroutine: Awaitable[Any], parent: QWidget | None = None) -> asyncio.Task[Any]:
-    """Schedule ``coroutine`` on the running loop; an exception is logged and shown to the attendant."""
+    """Schedule ``coroutine`` on the running loop; an exception is a bug: logged and shown in the crash dialog.
+
+    Expected failures (a mistyped number, a server that said no) are the coroutine's to tell, through
+    :class:`deskchat.services.notices.Notices`. ``parent`` is kept for callers; the crash dialog needs none.
+    """
     task = asyncio.ensure_future(coroutine)
     _running.add(task)
 
@@ -28,21 +30,8 @@ def run_async(coroutine: Awaitable[Any], parent: QWidget | None = None) -> async
             return
         error = finished.exception()
         if error is not None:
-            log.error("action failed", exc_info=error)
             failures.append(error)
-            if parent is not None:
-                # not QMessageBox.warning(): its nested event loop would stall the asyncio loop behind it
-                box = QMessageBox(
-                    QMessageBox.Icon.Warning,
-                    "DeskChat",
-                    QCoreApplication.translate("Tasks", "The action could not be completed: %1").replace(
-                        "%1", str(error)
-                    ),
-                    QMessageBox.StandardButton.Ok,
-                    parent,
-                )
-                box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-                box.open()
+            crash.reporter().report(error, crash.ACTION)
 
     task.add_done_callback(done)
     return task

@@ -184,23 +184,23 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="32"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="33"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="39"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="40"/>
         <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
         <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="48"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="89"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="49"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="58"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="59"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
@@ -209,7 +209,7 @@
         <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="89"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="93"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -241,6 +241,48 @@
         <location filename="../../deskchat/ui/panes/conversations.py" line="118"/>
         <source>Groups</source>
         <translation>Grupos</translation>
+    </message>
+</context>
+<context>
+    <name>CrashDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="80"/>
+        <source>DeskChat — unexpected error</source>
+        <extracomment>Where a report came from (shown in the details).</extracomment>
+        <translation>DeskChat — erro inesperado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="85"/>
+        <source>An unexpected error occurred… DeskChat keeps running. If it happens again, copy the details and send them to IT.</source>
+        <translation>Ocorreu um erro inesperado… O DeskChat continua funcionando. Se acontecer de novo, copie os detalhes e envie à TI.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crash.py" line="95"/>
+        <source>Copy details</source>
+        <translation>Copiar detalhes</translation>
+    </message>
+</context>
+<context>
+    <name>DesktopNotifier</name>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="122"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="122"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="125"/>
+        <source>(and %1 more new messages)</source>
+        <translation>(e mais %1 mensagens novas)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/notifier.py" line="139"/>
+        <source>DeskChat — %1 unread</source>
+        <translation>DeskChat — %1 não lidas</translation>
     </message>
 </context>
 <context>
@@ -469,123 +511,123 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="72"/>
+        <location filename="../../deskchat/ui/main_window.py" line="73"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="88"/>
+        <location filename="../../deskchat/ui/main_window.py" line="89"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="154"/>
+        <location filename="../../deskchat/ui/main_window.py" line="169"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="155"/>
+        <location filename="../../deskchat/ui/main_window.py" line="170"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="176"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="163"/>
+        <location filename="../../deskchat/ui/main_window.py" line="178"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="170"/>
+        <location filename="../../deskchat/ui/main_window.py" line="185"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="208"/>
+        <location filename="../../deskchat/ui/main_window.py" line="223"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="211"/>
+        <location filename="../../deskchat/ui/main_window.py" line="226"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="243"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="243"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="232"/>
-        <location filename="../../deskchat/ui/main_window.py" line="233"/>
+        <location filename="../../deskchat/ui/main_window.py" line="247"/>
+        <location filename="../../deskchat/ui/main_window.py" line="248"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="234"/>
+        <location filename="../../deskchat/ui/main_window.py" line="249"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="235"/>
+        <location filename="../../deskchat/ui/main_window.py" line="250"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="251"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="237"/>
+        <location filename="../../deskchat/ui/main_window.py" line="252"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="238"/>
+        <location filename="../../deskchat/ui/main_window.py" line="253"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="239"/>
+        <location filename="../../deskchat/ui/main_window.py" line="254"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="240"/>
+        <location filename="../../deskchat/ui/main_window.py" line="255"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="241"/>
+        <location filename="../../deskchat/ui/main_window.py" line="256"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="242"/>
+        <location filename="../../deskchat/ui/main_window.py" line="257"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="243"/>
+        <location filename="../../deskchat/ui/main_window.py" line="258"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="249"/>
+        <location filename="../../deskchat/ui/main_window.py" line="264"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="252"/>
+        <location filename="../../deskchat/ui/main_window.py" line="267"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -593,32 +635,32 @@
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="82"/>
+        <location filename="../../deskchat/ui/preferences.py" line="85"/>
         <source>Preferences</source>
         <translation>Preferências</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="97"/>
+        <location filename="../../deskchat/ui/preferences.py" line="100"/>
         <source>Some values in the settings or IT policy files were ignored; the log has the details.</source>
         <translation>Alguns valores dos arquivos de configurações ou da política da TI foram ignorados; os detalhes estão no log.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="118"/>
+        <location filename="../../deskchat/ui/preferences.py" line="121"/>
         <source>Your IT department set this value; it cannot be changed here.</source>
         <translation>Este valor foi definido pela TI da empresa e não pode ser alterado aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="119"/>
+        <location filename="../../deskchat/ui/preferences.py" line="122"/>
         <source>set by IT</source>
         <translation>definido pela TI</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="128"/>
+        <location filename="../../deskchat/ui/preferences.py" line="131"/>
         <source>Takes effect the next time DeskChat starts.</source>
         <translation>Vale a partir da próxima vez que o DeskChat for aberto.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="141"/>
+        <location filename="../../deskchat/ui/preferences.py" line="144"/>
         <source>The preferences could not be saved: %1</source>
         <translation>Não foi possível salvar as preferências: %1</translation>
     </message>
@@ -691,16 +733,31 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/preferences.py" line="45"/>
+        <source>Notifications</source>
+        <translation>Notificações</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="46"/>
+        <source>Show a desktop notification when a customer writes</source>
+        <translation>Mostrar uma notificação na área de trabalho quando um cliente escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="47"/>
+        <source>Play a sound when a customer writes</source>
+        <translation>Tocar um som quando um cliente escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="48"/>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="46"/>
+        <location filename="../../deskchat/ui/preferences.py" line="49"/>
         <source>Português (Brasil)</source>
         <translation>Português (Brasil)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="47"/>
+        <location filename="../../deskchat/ui/preferences.py" line="50"/>
         <source>English</source>
         <translation>English</translation>
     </message>
@@ -831,10 +888,9 @@
 <context>
     <name>Tasks</name>
     <message>
-        <location filename="../../deskchat/ui/tasks.py" line="38"/>
         <source>The action could not be completed: %1</source>
         <extracomment>Failures shown to the attendant so far (tests check it stays empty).</extracomment>
-        <translation>Não foi possível concluir a ação: %1</translation>
+        <translation type="vanished">Não foi possível concluir a ação: %1</translation>
     </message>
 </context>
 <context>
@@ -854,72 +910,73 @@
 <context>
     <name>WhatsAppCard</name>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="47"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="48"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="71"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="73"/>
         <source>Generate new QR Code</source>
         <translation>Gerar novo QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="82"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="84"/>
         <source>Connect WhatsApp</source>
         <translation>Conectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="86"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="88"/>
         <source>Phone number, e.g. (11) 98765-4321</source>
         <translation>Número do celular, ex.: (11) 98765-4321</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="87"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="89"/>
         <source>Connect with phone number</source>
         <translation>Conectar com número de telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="89"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="91"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="98"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="100"/>
         <source>Try again</source>
         <translation>Tentar de novo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="144"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="147"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
@@ -928,207 +985,211 @@
         <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="152"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
         <source>This computer shows up on the phone as “%1”.</source>
         <translation>Este computador aparece no celular como “%1”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="157"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="159"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="160"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="162"/>
         <source>Server unavailable — next attempt in %1 s</source>
         <translation>Servidor indisponível — nova tentativa em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="161"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="163"/>
         <source>The server answers but refuses service for now. DeskChat keeps trying.</source>
         <translation>O servidor responde, mas recusa o atendimento por enquanto. O DeskChat continua tentando.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="164"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="166"/>
         <source>Sign-in needed</source>
         <translation>Entrada necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="165"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="167"/>
         <source>The server refused the sign-in. Connect again to sign in.</source>
         <translation>O servidor recusou a entrada. Conecte de novo para entrar.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="168"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="170"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="169"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="171"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="172"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="174"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="173"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="175"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="176"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="178"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="177"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="179"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="180"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="182"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="181"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="183"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="191"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="193"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="216"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="218"/>
         <source>%1 conversations linked to cases automatically today</source>
         <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="244"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="248"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="266"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="268"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="270"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="280"/>
         <source>Disconnect WhatsApp</source>
-        <translation>Desconectar WhatsApp</translation>
+        <translation type="vanished">Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="282"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="297"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
         <source>Number added</source>
         <translation>Número adicionado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
         <source>QR code shown</source>
         <translation>QR Code exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
         <source>Pairing code shown</source>
         <translation>Código de pareamento exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="300"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="301"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="306"/>
         <source>State</source>
         <translation>Estado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="307"/>
         <source>Connection attempt</source>
         <translation>Tentativa de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="308"/>
         <source>Connection refused</source>
         <translation>Conexão recusada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="309"/>
         <source>Connection ended</source>
         <translation>Conexão encerrada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="310"/>
         <source>Next attempt in</source>
         <translation>Nova tentativa em</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="306"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="311"/>
         <source>Connection error</source>
         <translation>Erro de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="307"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="312"/>
         <source>History received</source>
         <translation>Histórico recebido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="308"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="313"/>
         <source>Catching up on messages</source>
         <translation>Recebendo mensagens pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="309"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="314"/>
         <source>Caught up</source>
         <translation>Mensagens pendentes recebidas</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="310"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="315"/>
         <source>A received message could not be read</source>
         <translation>Uma mensagem recebida não pôde ser lida</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="311"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="316"/>
         <source>Reading the unreadable messages again</source>
         <translation>Lendo de novo as mensagens que não puderam ser lidas</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="328"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="333"/>
         <source>%n message(s) could not be read</source>
         <translation>
             <numerusform>%n mensagem não pôde ser lida</numerusform>
@@ -1140,32 +1201,32 @@
         <translation type="vanished">Eventos guardados para análise</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="312"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="317"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="313"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="318"/>
         <source>Logout on WhatsApp skipped (offline)</source>
         <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="314"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="319"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="315"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="320"/>
         <source>Disconnected by the attendant</source>
         <translation>Desconectado pelo atendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="316"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="321"/>
         <source>Session could not be resumed</source>
         <translation>Não foi possível retomar a sessão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="317"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="322"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 import zxingcpp
+from loop_harness import Ticker, answer, run, until, visible
 from PIL import Image
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QMessageBox
@@ -24,6 +26,7 @@ from deskchat.store.database import Store
 from deskchat.ui.connections.dialog import ConnectionsDialog
 from deskchat.ui.connections.whatsapp_card import WhatsAppCard
 from deskchat.ui.main_window import MainWindow, WindowServices
+from deskchat.ui.notices import NOTICE_OBJECT_NAME, QUESTION_OBJECT_NAME
 from deskchat.ui.tasks import settle
 
 QR_1 = "https://wa.me/settings/linked_devices#2@AbCdEf,noise1,identity1,adv1,0"
@@ -128,6 +131,8 @@ def screen(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_pa
     opened.settle()
     loop.run_until_complete(runtime.stop())
     store.close()
+    del window, opened
+    gc.collect()  # the boxes and the window go here, on the GUI thread, not later on a worker thread
 
 
 def _decode(card: WhatsAppCard) -> str:
@@ -182,31 +187,6 @@ def test_pairing_by_phone_code(screen: Screen, qtbot: Any) -> None:
     qtbot.mouseClick(card.phone_button, Qt.MouseButton.LeftButton)
     screen.settle()
     assert card.pair_code_label.text() == "ABCD-1234"
-
-
-def test_disconnect_asks_first_then_logs_out_and_deletes_the_session(
-    screen: Screen, qtbot: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    card = screen.card
-    qtbot.mouseClick(card.connect_button, Qt.MouseButton.LeftButton)
-    screen.settle()
-    service = screen.runtime.accounts
-    assert service is not None
-    screen.drive(service.state_changed, screen.account_id, "online", "+55 11 98765-4321")
-    assert card.status_label.text() == "Connected — +55 11 98765-4321"
-    assert screen.fake.session_file.exists()
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.No)
-    qtbot.mouseClick(card.disconnect_button, Qt.MouseButton.LeftButton)
-    screen.settle()
-    assert not screen.fake.logged_out and screen.fake.session_file.exists()
-
-    monkeypatch.setattr(QMessageBox, "question", lambda *args: QMessageBox.StandardButton.Yes)
-    qtbot.mouseClick(card.disconnect_button, Qt.MouseButton.LeftButton)
-    screen.settle()
-    assert screen.fake.logged_out
-    assert not screen.fake.session_file.exists()
-    assert card.status_label.text() == "Not connected"
 
 
 def test_the_integration_log_is_kept_and_shown(screen: Screen, qtbot: Any) -> None:
@@ -282,3 +262,62 @@ def test_on_the_next_start_numbers_with_a_session_resume_without_a_qr_code(scree
     assert second not in handles
     screen.loop.run_until_complete(restarted.stop())
     screen.loop.run_until_complete(restarted.accounts.settle())
+
+
+# -- telling and asking without stopping other tasks (no nested event loop inside a task, qasync#82) --
+
+
+def _pairing(screen: Screen, qtbot: Any) -> None:
+    qtbot.mouseClick(screen.card.connect_button, Qt.MouseButton.LeftButton)
+    screen.settle()
+    screen.drive(screen.fake.show_qr, QR_1, 0, 60)
+
+
+def test_a_mistyped_phone_number_is_told_while_every_other_task_keeps_running(screen: Screen, qtbot: Any) -> None:
+    _pairing(screen, qtbot)
+    card = screen.card
+    qtbot.keyClicks(card.phone_field, "onze nove")
+
+    async def scenario() -> None:
+        ticker = Ticker()
+        qtbot.mouseClick(card.phone_button, Qt.MouseButton.LeftButton)
+        await until(lambda: bool(visible(card, NOTICE_OBJECT_NAME)), "the warning")
+        await ticker.keeps_ticking()  # while the warning is shown
+        [box] = visible(card, NOTICE_OBJECT_NAME)
+        assert box.text() == "This is not a phone number: onze nove"
+        box.button(QMessageBox.StandardButton.Ok).click()
+        await until(lambda: not visible(card, NOTICE_OBJECT_NAME), "the warning to close")
+        await ticker.keeps_ticking()
+        ticker.task.cancel()
+
+    run(screen.loop, scenario())
+    assert card.pair_code_label.text() == ""
+
+
+def test_disconnecting_asks_first_while_every_other_task_keeps_running(screen: Screen, qtbot: Any) -> None:
+    card = screen.card
+    qtbot.mouseClick(card.connect_button, Qt.MouseButton.LeftButton)
+    screen.settle()
+    service = screen.runtime.accounts
+    assert service is not None
+    screen.drive(service.state_changed, screen.account_id, "online", "+55 11 98765-4321")
+
+    async def scenario() -> None:
+        ticker = Ticker()
+        for choice in ("Cancel", "Disconnect"):
+            qtbot.mouseClick(card.disconnect_button, Qt.MouseButton.LeftButton)
+            await until(lambda: bool(visible(card, QUESTION_OBJECT_NAME)), "the question")
+            await ticker.keeps_ticking()  # while the question waits for its answer
+            assert not screen.fake.logged_out  # nothing happens before the answer
+            [box] = visible(card, QUESTION_OBJECT_NAME)
+            assert box.text().startswith("Disconnect this number from DeskChat?")
+            answer(box, choice)
+            await until(lambda: not visible(card, QUESTION_OBJECT_NAME), "the question to close")
+            await ticker.keeps_ticking()
+        ticker.task.cancel()
+
+    run(screen.loop, scenario())
+    screen.settle()
+    assert screen.fake.logged_out
+    assert not screen.fake.session_file.exists()
+    assert card.status_label.text() == "Not connected"

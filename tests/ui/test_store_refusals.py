@@ -65,6 +65,7 @@ EXPECTED_WORDS = {
 }
 
 
+@pytest.mark.allow_error_logs  # a store DeskChat cannot open is logged at ERROR
 @pytest.mark.parametrize("case", EXPECTED_WORDS)
 def test_each_refusal_is_told_in_portuguese(
     qtbot: Any, profile: Profile, portuguese: None, shown: list[tuple[str, str]], case: str
@@ -81,6 +82,7 @@ def test_each_refusal_is_told_in_portuguese(
         assert raw not in text
 
 
+@pytest.mark.allow_error_logs  # a store DeskChat cannot open is logged at ERROR
 def test_an_unexpected_problem_is_told_in_words(
     qtbot: Any, profile: Profile, portuguese: None, shown: list[tuple[str, str]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

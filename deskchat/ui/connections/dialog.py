@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -84,11 +85,19 @@ class ConnectionsDialog(QDialog):
         if card is not None:
             card.on_logged(account_id)
 
-    def _ask_new_account(self) -> None:
-        name, ok = QInputDialog.getText(
-            self, self.tr("Add a WhatsApp number"), self.tr("A name for this number (e.g. Vendas, Suporte):")
-        )
-        if ok and name.strip():
+    def _ask_new_account(self) -> QInputDialog:
+        """Ask for the new number's name in a window-modal box without a nested event loop."""
+        ask = QInputDialog(self)
+        ask.setObjectName("newAccountName")
+        ask.setWindowTitle(self.tr("Add a WhatsApp number"))
+        ask.setLabelText(self.tr("A name for this number (e.g. Vendas, Suporte):"))
+        ask.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        ask.textValueSelected.connect(self._name_chosen)
+        ask.open()
+        return ask
+
+    def _name_chosen(self, name: str) -> None:
+        if name.strip():
             run_async(self.add_account(name.strip()), self)
 
     async def add_account(self, name: str) -> WhatsAppCard:

@@ -11,14 +11,15 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListWidget,
-    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from deskchat.services.accounts import AccountsService, AccountState
+from deskchat.services.notices import Notices
 from deskchat.services.whatsapp_accounts import WhatsAppDriver
+from deskchat.ui.notices import WindowNotices
 from deskchat.ui.qr_image import qr_pixmap
 from deskchat.ui.tasks import run_async
 
@@ -49,6 +50,7 @@ class WhatsAppCard(QGroupBox):
         self._whatsapp = whatsapp
         self.account_id = account_id
         self._seconds_left = 0
+        self.notices: Notices = WindowNotices(self)
 
         self.status_label = QLabel(self)
         self.status_label.setObjectName("waStatus")
@@ -263,7 +265,7 @@ class WhatsAppCard(QGroupBox):
             try:
                 code = await self._whatsapp.pair_with_phone(self.account_id, phone)
             except ValueError:
-                QMessageBox.warning(self, "DeskChat", self.tr("This is not a phone number: %1").replace("%1", phone))
+                self.notices.warning(self.tr("This is not a phone number: %1").replace("%1", phone))
                 return
             self.pair_code_label.setText(f"{code[:4]}-{code[4:]}" if len(code) == 8 else code)
             self.hint_label.setText(
@@ -275,19 +277,22 @@ class WhatsAppCard(QGroupBox):
     # -- disconnecting -------------------------------------------------------------------------------------------
 
     def confirm_disconnect(self) -> None:
-        answer = QMessageBox.question(
-            self,
-            self.tr("Disconnect WhatsApp"),
+        run_async(self.disconnect_if_confirmed(), self)
+
+    async def disconnect_if_confirmed(self) -> None:
+        """Ask first (without stopping anything else), then unlink the number."""
+        disconnect, keep = self.tr("Disconnect"), self.tr("Cancel")
+        answer = await self.notices.ask(
             self.tr(
                 "Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; "
                 "the conversations already received stay here."
             ),
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.No,
+            [disconnect, keep],
+            cancel=keep,
         )
-        if answer == QMessageBox.StandardButton.Yes:
-            task = run_async(self._service.disconnect(self.account_id), self)
-            task.add_done_callback(lambda _: self.disconnected.emit(self.account_id))
+        if answer == disconnect:
+            await self._service.disconnect(self.account_id)
+            self.disconnected.emit(self.account_id)
 
     # -- log -----------------------------------------------------------------------------------------------------
 

@@ -187,6 +187,7 @@ def test_damage_in_the_middle_of_the_file_is_found_at_open(profile: Profile) -> 
     assert _refused(profile) is KeyProblem.STORE_DAMAGED
 
 
+@pytest.mark.allow_error_logs  # damage is logged at ERROR, as it must be
 def test_damage_found_after_opening_is_reported_once(profile: Profile) -> None:
     _closed_store(profile)
     store = Store.open(profile)
@@ -202,6 +203,7 @@ def test_damage_found_after_opening_is_reported_once(profile: Profile) -> None:
     assert told == ["damaged"]
 
 
+@pytest.mark.allow_error_logs  # damage is logged at ERROR, as it must be
 def test_a_store_too_big_to_check_at_open_is_checked_later(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
     _closed_store(profile)
     pages = profile.store_file.stat().st_size // PAGE
@@ -216,6 +218,7 @@ def test_a_store_too_big_to_check_at_open_is_checked_later(profile: Profile, mon
     assert told == ["damaged"]
 
 
+@pytest.mark.allow_error_logs  # damage is logged at ERROR, as it must be
 def test_damage_met_by_a_read_is_told(profile: Profile, monkeypatch: pytest.MonkeyPatch) -> None:
     _closed_store(profile)
     pages = profile.store_file.stat().st_size // PAGE

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+import pytest
+
 from deskchat.channels.whatsapp.pipeline import EventPipeline
 from deskchat.core.spool import is_storage_full
 
@@ -17,6 +19,7 @@ def _key(item: str) -> str | None:
     return "m" if item.startswith("m") else None
 
 
+@pytest.mark.allow_error_logs  # a failing group is logged at ERROR on each attempt
 def test_order_batches_and_retry_of_a_failing_group(run: Any) -> None:
     seen: list[list[str]] = []
     failures = {"r1": 2}
@@ -39,6 +42,7 @@ def test_order_batches_and_retry_of_a_failing_group(run: Any) -> None:
     assert seen == [["m1", "m2"], ["r1"], ["m3"], ["c1"]]
 
 
+@pytest.mark.allow_error_logs  # an event that fails for good is logged at ERROR
 def test_a_poison_event_goes_alone_to_the_dead_letters_and_its_batch_mates_are_stored(run: Any) -> None:
     stored: list[str] = []
     dead: list[tuple[str, str]] = []

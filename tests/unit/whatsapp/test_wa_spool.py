@@ -88,6 +88,7 @@ def test_a_malformed_event_goes_alone_to_the_dead_letters_and_try_again_requeues
     assert len(logged) == 4 and all("DecodeError" in entry for entry in logged)
 
 
+@pytest.mark.allow_error_logs  # a full disk is logged at ERROR
 def test_a_full_disk_is_told_and_nothing_received_is_dropped(run: Any, harness: Harness) -> None:
     store = harness.store
     limit: dict[str, int | None] = {"pages": None}
