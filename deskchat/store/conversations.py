@@ -7,10 +7,20 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, RowMapping, bindparam, func, select, update
 
 from deskchat.core.events import ConversationStatus
+from deskchat.store import row_values
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import accounts, conversations
 
-PREVIEW_CHARS = 120
+#: The list shows the first line of the newest message, at most this long (cut here, not by Qt at paint time).
+PREVIEW_CHARS = 200
+#: How far into a text the first line is looked for (a 10 MB text is never scanned whole).
+_PREVIEW_SCAN = 4 * PREVIEW_CHARS
+
+
+def preview_text(text: str) -> str:
+    """The list preview of ``text``: its first non-blank line, at most :data:`PREVIEW_CHARS` characters."""
+    head = text[:_PREVIEW_SCAN].lstrip()
+    return head.split("\n", 1)[0].strip()[:PREVIEW_CHARS]
 
 
 @dataclass(frozen=True)
@@ -54,26 +64,37 @@ class ListScope:
         )
 
 
+#: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
 _COLUMNS = (
     conversations.c.id,
     conversations.c.contact_id,
     conversations.c.account_id,
-    accounts.c.kind.label("channel"),
-    conversations.c.title,
-    conversations.c.status,
+    row_values.as_bytes(accounts.c.kind, "channel"),
+    row_values.as_bytes(conversations.c.title),
+    row_values.as_bytes(conversations.c.status),
     conversations.c.unread_count,
     conversations.c.last_message_at,
-    conversations.c.last_preview,
+    row_values.as_bytes(conversations.c.last_preview),
     conversations.c.last_outgoing,
     conversations.c.is_group,
 )
 
 
 def _row(raw: RowMapping) -> ConversationRow:
-    fields = dict(raw)
-    fields["last_outgoing"] = bool(fields["last_outgoing"])
-    fields["is_group"] = bool(fields["is_group"])
-    return ConversationRow(**fields)
+    """A list row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
+    return ConversationRow(
+        id=int(raw["id"]),
+        contact_id=row_values.count(raw["contact_id"], "conversations.contact_id"),
+        account_id=row_values.count(raw["account_id"], "conversations.account_id"),
+        channel=row_values.text(raw["channel"], "accounts.kind"),
+        title=row_values.text(raw["title"], "conversations.title"),
+        status=row_values.text(raw["status"], "conversations.status"),
+        unread_count=row_values.count(raw["unread_count"], "conversations.unread_count"),
+        last_message_at=row_values.timestamp(raw["last_message_at"], "conversations.last_message_at"),
+        last_preview=row_values.text(raw["last_preview"], "conversations.last_preview"),
+        last_outgoing=row_values.flag(raw["last_outgoing"]),
+        is_group=row_values.flag(raw["is_group"]),
+    )
 
 
 _FIND_CONVERSATION = "SELECT id FROM conversations WHERE account_id = ? AND channel_key = ?"
@@ -188,7 +209,7 @@ def record_messages(conn: Connection, updates: list[ListUpdate]) -> None:
     conn.execute(
         _SET_LAST,
         [
-            {"cid": u.conversation_id, "at": u.sent_at, "preview": u.preview[:PREVIEW_CHARS], "out": int(u.outgoing)}
+            {"cid": u.conversation_id, "at": u.sent_at, "preview": preview_text(u.preview), "out": int(u.outgoing)}
             for u in updates
         ],
     )

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from sqlalchemy import Connection, RowMapping, func, insert, select, update
 
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
+from deskchat.store import row_values
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import SEARCH_TABLE, attachments, messages, reactions
 
@@ -62,28 +63,44 @@ class MessageRow:
 #: Keyset cursor in a conversation: (sent_at, id) of the oldest row loaded.
 PageCursor = tuple[int, int]
 
+#: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
 _COLUMNS = (
     messages.c.id,
     messages.c.conversation_id,
     messages.c.account_id,
-    messages.c.channel_id,
+    row_values.as_bytes(messages.c.channel_id),
     messages.c.outgoing,
-    messages.c.kind,
-    messages.c.sender_name,
-    messages.c.text,
-    messages.c.subject,
+    row_values.as_bytes(messages.c.kind),
+    row_values.as_bytes(messages.c.sender_name),
+    row_values.as_bytes(messages.c.text),
+    row_values.as_bytes(messages.c.subject),
     messages.c.sent_at,
-    messages.c.delivery,
-    messages.c.reply_to_channel_id,
+    row_values.as_bytes(messages.c.delivery),
+    row_values.as_bytes(messages.c.reply_to_channel_id),
     messages.c.edited_at,
     messages.c.deleted_at,
 )
 
 
 def _row(raw: RowMapping) -> MessageRow:
-    fields = dict(raw)
-    fields["outgoing"] = bool(fields["outgoing"])
-    return MessageRow(**fields)
+    """A message row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
+    text = row_values.text
+    return MessageRow(
+        id=int(raw["id"]),
+        conversation_id=row_values.count(raw["conversation_id"], "messages.conversation_id"),
+        account_id=row_values.count(raw["account_id"], "messages.account_id"),
+        channel_id=text(raw["channel_id"], "messages.channel_id"),
+        outgoing=row_values.flag(raw["outgoing"]),
+        kind=text(raw["kind"], "messages.kind"),
+        sender_name=text(raw["sender_name"], "messages.sender_name"),
+        text=text(raw["text"], "messages.text"),
+        subject=text(raw["subject"], "messages.subject"),
+        sent_at=row_values.timestamp(raw["sent_at"], "messages.sent_at"),
+        delivery=text(raw["delivery"], "messages.delivery"),
+        reply_to_channel_id=row_values.optional_text(raw["reply_to_channel_id"], "messages.reply_to_channel_id"),
+        edited_at=row_values.optional_timestamp(raw["edited_at"], "messages.edited_at"),
+        deleted_at=row_values.optional_timestamp(raw["deleted_at"], "messages.deleted_at"),
+    )
 
 
 #: Kind of a placeholder row: the channel announced a message it could not read yet (WhatsApp's
@@ -373,12 +390,12 @@ def reactions_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list
     if not message_ids:
         return result
     rows = conn.execute(
-        select(reactions.c.message_id, reactions.c.emoji)
+        select(reactions.c.message_id, row_values.as_bytes(reactions.c.emoji))
         .where(reactions.c.message_id.in_(message_ids))
         .order_by(reactions.c.reacted_at)
     )
     for message_id, emoji in rows:
-        result.setdefault(int(message_id), []).append(str(emoji))
+        result.setdefault(int(message_id), []).append(row_values.text(emoji, "reactions.emoji"))
     return result
 
 
@@ -388,10 +405,20 @@ def attachment_names(conn: Connection, message_ids: Sequence[int]) -> dict[int, 
     if not message_ids:
         return result
     rows = conn.execute(
-        select(attachments.c.message_id, attachments.c.file_name, attachments.c.mime, attachments.c.size)
+        select(
+            attachments.c.message_id,
+            row_values.as_bytes(attachments.c.file_name),
+            row_values.as_bytes(attachments.c.mime),
+            attachments.c.size,
+        )
         .where(attachments.c.message_id.in_(message_ids))
         .order_by(attachments.c.id)
     )
     for message_id, name, mime, size in rows:
-        result.setdefault(int(message_id), []).append((str(name), str(mime), int(size)))
+        entry = (
+            row_values.text(name, "attachments.file_name"),
+            row_values.text(mime, "attachments.mime"),
+            row_values.count(size, "attachments.size"),
+        )
+        result.setdefault(int(message_id), []).append(entry)
     return result

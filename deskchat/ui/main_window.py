@@ -211,14 +211,38 @@ class MainWindow(QMainWindow):
         with self.services.store.read() as conn:
             rows = accounts.list_accounts(conn)
         for account in rows:
-            label = QLabel(self)
-            label.setObjectName(f"channelState_{account.id}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            self.channel_labels[account.id] = label
-            self._channel_names[account.id] = f"{self._kind_name(account.kind)} {account.name}"
-            bar.addPermanentWidget(label)
-            self.set_channel_state(account.id, account.state, "")
-        bar.addPermanentWidget(QLabel(f"v{__version__}", self))
+            self._add_channel_label(account.id, account.kind, account.name, account.state)
+        self._version_label = QLabel(f"v{__version__}", self)
+        bar.addPermanentWidget(self._version_label)
+
+    def _add_channel_label(self, account_id: int, kind: str, name: str, state: str) -> None:
+        """One status-bar entry per account, before the version (accounts added later come at the end)."""
+        bar = self.statusBar()
+        label = QLabel(self)
+        label.setObjectName(f"channelState_{account_id}")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.channel_labels[account_id] = label
+        self._channel_names[account_id] = f"{self._kind_name(kind)} {name}"
+        version = getattr(self, "_version_label", None)
+        if version is not None:
+            bar.removeWidget(version)
+        bar.addPermanentWidget(label)
+        if version is not None:
+            bar.addPermanentWidget(version)
+            version.show()
+        self.set_channel_state(account_id, state, "")
+
+    def _add_unknown_account(self, account_id: int) -> bool:
+        """An account added while the window is open: give it its status-bar entry. False if it is not stored."""
+        from deskchat.store import accounts
+
+        with self.services.store.read() as conn:
+            found = [row for row in accounts.list_accounts(conn) if row.id == account_id]
+        if not found:
+            return False
+        account = found[0]
+        self._add_channel_label(account.id, account.kind, account.name, account.state)
+        return True
 
     def _kind_name(self, kind: str) -> str:
         return self.tr("WhatsApp") if kind == "whatsapp" else self.tr("E-mail")
@@ -254,7 +278,9 @@ class MainWindow(QMainWindow):
     def set_channel_state(self, account_id: int, state: str, detail: str) -> None:
         label = self.channel_labels.get(account_id)
         if label is None:
-            return
+            if not self._add_unknown_account(account_id):
+                return
+            label = self.channel_labels[account_id]
         text = f"{self._channel_names[account_id]}: {self.state_text(state)}"
         label.setText(f"{text} — {detail}" if detail and state == "online" else text)
 
@@ -303,5 +329,6 @@ class MainWindow(QMainWindow):
         self.save_state()
         self._unfollow_preferences()
         if self._services is not None:
+            self.chat_pane.drafts.save_now()
             self.bridge.detach()
         super().closeEvent(event)

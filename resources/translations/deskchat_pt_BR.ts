@@ -79,96 +79,106 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="74"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="76"/>
         <source>Voice message</source>
         <translation>Mensagem de voz</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="76"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="78"/>
         <source>Sticker</source>
         <translation>Figurinha</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="79"/>
         <source>Attachment</source>
         <translation>Anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="82"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="84"/>
         <source>This message was deleted</source>
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="84"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="86"/>
         <source>Waiting for this message…</source>
         <translation>Aguardando esta mensagem…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="166"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="324"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="91"/>
+        <source>see the whole message</source>
+        <translation>ver mensagem completa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="180"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="364"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="172"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="186"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="262"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="296"/>
         <source>You</source>
         <translation>Você</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/paint_guard.py" line="41"/>
+        <source>(this item cannot be shown)</source>
+        <translation>(não foi possível mostrar este item)</translation>
     </message>
 </context>
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="94"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="95"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="97"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="98"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="99"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="109"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="110"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="120"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="122"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="180"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="183"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="184"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="182"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="185"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -514,78 +524,78 @@
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="248"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="248"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
-        <location filename="../../deskchat/ui/main_window.py" line="229"/>
+        <location filename="../../deskchat/ui/main_window.py" line="252"/>
+        <location filename="../../deskchat/ui/main_window.py" line="253"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="230"/>
+        <location filename="../../deskchat/ui/main_window.py" line="254"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="231"/>
+        <location filename="../../deskchat/ui/main_window.py" line="255"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="232"/>
+        <location filename="../../deskchat/ui/main_window.py" line="256"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="233"/>
+        <location filename="../../deskchat/ui/main_window.py" line="257"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="234"/>
+        <location filename="../../deskchat/ui/main_window.py" line="258"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="235"/>
+        <location filename="../../deskchat/ui/main_window.py" line="259"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="260"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="237"/>
+        <location filename="../../deskchat/ui/main_window.py" line="261"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="238"/>
+        <location filename="../../deskchat/ui/main_window.py" line="262"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="239"/>
+        <location filename="../../deskchat/ui/main_window.py" line="263"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="245"/>
+        <location filename="../../deskchat/ui/main_window.py" line="269"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="272"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -626,17 +636,18 @@
 <context>
     <name>ReplyBar</name>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="30"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="36"/>
         <source>Cancel the reply (Esc)</source>
+        <extracomment>The bar shows one line of the quoted text: no more than this is looked at.</extracomment>
         <translation>Cancelar a resposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="40"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="46"/>
         <source>(attachment)</source>
         <translation>(anexo)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="42"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="48"/>
         <source>Replying to: %1</source>
         <translation>Respondendo a: %1</translation>
     </message>

@@ -13,8 +13,14 @@ from sqlalchemy import Connection
 from deskchat.store import media, messages
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
+from deskchat.ui.paint_guard import guarded
 
 PAGE_SIZE = 60
+#: A bubble shows at most this much of a text; the rest opens in a viewer ("ver mensagem completa").
+FOLD_CHARS = 4000
+FOLD_LINES = 60
+#: A quoted message is shown on one line: never more than this is kept.
+QUOTE_CHARS = 200
 MessageRole = Qt.ItemDataRole.UserRole + 1
 MessageIdRole = Qt.ItemDataRole.UserRole + 2
 NewDayRole = Qt.ItemDataRole.UserRole + 3  # bool: the first message of its day (draw a day separator above)
@@ -39,6 +45,17 @@ class ChatItem:
     attachments: tuple[Attachment, ...] = ()
     reactions: tuple[str, ...] = field(default_factory=tuple)
     thumbnail: bytes | None = None  # preview of an image, video or sticker
+    shown_text: str = ""  # the text as the bubble shows it: folded when long
+    folded: bool = False  # the bubble shows only the start of the text
+
+
+def fold_text(text: str) -> tuple[str, bool]:
+    """The start of ``text`` a bubble shows (≤ FOLD_CHARS characters, ≤ FOLD_LINES lines), and whether it was cut."""
+    head = text[:FOLD_CHARS]
+    lines = head.split("\n", FOLD_LINES)
+    if len(lines) > FOLD_LINES:
+        return "\n".join(lines[:FOLD_LINES]), True
+    return head, len(text) > FOLD_CHARS
 
 
 def _sort_key(row: MessageRow) -> tuple[int, int]:
@@ -64,11 +81,14 @@ class ChatModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return guarded("chat data", lambda: self._data(index, role), None)
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.message.text
+            return item.shown_text
         if role == MessageRole:
             return item
         if role == MessageIdRole:
@@ -185,8 +205,9 @@ class ChatModel(QAbstractListModel):
                 if target is None:
                     target = messages.find_by_channel_id(conn, row.account_id, row.reply_to_channel_id)
                 if target is not None:
-                    quote = target.text or target.subject or target.kind
+                    quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
+            shown_text, folded = fold_text(row.text)
             items.append(
                 ChatItem(
                     message=row,
@@ -195,6 +216,8 @@ class ChatModel(QAbstractListModel):
                     attachments=tuple(Attachment(*entry) for entry in files.get(row.id, [])),
                     reactions=tuple(reactions.get(row.id, [])),
                     thumbnail=thumbnails.get(row.id),
+                    shown_text=shown_text,
+                    folded=folded,
                 )
             )
         return items

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from deskchat.store import conversations
 from deskchat.store.conversations import ConversationRow, ListScope
 from deskchat.store.database import Store
+from deskchat.ui.paint_guard import guarded
 
 PAGE_SIZE = 100
 ConversationRole = Qt.ItemDataRole.UserRole + 1
@@ -38,6 +39,9 @@ class ConversationListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return guarded("conversation list data", lambda: self._data(index, role), None)
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]

@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from deskchat.core.events import ConversationStatus
-from deskchat.store import conversations
+from deskchat.store import conversations, messages
 from deskchat.store.database import Store
 from deskchat.ui.attachment_actions import AttachmentActions
 from deskchat.ui.bubble_delegate import BubbleDelegate
 from deskchat.ui.composer import Composer
+from deskchat.ui.draft_keeper import DraftKeeper
 from deskchat.ui.file_sending import FileSending, SendFile
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
 from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
@@ -117,6 +118,7 @@ class ChatPane(QWidget):
             self.composer,
             self.view.viewport(),
         )
+        self.drafts = DraftKeeper(store, self.composer, self.reply_bar, self._reply_target, self)
         self.placeholder = QLabel(self.tr("Select a conversation to start"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #667781; font-size: 15px;")
@@ -147,8 +149,9 @@ class ChatPane(QWidget):
     # -- opening -----------------------------------------------------------------------------------------------
 
     def open_conversation(self, conversation_id: int | None) -> None:
-        self.reply_bar.clear()
+        """Show the conversation's messages and its draft (the draft of the one left is kept for it)."""
         self.model.open(conversation_id)
+        self.drafts.switch_to(conversation_id)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
         self.view.setVisible(has_conversation)
@@ -194,7 +197,17 @@ class ChatPane(QWidget):
             target = self.reply_bar.target
             reply_to = target.channel_id if target is not None else None
             self.reply_bar.clear()
+            self.drafts.sent(conversation_id)
             run_async(self._send_text(conversation_id, text, reply_to), self)
+
+    def _reply_target(self, conversation_id: int, channel_id: str) -> ReplyTarget | None:
+        """What the reply bar shows for a draft's quoted message (None if it is not stored)."""
+        with self._store.read() as conn:
+            row = conversations.get(conn, conversation_id)
+            message = messages.find_by_channel_id(conn, row.account_id, channel_id) if row is not None else None
+        if message is None or message.conversation_id != conversation_id:
+            return None
+        return ReplyTarget(message.id, message.channel_id, message.text or message.subject)
 
     def start_reply(self, message_id: int) -> None:
         """Quote the message in the next one the attendant sends."""
