@@ -49,7 +49,8 @@ def main(argv: list[str] | None = None) -> int:
         os.umask(0o077)  # everything DeskChat creates is private to the attendant
     if options.self_test:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    throwaway = options.demo or options.self_test
+    # --self-test alone checks a throwaway demo profile; with --profile it checks that profile (no channel is started)
+    throwaway = options.demo or (options.self_test and options.profile is None)
     root = Path(tempfile.mkdtemp(prefix="deskchat-demo-")) if throwaway else options.profile or default_profile_dir()
     profile = Profile(root).ensure()
     configure_logging(profile.log_dir, verbose=options.verbose)
