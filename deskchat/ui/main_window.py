@@ -128,9 +128,10 @@ class MainWindow(QMainWindow):
         self.bridge = BusBridge(services.bus, self)
         self.bridge.message_stored.connect(self.chat_pane.model.on_message_stored)
         self.bridge.message_updated.connect(self.chat_pane.model.on_message_updated)
-        self.bridge.conversation_changed.connect(self.conversation_pane.on_conversation_changed)
-        self.bridge.conversation_changed.connect(self.chat_pane.on_conversation_changed)
-        self.bridge.conversation_changed.connect(self._refresh_info_if_open)
+        # conversation changes come coalesced per frame: a burst of messages updates the lists in one pass
+        self.bridge.conversations_changed.connect(self.conversation_pane.on_conversations_changed)
+        self.bridge.conversations_changed.connect(self.chat_pane.on_conversations_changed)
+        self.bridge.conversations_changed.connect(self._refresh_info_if_open)
         # bulk imports announce many resets in a row: reload the lists at most a few times a second
         self._reload_lists = QTimer(self)
         self._reload_lists.setSingleShot(True)
@@ -294,6 +295,7 @@ class MainWindow(QMainWindow):
         from deskchat.ui.tasks import run_async
 
         self.chat_pane.open_conversation(conversation_id)
+        self.conversation_pane.show_open_conversation(conversation_id)
         if self.services.reading is not None:
             run_async(self.services.reading.conversation_opened(conversation_id), self)
         # the chat paints first; the customer's record follows on the next turn of the loop
@@ -303,9 +305,9 @@ class MainWindow(QMainWindow):
         if self.chat_pane.model.conversation_id == conversation_id:
             self.info_pane.show_conversation(conversation_id)
 
-    def _refresh_info_if_open(self, conversation_id: int) -> None:
-        if conversation_id == self.info_pane.conversation_id:
-            self.info_pane.show_conversation(conversation_id)
+    def _refresh_info_if_open(self, conversation_ids: list[int]) -> None:
+        if self.info_pane.conversation_id is not None and self.info_pane.conversation_id in conversation_ids:
+            self.info_pane.show_conversation(self.info_pane.conversation_id)
 
     # -- state ---------------------------------------------------------------------------------------------------
 

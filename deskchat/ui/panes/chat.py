@@ -243,3 +243,7 @@ class ChatPane(QWidget):
     def on_conversation_changed(self, conversation_id: int) -> None:
         if conversation_id == self.model.conversation_id:
             self.refresh_header()
+
+    def on_conversations_changed(self, conversation_ids: list[int]) -> None:
+        if self.model.conversation_id is not None and self.model.conversation_id in conversation_ids:
+            self.refresh_header()
