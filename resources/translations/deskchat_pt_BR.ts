@@ -133,52 +133,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="95"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="97"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="103"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="99"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="110"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="118"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="122"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="130"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="183"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="191"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="184"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="192"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="185"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -227,28 +227,28 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="54"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="59"/>
         <source>Search messages (Ctrl+F)</source>
         <extracomment>A tab of the list: one ticket status, or the groups.</extracomment>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="115"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="129"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="116"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="130"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="117"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="131"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="118"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="132"/>
         <source>Groups</source>
         <translation>Grupos</translation>
     </message>
@@ -305,6 +305,15 @@
         <location filename="../../deskchat/ui/file_sending.py" line="238"/>
         <source>These files were not sent:</source>
         <translation>Estes arquivos não foram enviados:</translation>
+    </message>
+</context>
+<context>
+    <name>FullTextViewer</name>
+    <message>
+        <location filename="../../deskchat/ui/full_text_viewer.py" line="34"/>
+        <source>Whole message</source>
+        <extracomment>Lines longer than this are shown in pieces of this length.</extracomment>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -489,113 +498,113 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="152"/>
+        <location filename="../../deskchat/ui/main_window.py" line="153"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="153"/>
+        <location filename="../../deskchat/ui/main_window.py" line="154"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="159"/>
+        <location filename="../../deskchat/ui/main_window.py" line="160"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="161"/>
+        <location filename="../../deskchat/ui/main_window.py" line="162"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="168"/>
+        <location filename="../../deskchat/ui/main_window.py" line="169"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="204"/>
+        <location filename="../../deskchat/ui/main_window.py" line="205"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="207"/>
+        <location filename="../../deskchat/ui/main_window.py" line="208"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="249"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="249"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="252"/>
         <location filename="../../deskchat/ui/main_window.py" line="253"/>
+        <location filename="../../deskchat/ui/main_window.py" line="254"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="254"/>
+        <location filename="../../deskchat/ui/main_window.py" line="255"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="255"/>
+        <location filename="../../deskchat/ui/main_window.py" line="256"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="256"/>
+        <location filename="../../deskchat/ui/main_window.py" line="257"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="257"/>
+        <location filename="../../deskchat/ui/main_window.py" line="258"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="258"/>
+        <location filename="../../deskchat/ui/main_window.py" line="259"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="259"/>
+        <location filename="../../deskchat/ui/main_window.py" line="260"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="260"/>
+        <location filename="../../deskchat/ui/main_window.py" line="261"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="261"/>
+        <location filename="../../deskchat/ui/main_window.py" line="262"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="262"/>
+        <location filename="../../deskchat/ui/main_window.py" line="263"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="263"/>
+        <location filename="../../deskchat/ui/main_window.py" line="264"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="269"/>
+        <location filename="../../deskchat/ui/main_window.py" line="270"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="273"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -636,18 +645,18 @@
 <context>
     <name>ReplyBar</name>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="36"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="35"/>
         <source>Cancel the reply (Esc)</source>
         <extracomment>The bar shows one line of the quoted text: no more than this is looked at.</extracomment>
         <translation>Cancelar a resposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="46"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="45"/>
         <source>(attachment)</source>
         <translation>(anexo)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="48"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="47"/>
         <source>Replying to: %1</source>
         <translation>Respondendo a: %1</translation>
     </message>

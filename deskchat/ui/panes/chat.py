@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -20,11 +20,12 @@ from deskchat.core.events import ConversationStatus
 from deskchat.store import conversations, messages
 from deskchat.store.database import Store
 from deskchat.ui.attachment_actions import AttachmentActions
-from deskchat.ui.bubble_delegate import BubbleDelegate
+from deskchat.ui.bubble_delegate import BubbleDelegate, layout_for
 from deskchat.ui.composer import Composer
 from deskchat.ui.draft_keeper import DraftKeeper
 from deskchat.ui.file_sending import FileSending, SendFile
-from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
+from deskchat.ui.full_text_viewer import FullTextViewer
+from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole, NewDayRole
 from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
 from deskchat.ui.tasks import run_async
 
@@ -48,6 +49,11 @@ class ChatView(QListView):
         self.setStyleSheet("QListView#chatView { background: #efeae2; border: none; }")
         self.verticalScrollBar().valueChanged.connect(self._maybe_load_older)
         self._chat_model = model
+        self.last_press = QPoint()  # where the last click landed (to tell a click on "see the whole message")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.last_press = event.position().toPoint()
+        super().mousePressEvent(event)
 
     def verticalScrollbarValueChanged(self, value: int) -> None:
         """Qt's list asks the model for more rows at the *bottom*; a chat's older rows come at the top (below)."""
@@ -103,6 +109,8 @@ class ChatPane(QWidget):
         self.reopen_button.clicked.connect(lambda: self._ticket("reopen"))
         self.view = ChatView(self.model, self)
         self.view.clicked.connect(self._retry_if_failed)
+        self.view.clicked.connect(self._show_whole_text_if_asked)
+        self.full_text_viewer: FullTextViewer | None = None
         # right-click: reply to the message; open / save its attachment
         self.attachment_actions = AttachmentActions(self.view, store, reply=self.start_reply)
         self.reply_bar = ReplyBar(self)
@@ -233,6 +241,24 @@ class ChatPane(QWidget):
         item = index.data(MessageRole)
         if isinstance(item, ChatItem) and item.message.delivery == "failed":
             run_async(self._retry_message(item.message.id), self)
+
+    def _show_whole_text_if_asked(self, index: QModelIndex) -> None:
+        item = index.data(MessageRole)
+        if not isinstance(item, ChatItem) or not item.folded:
+            return
+        rect = self.view.visualRect(index)
+        lay = layout_for(item, bool(index.data(NewDayRole)), rect.width(), self.view.font())
+        if lay.more is not None and lay.more.contains(QPointF(self.view.last_press - rect.topLeft())):
+            self.show_whole_text(item.message.id)
+
+    def show_whole_text(self, message_id: int) -> FullTextViewer | None:
+        """Open the whole text of a folded message in a read-only viewer (not modal)."""
+        position = self.model.row_of(message_id)
+        if position < 0:
+            return None
+        self.full_text_viewer = FullTextViewer(self.model.item_at(position).message.text, self)
+        self.full_text_viewer.show()
+        return self.full_text_viewer
 
     def _follow_new_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
         if last == self.model.rowCount() - 1:
