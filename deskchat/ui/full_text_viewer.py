@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPlainTextEdit, QVBoxLayout, QWidget
 
-#: Lines longer than this are shown in pieces of this length.
+# Lines longer than this are shown in pieces of this length.
 PIECE_CHARS = 2000
 
 

@@ -312,8 +312,7 @@
     <message>
         <location filename="../../deskchat/ui/full_text_viewer.py" line="34"/>
         <source>Whole message</source>
-        <extracomment>Lines longer than this are shown in pieces of this length.</extracomment>
-        <translation type="unfinished"></translation>
+        <translation>Mensagem completa</translation>
     </message>
 </context>
 <context>
