@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, LargeBinary, RowMapping, cast, func, insert, select, update
 
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.store import row_values
@@ -58,10 +58,17 @@ class MessageRow:
     reply_to_channel_id: str | None
     edited_at: int | None
     deleted_at: int | None
+    #: ``text`` holds only the first :data:`TEXT_PREFIX_BYTES` of a longer text (rows read for the window by
+    #: :func:`page_before` and :func:`get`); :func:`full_text` reads it whole.
+    text_cut: bool = False
 
 
 #: Keyset cursor in a conversation: (sent_at, id) of the oldest row loaded.
 PageCursor = tuple[int, int]
+
+#: Rows read for the window carry at most this much of a text: a bubble shows ≤ 4,000 characters of it, and a
+#: 10 MB text must not be copied out of the store for a paint.
+TEXT_PREFIX_BYTES = 20_000
 
 #: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
 _COLUMNS = (
@@ -82,9 +89,20 @@ _COLUMNS = (
 )
 
 
+_TEXT_BYTES = cast(messages.c.text, LargeBinary)
+#: The same columns with the text cut to its first bytes, and its whole length.
+_WINDOW_COLUMNS = (
+    *(column for column in _COLUMNS if column.key != "text"),
+    func.substr(_TEXT_BYTES, 1, TEXT_PREFIX_BYTES).label("text"),
+    func.length(_TEXT_BYTES).label("text_bytes"),
+)
+
+
 def _row(raw: RowMapping) -> MessageRow:
     """A message row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
     text = row_values.text
+    text_bytes = raw.get("text_bytes")
+    cut = isinstance(text_bytes, int) and text_bytes > TEXT_PREFIX_BYTES
     return MessageRow(
         id=int(raw["id"]),
         conversation_id=row_values.count(raw["conversation_id"], "messages.conversation_id"),
@@ -93,13 +111,14 @@ def _row(raw: RowMapping) -> MessageRow:
         outgoing=row_values.flag(raw["outgoing"]),
         kind=text(raw["kind"], "messages.kind"),
         sender_name=text(raw["sender_name"], "messages.sender_name"),
-        text=text(raw["text"], "messages.text"),
+        text=row_values.text_prefix(raw["text"], "messages.text") if cut else text(raw["text"], "messages.text"),
         subject=text(raw["subject"], "messages.subject"),
         sent_at=row_values.timestamp(raw["sent_at"], "messages.sent_at"),
         delivery=text(raw["delivery"], "messages.delivery"),
         reply_to_channel_id=row_values.optional_text(raw["reply_to_channel_id"], "messages.reply_to_channel_id"),
         edited_at=row_values.optional_timestamp(raw["edited_at"], "messages.edited_at"),
         deleted_at=row_values.optional_timestamp(raw["deleted_at"], "messages.deleted_at"),
+        text_cut=cut,
     )
 
 
@@ -309,9 +328,12 @@ def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage]) -> int:
 def page_before(
     conn: Connection, conversation_id: int, before: PageCursor | None = None, limit: int = 50
 ) -> list[MessageRow]:
-    """Up to ``limit`` messages older than ``before`` (the newest ones when None), oldest first."""
+    """Up to ``limit`` messages older than ``before`` (the newest ones when None), oldest first.
+
+    Long texts come cut (see :attr:`MessageRow.text_cut`).
+    """
     query = (
-        select(*_COLUMNS)
+        select(*_WINDOW_COLUMNS)
         .where(messages.c.conversation_id == conversation_id)
         .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
         .limit(limit)
@@ -327,8 +349,15 @@ def page_before(
 
 
 def get(conn: Connection, message_id: int) -> MessageRow | None:
-    raw = conn.execute(select(*_COLUMNS).where(messages.c.id == message_id)).mappings().first()
+    """One message as the window shows it: a long text comes cut (see :attr:`MessageRow.text_cut`)."""
+    raw = conn.execute(select(*_WINDOW_COLUMNS).where(messages.c.id == message_id)).mappings().first()
     return _row(raw) if raw is not None else None
+
+
+def full_text(conn: Connection, message_id: int) -> str:
+    """The whole text of a message ("" if there is none)."""
+    raw = conn.execute(select(row_values.as_bytes(messages.c.text)).where(messages.c.id == message_id)).scalar()
+    return row_values.text(raw, "messages.text")
 
 
 def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> MessageRow | None:

@@ -52,6 +52,18 @@ def text(value: object, column: str) -> str:
     return str(value)
 
 
+def text_prefix(value: object, column: str) -> str:
+    """Like :func:`text`, for the first bytes of a longer text: a character cut at the end is dropped."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        raw = bytes(value)
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            if error.start >= len(raw) - 3 and error.reason == "unexpected end of data":
+                return text(raw[: error.start], column)
+    return text(value, column)
+
+
 def optional_text(value: object, column: str) -> str | None:
     return None if value is None else text(value, column)
 

@@ -49,13 +49,16 @@ class ChatItem:
     folded: bool = False  # the bubble shows only the start of the text
 
 
-def fold_text(text: str) -> tuple[str, bool]:
-    """The start of ``text`` a bubble shows (≤ FOLD_CHARS characters, ≤ FOLD_LINES lines), and whether it was cut."""
+def fold_text(text: str, cut: bool = False) -> tuple[str, bool]:
+    """The start of ``text`` a bubble shows (≤ FOLD_CHARS characters, ≤ FOLD_LINES lines), and whether it was cut.
+
+    ``cut``: ``text`` is only the start of a longer text already.
+    """
     head = text[:FOLD_CHARS]
     lines = head.split("\n", FOLD_LINES)
     if len(lines) > FOLD_LINES:
         return "\n".join(lines[:FOLD_LINES]), True
-    return head, len(text) > FOLD_CHARS
+    return head, cut or len(text) > FOLD_CHARS
 
 
 def _sort_key(row: MessageRow) -> tuple[int, int]:
@@ -207,7 +210,7 @@ class ChatModel(QAbstractListModel):
                 if target is not None:
                     quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
-            shown_text, folded = fold_text(row.text)
+            shown_text, folded = fold_text(row.text, row.text_cut)
             items.append(
                 ChatItem(
                     message=row,

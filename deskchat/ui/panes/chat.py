@@ -253,10 +253,11 @@ class ChatPane(QWidget):
 
     def show_whole_text(self, message_id: int) -> FullTextViewer | None:
         """Open the whole text of a folded message in a read-only viewer (not modal)."""
-        position = self.model.row_of(message_id)
-        if position < 0:
+        if self.model.row_of(message_id) < 0:
             return None
-        self.full_text_viewer = FullTextViewer(self.model.item_at(position).message.text, self)
+        with self._store.read() as conn:
+            text = messages.full_text(conn, message_id)
+        self.full_text_viewer = FullTextViewer(text, self)
         self.full_text_viewer.show()
         return self.full_text_viewer
 
