@@ -129,6 +129,12 @@
         <source>(this item cannot be shown)</source>
         <translation>(não foi possível mostrar este item)</translation>
     </message>
+    <message>
+        <location filename="../../deskchat/ui/models/chat.py" line="77"/>
+        <source>Loading a long message…</source>
+        <extracomment>A bubble shows at most this much of a text; the rest opens in a viewer (&quot;ver mensagem completa&quot;). A quoted message is shown on one line: never more than this is kept.</extracomment>
+        <translation>Carregando mensagem longa…</translation>
+    </message>
 </context>
 <context>
     <name>ChatPane</name>

@@ -40,9 +40,14 @@ TARGET_MS = 100
 
 
 def long_text(megabytes: float, seed: int = 5) -> str:
+    """About ``megabytes`` MB of UTF-8: words, with a line break every 400 words."""
     rng = random.Random(seed)
-    words = rng.choices(WORDS, k=int(megabytes * 1_000_000 / 8))
-    lines = [" ".join(words[first : first + 400]) for first in range(0, len(words), 400)]
+    lines: list[str] = []
+    size = 0
+    while size < megabytes * 1_000_000:
+        line = " ".join(rng.choices(WORDS, k=400))
+        lines.append(line)
+        size += len(line.encode()) + 1
     return "\n".join(lines)
 
 
@@ -118,7 +123,9 @@ def main(megabytes: float) -> None:
             worst = loop.run_until_complete(scenario(window, store, runtime, text))
         window.close()
         store.close()
-    print(f"a text of {len(text) / 1e6:.1f} million characters ({text.count(chr(10)) + 1:,} lines):")
+    megabytes_stored = len(text.encode()) / 1e6
+    lines = text.count("\n") + 1
+    print(f"a text of {megabytes_stored:.1f} MB, {len(text) / 1e6:.1f} million characters, {lines:,} lines:")
     for step, figure in worst.items():
         print(f"  worst stall, {step}: {figure:.1f} ms")
     overall = max(worst.values())

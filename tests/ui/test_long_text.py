@@ -88,3 +88,19 @@ def test_a_short_text_is_not_folded(app: App, qtbot: Any) -> None:
     index = chat.model.index(chat.model.rowCount() - 1, 0)
     assert index.data() == "Bom dia!\nTudo bem?"
     assert not index.data(MessageRole).folded
+
+
+def test_a_text_of_megabytes_shows_loading_then_its_start_without_reading_it_on_the_gui_thread(
+    app: App, qtbot: Any
+) -> None:
+    text = "\n".join(f"cláusula {n}: " + "texto " * 30 for n in range(12_000))  # about 2.3 MB
+    _receive(app, text)
+    _open_top(app, qtbot)
+    chat = app.window.chat_pane
+    index = chat.model.index(chat.model.rowCount() - 1, 0)
+    qtbot.waitUntil(lambda: index.data() != "Loading a long message…")
+    assert len(index.data()) == FOLD_CHARS and text.startswith(index.data())
+    assert index.data(MessageRole).folded
+    viewer = chat.show_whole_text(index.data(MessageRole).message.id)
+    assert viewer is not None and viewer.text_view.toPlainText() == text
+    viewer.close()

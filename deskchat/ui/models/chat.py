@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy import Connection
 
 from deskchat.store import media, messages
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.ui.paint_guard import guarded
+from deskchat.ui.worker_threads import run_in_thread
 
 PAGE_SIZE = 60
 #: A bubble shows at most this much of a text; the rest opens in a viewer ("ver mensagem completa").
@@ -69,10 +70,15 @@ def _local_day(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def loading_text() -> str:
+    return QCoreApplication.translate("Bubble", "Loading a long message…")
+
+
 class ChatModel(QAbstractListModel):
     def __init__(self, store: Store, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._opening = 0  # counts open() calls: late texts of a conversation left meanwhile are dropped
         self.conversation_id: int | None = None
         self._items: list[ChatItem] = []
         self._has_older = False
@@ -113,6 +119,7 @@ class ChatModel(QAbstractListModel):
     def open(self, conversation_id: int | None) -> None:
         """Show ``conversation_id``'s newest page (or nothing)."""
         self.beginResetModel()
+        self._opening += 1
         self.conversation_id = conversation_id
         self._items = []
         self._has_older = False
@@ -122,6 +129,7 @@ class ChatModel(QAbstractListModel):
                 self._items = self._decorate(conn, rows)
             self._has_older = len(rows) == PAGE_SIZE
         self.endResetModel()
+        self._load_missing_texts(self._items)
 
     def load_older(self) -> int:
         """Prepend the page before the oldest loaded message; returns how many rows came."""
@@ -146,6 +154,7 @@ class ChatModel(QAbstractListModel):
             # the former first row may no longer start a new day
             first_old = self.index(len(items), 0)
             self.dataChanged.emit(first_old, first_old, [NewDayRole])
+            self._load_missing_texts(items)
         return len(items)
 
     def row_of(self, message_id: int) -> int:
@@ -174,6 +183,7 @@ class ChatModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), position, position)
         self._items.insert(position, item)
         self.endInsertRows()
+        self._load_missing_texts([item])
 
     def on_message_updated(self, conversation_id: int, message_id: int) -> None:
         if conversation_id != self.conversation_id:
@@ -189,6 +199,35 @@ class ChatModel(QAbstractListModel):
         self._items[position] = item
         index = self.index(position, 0)
         self.dataChanged.emit(index, index)
+        self._load_missing_texts([item])
+
+    # -- very long texts ---------------------------------------------------------------------------------------
+
+    def _load_missing_texts(self, items: list[ChatItem]) -> None:
+        """Read the start of texts too long to read with the page, on a worker thread (a plain thread: the model
+        may be used before the event loop runs); each bubble shows "loading" until its text comes."""
+        ids = [item.message.id for item in items if item.message.text_missing]
+        if not ids:
+            return
+        store, opening = self._store, self._opening
+
+        def work() -> dict[int, MessageRow | None]:
+            with store.read() as conn:
+                return {message_id: messages.window_row(conn, message_id) for message_id in ids}
+
+        run_in_thread(work, lambda rows: self._show_loaded_texts(opening, rows), self, "long-text")
+
+    def _show_loaded_texts(self, opening: int, rows: dict[int, MessageRow | None]) -> None:
+        if opening != self._opening:
+            return
+        for message_id, row in rows.items():
+            position = self.row_of(message_id)
+            if position < 0 or row is None:
+                continue
+            with self._store.read() as conn:  # its quote, files and reactions (small reads)
+                (self._items[position],) = self._decorate(conn, [row])
+            index = self.index(position, 0)
+            self.dataChanged.emit(index, index)
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
@@ -210,7 +249,7 @@ class ChatModel(QAbstractListModel):
                 if target is not None:
                     quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
-            shown_text, folded = fold_text(row.text, row.text_cut)
+            shown_text, folded = (loading_text(), True) if row.text_missing else fold_text(row.text, row.text_cut)
             items.append(
                 ChatItem(
                     message=row,

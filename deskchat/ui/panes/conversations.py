@@ -7,8 +7,6 @@ customer and hides the Grupos tab; ``ignore`` hides them everywhere (ingest no l
 
 from __future__ import annotations
 
-import logging
-import threading
 from typing import Final, Literal
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
@@ -25,8 +23,7 @@ from deskchat.ui.models.search_results import ConversationIdRole as HitConversat
 from deskchat.ui.models.search_results import SearchResultsModel
 from deskchat.ui.models.tab_counts import TabCounts
 from deskchat.ui.tasks import run_async
-
-log = logging.getLogger("deskchat.ui")
+from deskchat.ui.worker_threads import run_in_thread
 
 GROUPS_TAB: Final = "groups"
 #: A tab of the list: one ticket status, or the groups.
@@ -48,7 +45,6 @@ def scope_of(tab: TabKey, group_mode: GroupMode) -> ListScope:
 
 class ConversationPane(QWidget):
     conversation_selected = Signal(int)
-    _counted = Signal(int, object)  # generation, TabCounts: a background recount finished
 
     def __init__(self, store: Store, parent: QWidget | None = None, *, group_mode: GroupMode = "separate") -> None:
         super().__init__(parent)
@@ -110,7 +106,6 @@ class ConversationPane(QWidget):
         self._tab_counts = TabCounts({})
         self._changed_while_counting: dict[int, ConversationRow] = {}
         self._count_generation = 0
-        self._counted.connect(self._take_counts, Qt.ConnectionType.QueuedConnection)
         self.update_tab_titles()
         self.count_in_background()  # the per-conversation keys that let counts follow changes one by one
 
@@ -253,17 +248,12 @@ class ConversationPane(QWidget):
         generation = self._count_generation
         known = list(self._tab_counts.counts)
         store = self._store
-        finished = self._counted
 
-        def work() -> None:
-            try:
-                with store.read() as conn:
-                    counted = TabCounts.counted(conversations.tab_keys(conn), known)
-                finished.emit(generation, counted)  # queued to the GUI thread
-            except Exception as error:
-                log.info("tab recount skipped (%s)", type(error).__name__)
+        def work() -> TabCounts:
+            with store.read() as conn:
+                return TabCounts.counted(conversations.tab_keys(conn), known)
 
-        threading.Thread(target=work, name="deskchat-tab-count", daemon=True).start()
+        run_in_thread(work, lambda counted: self._take_counts(generation, counted), self, "tab-count")
 
     def _take_counts(self, generation: int, counted: TabCounts) -> None:
         if generation != self._count_generation:
