@@ -1,6 +1,8 @@
-"""Work on a plain worker thread whose result is handed to the GUI thread safely.
+"""Work on the window's worker thread whose result is handed to the GUI thread safely.
 
-For reads that must not wait for the event loop (models are built before it runs). The result travels through one
+For reads that must not wait for the event loop (models are built before it runs). One long-lived thread does them
+all, in order: the store's connection pool keeps one connection per thread and closes the oldest when more threads
+come, even one in use, so a thread per read would break other threads' reads. The result travels through one
 long-lived relay object, never through the widget or model that asked (it may be deleted meanwhile: emitting on it
 from another thread would race its destruction); the callback runs only if its owner still exists.
 """
@@ -8,8 +10,8 @@ from another thread would race its destruction); the callback runs only if its o
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
 import shiboken6
@@ -33,16 +35,20 @@ class _Relay(QObject):
 
 
 _relay: _Relay | None = None
+_worker: ThreadPoolExecutor | None = None
 
 
 def run_in_thread(work: Callable[[], T], done: Callable[[T], Any], owner: QObject, name: str) -> None:
-    """Run ``work()`` on a new daemon thread, then ``done(result)`` on the GUI thread if ``owner`` still exists.
+    """Run ``work()`` on the window's worker thread, then ``done(result)`` on the GUI thread if ``owner`` still
+    exists.
 
     Call from the GUI thread. A failure of ``work`` (the store closed meanwhile) is logged by its type and dropped.
     """
-    global _relay
+    global _relay, _worker
     if _relay is None:
         _relay = _Relay()  # on the GUI thread, for the life of the process
+    if _worker is None:
+        _worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-window-reader")
     relay = _relay
 
     def deliver(result: T) -> None:
@@ -57,4 +63,4 @@ def run_in_thread(work: Callable[[], T], done: Callable[[T], Any], owner: QObjec
             return
         relay.delivered.emit(lambda: deliver(result))
 
-    threading.Thread(target=run, name=f"deskchat-{name}", daemon=True).start()
+    _worker.submit(run)
