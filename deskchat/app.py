@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         _restart_with_neonize_environment(argv)
     if os.name == "posix":
         os.umask(0o077)  # everything DeskChat creates is private to the attendant
-    # --self-test opens a throwaway demo profile, or the one given with --profile (to check that it paints)
+    # --self-test alone checks a throwaway demo profile; with --profile it checks that profile (no channel is started)
     throwaway = options.demo or (options.self_test and options.profile is None)
     root = Path(tempfile.mkdtemp(prefix="deskchat-demo-")) if throwaway else options.profile or default_profile_dir()
     profile = Profile(root).ensure()

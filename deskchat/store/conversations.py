@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, RowMapping, bindparam, func, select, update
 
 from deskchat.core.events import ConversationStatus
+from deskchat.store import row_values
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import accounts, conversations
 
-PREVIEW_CHARS = 120
+#: The list shows the first line of the newest message, at most this long (cut here, not by Qt at paint time).
+PREVIEW_CHARS = 200
+#: How far into a text the first line is looked for (a 10 MB text is never scanned whole).
+_PREVIEW_SCAN = 4 * PREVIEW_CHARS
+
+
+def preview_text(text: str) -> str:
+    """The list preview of ``text``: its first non-blank line, at most :data:`PREVIEW_CHARS` characters."""
+    head = text[:_PREVIEW_SCAN].lstrip()
+    return head.split("\n", 1)[0].strip()[:PREVIEW_CHARS]
 
 
 @dataclass(frozen=True)
@@ -54,26 +65,37 @@ class ListScope:
         )
 
 
+#: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
 _COLUMNS = (
     conversations.c.id,
     conversations.c.contact_id,
     conversations.c.account_id,
-    accounts.c.kind.label("channel"),
-    conversations.c.title,
-    conversations.c.status,
+    row_values.as_bytes(accounts.c.kind, "channel"),
+    row_values.as_bytes(conversations.c.title),
+    row_values.as_bytes(conversations.c.status),
     conversations.c.unread_count,
     conversations.c.last_message_at,
-    conversations.c.last_preview,
+    row_values.as_bytes(conversations.c.last_preview),
     conversations.c.last_outgoing,
     conversations.c.is_group,
 )
 
 
 def _row(raw: RowMapping) -> ConversationRow:
-    fields = dict(raw)
-    fields["last_outgoing"] = bool(fields["last_outgoing"])
-    fields["is_group"] = bool(fields["is_group"])
-    return ConversationRow(**fields)
+    """A list row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
+    return ConversationRow(
+        id=int(raw["id"]),
+        contact_id=row_values.count(raw["contact_id"], "conversations.contact_id"),
+        account_id=row_values.count(raw["account_id"], "conversations.account_id"),
+        channel=row_values.text(raw["channel"], "accounts.kind"),
+        title=row_values.text(raw["title"], "conversations.title"),
+        status=row_values.text(raw["status"], "conversations.status"),
+        unread_count=row_values.count(raw["unread_count"], "conversations.unread_count"),
+        last_message_at=row_values.timestamp(raw["last_message_at"], "conversations.last_message_at"),
+        last_preview=row_values.text(raw["last_preview"], "conversations.last_preview"),
+        last_outgoing=row_values.flag(raw["last_outgoing"]),
+        is_group=row_values.flag(raw["is_group"]),
+    )
 
 
 _FIND_CONVERSATION = "SELECT id FROM conversations WHERE account_id = ? AND channel_key = ?"
@@ -139,22 +161,50 @@ def count_by_status(conn: Connection) -> dict[str, int]:
     return counts
 
 
-#: A plain scan: the list index has no is_group, and looking each row up through it is 5x slower (100,000 rows).
-_GROUPS_BY_STATUS = "SELECT status, count(*) FROM conversations NOT INDEXED WHERE is_group = 1 GROUP BY status"
+#: Covered by the index ix_conversations_tabs(is_group, status): no table rows are read.
+_COUNT_BY_KIND_AND_STATUS = "SELECT is_group, status, count(*) FROM conversations GROUP BY is_group, status"
 
 
 def count_by_status_and_kind(conn: Connection) -> dict[tuple[str, bool], int]:
-    """(status, is_group) → how many conversations, for the tab titles of every :class:`ListScope`.
-
-    About 20 ms for 100,000 conversations (most of it the group count; an index on is_group would remove it).
-    """
-    totals = count_by_status(conn)
-    groups = {str(status): int(n) for status, n in conn.exec_driver_sql(_GROUPS_BY_STATUS)}
-    counts: dict[tuple[str, bool], int] = {}
-    for status in totals.keys() | groups.keys():
-        counts[(status, True)] = groups.get(status, 0)
-        counts[(status, False)] = totals.get(status, 0) - groups.get(status, 0)
+    """(status, is_group) → how many conversations, for the tab titles of every :class:`ListScope`."""
+    counts: dict[tuple[str, bool], int] = {
+        (status.value, kind): 0 for status in ConversationStatus for kind in (False, True)
+    }
+    for is_group, status, n in conn.exec_driver_sql(_COUNT_BY_KIND_AND_STATUS):
+        key = (row_values.text(status, "conversations.status"), row_values.flag(is_group))
+        counts[key] = counts.get(key, 0) + int(n)
     return counts
+
+
+#: (id, status, is_group) of every conversation, in id order: the index holds all three.
+_TAB_KEYS = "SELECT id, status, is_group FROM conversations INDEXED BY ix_conversations_tabs"
+
+
+def tab_keys(conn: Connection) -> list[tuple[int, str, bool]]:
+    """(id, status, is_group) of every conversation: which tab each one counts in (a full recount)."""
+    return [
+        (int(cid), row_values.text(status, "conversations.status"), row_values.flag(is_group))
+        for cid, status, is_group in conn.exec_driver_sql(_TAB_KEYS)
+    ]
+
+
+_MANY_CHUNK = 500
+
+
+def get_many(conn: Connection, conversation_ids: Sequence[int]) -> dict[int, ConversationRow]:
+    """The list rows of ``conversation_ids`` (those that exist), in few queries."""
+    found: dict[int, ConversationRow] = {}
+    ids = list(conversation_ids)
+    for first in range(0, len(ids), _MANY_CHUNK):
+        query = (
+            select(*_COLUMNS)
+            .join(accounts, accounts.c.id == conversations.c.account_id)
+            .where(conversations.c.id.in_(ids[first : first + _MANY_CHUNK]))
+        )
+        for raw in conn.execute(query).mappings():
+            row = _row(raw)
+            found[row.id] = row
+    return found
 
 
 @dataclass(frozen=True)
@@ -188,7 +238,7 @@ def record_messages(conn: Connection, updates: list[ListUpdate]) -> None:
     conn.execute(
         _SET_LAST,
         [
-            {"cid": u.conversation_id, "at": u.sent_at, "preview": u.preview[:PREVIEW_CHARS], "out": int(u.outgoing)}
+            {"cid": u.conversation_id, "at": u.sent_at, "preview": preview_text(u.preview), "out": int(u.outgoing)}
             for u in updates
         ],
     )

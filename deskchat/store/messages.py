@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from sqlalchemy import Connection, RowMapping, func, insert, select, update
+from sqlalchemy import Connection, LargeBinary, RowMapping, case, cast, func, insert, select, update
 
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.core.messages import Attachment
+from deskchat.store import row_values
 from deskchat.store.clock import now_ms
 from deskchat.store.schema import SEARCH_TABLE, attachments, messages, reactions
 
@@ -49,33 +50,84 @@ class MessageRow:
     reply_to_channel_id: str | None
     edited_at: int | None
     deleted_at: int | None
+    #: ``text`` holds only the first :data:`TEXT_PREFIX_BYTES` of a longer text (rows read for the window by
+    #: :func:`page_before` and :func:`get`); :func:`full_text` reads it whole.
+    text_cut: bool = False
+    #: The text was too long to read here at all (over :data:`INLINE_TEXT_BYTES`): ``text``, ``subject`` and the
+    #: state columns are empty; :func:`window_row` reads them (off the GUI thread).
+    text_missing: bool = False
 
 
 #: Keyset cursor in a conversation: (sent_at, id) of the oldest row loaded.
 PageCursor = tuple[int, int]
 
+#: Rows read for the window carry at most this much of a text: a bubble shows ≤ 4,000 characters of it, and a
+#: 10 MB text must not be copied out of the store for a paint.
+TEXT_PREFIX_BYTES = 20_000
+#: SQLite reads a whole value even to cut it (≈ 25 ms for 10 MB in SQLCipher): longer texts are not read with the
+#: page at all (``octet_length`` does not read the value) and their start comes later (:func:`window_row`).
+INLINE_TEXT_BYTES = 1_000_000
+
+#: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
 _COLUMNS = (
     messages.c.id,
     messages.c.conversation_id,
     messages.c.account_id,
-    messages.c.channel_id,
+    row_values.as_bytes(messages.c.channel_id),
     messages.c.outgoing,
-    messages.c.kind,
-    messages.c.sender_name,
-    messages.c.text,
-    messages.c.subject,
+    row_values.as_bytes(messages.c.kind),
+    row_values.as_bytes(messages.c.sender_name),
+    row_values.as_bytes(messages.c.text),
+    row_values.as_bytes(messages.c.subject),
     messages.c.sent_at,
-    messages.c.delivery,
-    messages.c.reply_to_channel_id,
+    row_values.as_bytes(messages.c.delivery),
+    row_values.as_bytes(messages.c.reply_to_channel_id),
     messages.c.edited_at,
     messages.c.deleted_at,
 )
 
 
-def _row(raw: RowMapping) -> MessageRow:
-    fields = dict(raw)
-    fields["outgoing"] = bool(fields["outgoing"])
-    return MessageRow(**fields)
+_TEXT_BYTES = cast(messages.c.text, LargeBinary)
+_TEXT_LENGTH = func.octet_length(messages.c.text)  # SQLite ≥ 3.43; reads the value's size, not the value
+_TEXT_START = func.substr(_TEXT_BYTES, 1, TEXT_PREFIX_BYTES)
+#: The same columns with the text cut to its first bytes (none when very long), and its whole length.
+_WINDOW_COLUMNS = (
+    *(column for column in _COLUMNS if column.key != "text"),
+    case((_TEXT_LENGTH <= INLINE_TEXT_BYTES, _TEXT_START), else_=None).label("text"),
+    _TEXT_LENGTH.label("text_bytes"),
+)
+#: The same, with the start of a text of any length (for a worker thread).
+_WINDOW_COLUMNS_ANY_SIZE = (
+    *(column for column in _COLUMNS if column.key != "text"),
+    _TEXT_START.label("text"),
+    _TEXT_LENGTH.label("text_bytes"),
+)
+
+
+def _row(raw: RowMapping | dict[str, Any]) -> MessageRow:
+    """A message row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
+    text = row_values.text
+    text_bytes = raw.get("text_bytes")
+    cut = isinstance(text_bytes, int) and text_bytes > TEXT_PREFIX_BYTES
+    missing = _very_long(text_bytes) and raw["text"] in (None, b"")
+    return MessageRow(
+        id=int(raw["id"]),
+        conversation_id=row_values.count(raw["conversation_id"], "messages.conversation_id"),
+        account_id=row_values.count(raw["account_id"], "messages.account_id"),
+        channel_id=text(raw["channel_id"], "messages.channel_id"),
+        outgoing=row_values.flag(raw["outgoing"]),
+        kind=text(raw["kind"], "messages.kind"),
+        sender_name=text(raw["sender_name"], "messages.sender_name"),
+        text=row_values.text_prefix(raw["text"], "messages.text") if cut else text(raw["text"], "messages.text"),
+        subject=text(raw["subject"], "messages.subject"),
+        sent_at=row_values.timestamp(raw["sent_at"], "messages.sent_at"),
+        delivery=text(raw["delivery"], "messages.delivery"),
+        reply_to_channel_id=row_values.optional_text(raw["reply_to_channel_id"], "messages.reply_to_channel_id"),
+        edited_at=row_values.optional_timestamp(raw["edited_at"], "messages.edited_at"),
+        deleted_at=row_values.optional_timestamp(raw["deleted_at"], "messages.deleted_at"),
+        text_cut=cut,
+        text_missing=missing,
+    )
 
 
 #: Kind of a placeholder row: the channel announced a message it could not read yet (WhatsApp's
@@ -298,9 +350,14 @@ def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage]) -> int:
 def page_before(
     conn: Connection, conversation_id: int, before: PageCursor | None = None, limit: int = 50
 ) -> list[MessageRow]:
-    """Up to ``limit`` messages older than ``before`` (the newest ones when None), oldest first."""
+    """Up to ``limit`` messages older than ``before`` (the newest ones when None), oldest first.
+
+    Long texts come cut (see :attr:`MessageRow.text_cut`). A very long one is not read at all, nor are the columns
+    stored after it (reaching them walks the whole value): its row comes with ``text_missing`` and
+    :func:`window_row` completes it.
+    """
     query = (
-        select(*_COLUMNS)
+        select(messages.c.id, messages.c.sent_at, _TEXT_LENGTH.label("text_bytes"))
         .where(messages.c.conversation_id == conversation_id)
         .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
         .limit(limit)
@@ -310,14 +367,88 @@ def page_before(
         query = query.where(
             (messages.c.sent_at < sent_at) | ((messages.c.sent_at == sent_at) & (messages.c.id < message_id))
         )
-    rows = [_row(raw) for raw in conn.execute(query).mappings()]
-    rows.reverse()
+    keys = conn.execute(query).all()
+    very_long = {int(message_id): sent_at for message_id, sent_at, size in keys if _very_long(size)}
+    rows = [
+        *_rows_by_id(conn, [int(key[0]) for key in keys if int(key[0]) not in very_long]),
+        *_partial_rows(conn, very_long),
+    ]
+    rows.sort(key=lambda row: (row.sent_at, row.id))
     return rows
 
 
 def get(conn: Connection, message_id: int) -> MessageRow | None:
-    raw = conn.execute(select(*_COLUMNS).where(messages.c.id == message_id)).mappings().first()
+    """One message as the window shows it: a long text comes cut, a very long one left out (see page_before)."""
+    head = conn.execute(select(messages.c.conversation_id, _TEXT_LENGTH).where(messages.c.id == message_id)).first()
+    if head is None:
+        return None
+    conversation_id, size = head
+    if not _very_long(size):
+        return window_row(conn, message_id)
+    sent_at = conn.execute(  # from the index: the row's own copy lies after the text
+        select(messages.c.sent_at)
+        .with_hint(messages, "INDEXED BY ix_messages_conversation_time")
+        .where(messages.c.conversation_id == conversation_id)
+        .where(messages.c.id == message_id)
+    ).scalar()
+    return next(iter(_partial_rows(conn, {message_id: sent_at})), None)
+
+
+def window_row(conn: Connection, message_id: int) -> MessageRow | None:
+    """One message with at most :data:`TEXT_PREFIX_BYTES` of its text, whatever its length (reads it whole)."""
+    raw = conn.execute(select(*_WINDOW_COLUMNS_ANY_SIZE).where(messages.c.id == message_id)).mappings().first()
     return _row(raw) if raw is not None else None
+
+
+def full_text(conn: Connection, message_id: int) -> str:
+    """The whole text of a message ("" if there is none)."""
+    raw = conn.execute(select(row_values.as_bytes(messages.c.text)).where(messages.c.id == message_id)).scalar()
+    return row_values.text(raw, "messages.text")
+
+
+def _very_long(size: object) -> bool:
+    return isinstance(size, int) and size > INLINE_TEXT_BYTES
+
+
+def _rows_by_id(conn: Connection, ids: list[int]) -> list[MessageRow]:
+    if not ids:
+        return []
+    return [_row(raw) for raw in conn.execute(select(*_WINDOW_COLUMNS).where(messages.c.id.in_(ids))).mappings()]
+
+
+#: The columns stored before ``text`` (reading them never walks the text).
+_LEADING_COLUMNS = (
+    messages.c.id,
+    messages.c.conversation_id,
+    messages.c.account_id,
+    row_values.as_bytes(messages.c.channel_id),
+    messages.c.outgoing,
+    row_values.as_bytes(messages.c.kind),
+    row_values.as_bytes(messages.c.sender_name),
+)
+
+
+def _partial_rows(conn: Connection, sent_at_by_id: dict[int, object]) -> list[MessageRow]:
+    """Rows of very long texts from their leading columns only: text, subject and state come with window_row."""
+    if not sent_at_by_id:
+        return []
+    query = select(*_LEADING_COLUMNS).where(messages.c.id.in_(list(sent_at_by_id)))
+    return [
+        _row(
+            {
+                **raw,
+                "text": b"",
+                "subject": b"",
+                "sent_at": sent_at_by_id[int(raw["id"])],
+                "delivery": b"",
+                "reply_to_channel_id": None,
+                "edited_at": None,
+                "deleted_at": None,
+                "text_bytes": INLINE_TEXT_BYTES + 1,
+            }
+        )
+        for raw in conn.execute(query).mappings()
+    ]
 
 
 def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> MessageRow | None:
@@ -379,12 +510,12 @@ def reactions_of(conn: Connection, message_ids: Sequence[int]) -> dict[int, list
     if not message_ids:
         return result
     rows = conn.execute(
-        select(reactions.c.message_id, reactions.c.emoji)
+        select(reactions.c.message_id, row_values.as_bytes(reactions.c.emoji))
         .where(reactions.c.message_id.in_(message_ids))
         .order_by(reactions.c.reacted_at)
     )
     for message_id, emoji in rows:
-        result.setdefault(int(message_id), []).append(str(emoji))
+        result.setdefault(int(message_id), []).append(row_values.text(emoji, "reactions.emoji"))
     return result
 
 
@@ -394,10 +525,20 @@ def attachment_names(conn: Connection, message_ids: Sequence[int]) -> dict[int, 
     if not message_ids:
         return result
     rows = conn.execute(
-        select(attachments.c.message_id, attachments.c.file_name, attachments.c.mime, attachments.c.size)
+        select(
+            attachments.c.message_id,
+            row_values.as_bytes(attachments.c.file_name),
+            row_values.as_bytes(attachments.c.mime),
+            attachments.c.size,
+        )
         .where(attachments.c.message_id.in_(message_ids))
         .order_by(attachments.c.id)
     )
     for message_id, name, mime, size in rows:
-        result.setdefault(int(message_id), []).append((str(name), str(mime), int(size)))
+        entry = (
+            row_values.text(name, "attachments.file_name"),
+            row_values.text(mime, "attachments.mime"),
+            row_values.count(size, "attachments.size"),
+        )
+        result.setdefault(int(message_id), []).append(entry)
     return result

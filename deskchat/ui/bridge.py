@@ -1,8 +1,12 @@
-"""The bus → Qt bridge: re-emits domain events as Qt signals on the GUI thread, at UI priority."""
+"""The bus → Qt bridge: re-emits domain events as Qt signals on the GUI thread, at UI priority.
+
+Conversation changes are also coalesced per frame: ``conversations_changed`` carries every conversation changed
+since the last frame (each once), so a burst of messages from many customers updates the lists in one pass.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from deskchat.core.bus import EventBus, Priority
 from deskchat.core.events import (
@@ -17,11 +21,15 @@ from deskchat.core.events import (
     QrCodeChanged,
 )
 
+#: One frame at 60 Hz: conversation changes are gathered this long before the lists update.
+FRAME_MS = 16
+
 
 class BusBridge(QObject):
     message_stored = Signal(int, int)  # conversation id, message id
     message_updated = Signal(int, int)  # conversation id, message id
     conversation_changed = Signal(int)
+    conversations_changed = Signal(list)  # conversation ids changed in the last frame, each once, in order
     conversations_reset = Signal()
     contact_changed = Signal(int)
     channel_state_changed = Signal(int, str, str)  # account id, state, detail
@@ -31,6 +39,11 @@ class BusBridge(QObject):
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self._changed: dict[int, None] = {}  # an ordered set
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(FRAME_MS)
+        self._flush_timer.timeout.connect(self.flush_changes)
         self._unsubscribe = [
             bus.subscribe(
                 MessageStored,
@@ -42,9 +55,7 @@ class BusBridge(QObject):
                 lambda e: self.message_updated.emit(e.conversation_id, e.message_id),
                 Priority.UI,
             ),
-            bus.subscribe(
-                ConversationChanged, lambda e: self.conversation_changed.emit(e.conversation_id), Priority.UI
-            ),
+            bus.subscribe(ConversationChanged, self._conversation_changed, Priority.UI),
             bus.subscribe(ConversationsReset, lambda e: self.conversations_reset.emit(), Priority.UI),
             bus.subscribe(ContactChanged, lambda e: self.contact_changed.emit(e.contact_id), Priority.UI),
             bus.subscribe(
@@ -63,7 +74,23 @@ class BusBridge(QObject):
             ),
         ]
 
+    def _conversation_changed(self, event: ConversationChanged) -> None:
+        self.conversation_changed.emit(event.conversation_id)
+        self._changed[event.conversation_id] = None
+        if not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def flush_changes(self) -> None:
+        """Announce the conversations changed since the last frame (at once, if any are waiting)."""
+        self._flush_timer.stop()
+        if self._changed:
+            changed = list(self._changed)
+            self._changed.clear()
+            self.conversations_changed.emit(changed)
+
     def detach(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._unsubscribe.clear()
+        self._flush_timer.stop()
+        self._changed.clear()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem
 from deskchat.core.filenames import display_name
 from deskchat.ui import theme
 from deskchat.ui.models.chat import ChatItem, MessageRole, NewDayRole
+from deskchat.ui.paint_guard import paint_placeholder, report_once
 
 PAD = 8
 MARGIN = 14
@@ -32,6 +33,7 @@ REACTION_HEIGHT = 22
 MAX_BUBBLE = 560
 THUMBNAIL_WIDTH = 240
 THUMBNAIL_HEIGHT = 160
+PLACEHOLDER_HEIGHT = 40
 
 
 def _wrap_option() -> QTextOption:
@@ -83,7 +85,11 @@ def body_text(item: ChatItem) -> str:
         return QCoreApplication.translate("Bubble", "This message was deleted")
     if item.message.kind == "pending":  # WhatsApp could not decrypt it yet; the phone is asked to resend it
         return QCoreApplication.translate("Bubble", "Waiting for this message…")
-    return item.message.text
+    return item.shown_text
+
+
+def more_text() -> str:
+    return QCoreApplication.translate("Bubble", "see the whole message")
 
 
 @dataclass(frozen=True)
@@ -98,6 +104,7 @@ class BubbleLayout:
     text: QRectF
     footer: QRectF
     reactions: QRectF | None
+    more: QRectF | None = None  # "ver mensagem completa" under a folded text
 
 
 def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> BubbleLayout:
@@ -114,6 +121,7 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
         footer_width,
         subject_width,
         140 if item.quote else 0,
+        metrics.horizontalAdvance(more_text()) + 8 if item.folded else 0,
         220 if item.attachments else 0,
         THUMBNAIL_WIDTH if item.thumbnail is not None else 0,
     )
@@ -148,19 +156,25 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
         y += attachments.height() + 4
     text_box = QRectF(0, y, bubble_width - 2 * PAD, text_rect.height())
     y += text_rect.height()
+    more = None
+    if item.folded:
+        more = QRectF(0, y, bubble_width - 2 * PAD, metrics.lineSpacing() + 6)
+        y += more.height()
     footer = QRectF(0, y, bubble_width - 2 * PAD, FOOTER)
     y += FOOTER + PAD
     bubble_height = y - top
     left = view_width - MARGIN - bubble_width if item.message.outgoing else MARGIN
     bubble = QRectF(left, top, bubble_width, bubble_height)
-    for box in (quote, thumbnail, subject, attachments, text_box, footer):
+    for box in (quote, thumbnail, subject, attachments, text_box, more, footer):
         if box is not None:
             box.translate(left + PAD, 0)
     reactions = None
     if item.reactions:
         reactions = QRectF(left + 10, y - 4, 14 + 22 * len(item.reactions), REACTION_HEIGHT)
         y += REACTION_HEIGHT - 2
-    return BubbleLayout(int(y + 4), bubble, day, quote, attachments, thumbnail, subject, text_box, footer, reactions)
+    return BubbleLayout(
+        int(y + 4), bubble, day, quote, attachments, thumbnail, subject, text_box, footer, reactions, more
+    )
 
 
 def failed_text() -> str:
@@ -186,6 +200,13 @@ class BubbleDelegate(QStyledItemDelegate):
         self._pixmaps: dict[int, QPixmap] = {}
 
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
+        try:
+            return self._size_hint(option, index)
+        except Exception as error:
+            report_once("bubble size", error)
+            return QSize(max(int(option.rect.width()), 0), PLACEHOLDER_HEIGHT)
+
+    def _size_hint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         item = index.data(MessageRole)
         if not isinstance(item, ChatItem):
             return QSize(0, 0)
@@ -217,11 +238,13 @@ class BubbleDelegate(QStyledItemDelegate):
             Qt.TransformationMode.SmoothTransformation,
         )
         painter.save()
-        path = QPainterPath()
-        path.addRoundedRect(box, 6, 6)
-        painter.setClipPath(path)
-        painter.drawPixmap(box.topLeft(), scaled)
-        painter.restore()
+        try:
+            path = QPainterPath()
+            path.addRoundedRect(box, 6, 6)
+            painter.setClipPath(path)
+            painter.drawPixmap(box.topLeft(), scaled)
+        finally:
+            painter.restore()
 
     @staticmethod
     def _view_width(option: QStyleOptionViewItem) -> int:
@@ -233,13 +256,24 @@ class BubbleDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        item = index.data(MessageRole)
-        if not isinstance(item, ChatItem):
-            return
+        """Paint the bubble; whatever a stored value holds, a failure paints a placeholder (never raises into Qt)."""
+        painter.save()
+        try:
+            item = index.data(MessageRole)
+            if isinstance(item, ChatItem):
+                self._paint_bubble(painter, option, item, bool(index.data(NewDayRole)))
+        except Exception as error:
+            report_once("bubble paint", error)
+            painter.restore()
+            painter.save()
+            paint_placeholder(painter, option.rect)
+        finally:
+            painter.restore()
+
+    def _paint_bubble(self, painter: QPainter, option: QStyleOptionViewItem, item: ChatItem, new_day: bool) -> None:
         font: QFont = option.font
         rect: QRect = option.rect
-        lay = layout_for(item, bool(index.data(NewDayRole)), rect.width(), font)
-        painter.save()
+        lay = layout_for(item, new_day, rect.width(), font)
         painter.translate(rect.left(), rect.top())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = QFontMetrics(font)
@@ -308,6 +342,12 @@ class BubbleDelegate(QStyledItemDelegate):
                 painter.setPen(QColor("#111b21"))
             painter.setFont(text_font)
             painter.drawText(lay.text, text, _wrap_option())
+        if lay.more is not None:
+            link_font = QFont(font)
+            link_font.setUnderline(True)
+            painter.setFont(link_font)
+            painter.setPen(theme.EMAIL_BLUE)
+            painter.drawText(lay.more, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, more_text())
         painter.setFont(small)
         painter.setPen(theme.SECONDARY_TEXT)
         right = lay.footer.right()
@@ -329,4 +369,3 @@ class BubbleDelegate(QStyledItemDelegate):
             painter.setFont(font)
             painter.setPen(QColor("#111b21"))
             painter.drawText(lay.reactions, Qt.AlignmentFlag.AlignCenter, " ".join(item.reactions))
-        painter.restore()

@@ -10,6 +10,7 @@ from deskchat.core.filenames import without_bidi_controls
 from deskchat.store.conversations import ConversationRow
 from deskchat.ui import theme
 from deskchat.ui.models.conversation_list import ConversationRole
+from deskchat.ui.paint_guard import paint_placeholder, report_once
 
 ROW_HEIGHT = 68
 AVATAR = 44
@@ -22,11 +23,22 @@ class ConversationDelegate(QStyledItemDelegate):
     def paint(
         self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
     ) -> None:
-        row = index.data(ConversationRole)
-        if not isinstance(row, ConversationRow):
-            return
-        rect = QRectF(option.rect)
+        """Paint the row; whatever a stored value holds, a failure paints a placeholder (never raises into Qt)."""
         painter.save()
+        try:
+            row = index.data(ConversationRole)
+            if isinstance(row, ConversationRow):
+                self._paint_row(painter, option, row)
+        except Exception as error:
+            report_once("conversation row paint", error)
+            painter.restore()
+            painter.save()
+            paint_placeholder(painter, option.rect)
+        finally:
+            painter.restore()
+
+    def _paint_row(self, painter: QPainter, option: QStyleOptionViewItem, row: ConversationRow) -> None:
+        rect = QRectF(option.rect)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         state = option.state
         if state & QStyle.StateFlag.State_Selected:
@@ -99,4 +111,3 @@ class ConversationDelegate(QStyledItemDelegate):
         painter.drawText(line2, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, preview)
         painter.setPen(QPen(QColor("#e9edef"), 1))
         painter.drawLine(QPointF(left, rect.bottom()), QPointF(rect.right(), rect.bottom()))
-        painter.restore()

@@ -131,9 +131,10 @@ class MainWindow(QMainWindow):
         self.bridge = BusBridge(services.bus, self)
         self.bridge.message_stored.connect(self.chat_pane.model.on_message_stored)
         self.bridge.message_updated.connect(self.chat_pane.model.on_message_updated)
-        self.bridge.conversation_changed.connect(self.conversation_pane.on_conversation_changed)
-        self.bridge.conversation_changed.connect(self.chat_pane.on_conversation_changed)
-        self.bridge.conversation_changed.connect(self._refresh_info_if_open)
+        # conversation changes come coalesced per frame: a burst of messages updates the lists in one pass
+        self.bridge.conversations_changed.connect(self.conversation_pane.on_conversations_changed)
+        self.bridge.conversations_changed.connect(self.chat_pane.on_conversations_changed)
+        self.bridge.conversations_changed.connect(self._refresh_info_if_open)
         # bulk imports announce many resets in a row: reload the lists at most a few times a second
         self._reload_lists = QTimer(self)
         self._reload_lists.setSingleShot(True)
@@ -230,14 +231,38 @@ class MainWindow(QMainWindow):
         with self.services.store.read() as conn:
             rows = accounts.list_accounts(conn)
         for account in rows:
-            label = QLabel(self)
-            label.setObjectName(f"channelState_{account.id}")
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            self.channel_labels[account.id] = label
-            self._channel_names[account.id] = f"{self._kind_name(account.kind)} {account.name}"
-            bar.addPermanentWidget(label)
-            self.set_channel_state(account.id, account.state, "")
-        bar.addPermanentWidget(QLabel(f"v{__version__}", self))
+            self._add_channel_label(account.id, account.kind, account.name, account.state)
+        self._version_label = QLabel(f"v{__version__}", self)
+        bar.addPermanentWidget(self._version_label)
+
+    def _add_channel_label(self, account_id: int, kind: str, name: str, state: str) -> None:
+        """One status-bar entry per account, before the version (accounts added later come at the end)."""
+        bar = self.statusBar()
+        label = QLabel(self)
+        label.setObjectName(f"channelState_{account_id}")
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        self.channel_labels[account_id] = label
+        self._channel_names[account_id] = f"{self._kind_name(kind)} {name}"
+        version = getattr(self, "_version_label", None)
+        if version is not None:
+            bar.removeWidget(version)
+        bar.addPermanentWidget(label)
+        if version is not None:
+            bar.addPermanentWidget(version)
+            version.show()
+        self.set_channel_state(account_id, state, "")
+
+    def _add_unknown_account(self, account_id: int) -> bool:
+        """An account added while the window is open: give it its status-bar entry. False if it is not stored."""
+        from deskchat.store import accounts
+
+        with self.services.store.read() as conn:
+            found = [row for row in accounts.list_accounts(conn) if row.id == account_id]
+        if not found:
+            return False
+        account = found[0]
+        self._add_channel_label(account.id, account.kind, account.name, account.state)
+        return True
 
     def _kind_name(self, kind: str) -> str:
         return self.tr("WhatsApp") if kind == "whatsapp" else self.tr("E-mail")
@@ -273,7 +298,9 @@ class MainWindow(QMainWindow):
     def set_channel_state(self, account_id: int, state: str, detail: str) -> None:
         label = self.channel_labels.get(account_id)
         if label is None:
-            return
+            if not self._add_unknown_account(account_id):
+                return
+            label = self.channel_labels[account_id]
         text = f"{self._channel_names[account_id]}: {self.state_text(state)}"
         label.setText(f"{text} — {detail}" if detail and state == "online" else text)
 
@@ -287,6 +314,7 @@ class MainWindow(QMainWindow):
         from deskchat.ui.tasks import run_async
 
         self.chat_pane.open_conversation(conversation_id)
+        self.conversation_pane.show_open_conversation(conversation_id)
         if self.services.reading is not None:
             run_async(self.services.reading.conversation_opened(conversation_id), self)
         # the chat paints first; the customer's record follows on the next turn of the loop
@@ -296,9 +324,9 @@ class MainWindow(QMainWindow):
         if self.chat_pane.model.conversation_id == conversation_id:
             self.info_pane.show_conversation(conversation_id)
 
-    def _refresh_info_if_open(self, conversation_id: int) -> None:
-        if conversation_id == self.info_pane.conversation_id:
-            self.info_pane.show_conversation(conversation_id)
+    def _refresh_info_if_open(self, conversation_ids: list[int]) -> None:
+        if self.info_pane.conversation_id is not None and self.info_pane.conversation_id in conversation_ids:
+            self.info_pane.show_conversation(self.info_pane.conversation_id)
 
     # -- state ---------------------------------------------------------------------------------------------------
 
@@ -322,6 +350,7 @@ class MainWindow(QMainWindow):
         self.save_state()
         self._unfollow_preferences()
         if self._services is not None:
+            self.chat_pane.drafts.save_now()
             self.bridge.detach()
             self.notifier.close()
         super().closeEvent(event)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QToolButton, QWidget
+
+#: The bar shows one line of the quoted text: no more than this is looked at.
+QUOTE_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,8 @@ class ReplyTarget:
 
 
 class ReplyBar(QFrame):
+    target_changed = Signal()
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("replyBar")
@@ -37,11 +42,15 @@ class ReplyBar(QFrame):
 
     def reply_to(self, target: ReplyTarget) -> None:
         self.target = target
-        quoted = " ".join(target.text.split()) or self.tr("(attachment)")
+        quoted = " ".join(target.text[:QUOTE_CHARS].split()) or self.tr("(attachment)")
         elided = self.label.fontMetrics().elidedText(quoted, Qt.TextElideMode.ElideRight, 480)
         self.label.setText(self.tr("Replying to: %1").replace("%1", elided))
         self.show()
+        self.target_changed.emit()
 
     def clear(self) -> None:
+        changed = self.target is not None
         self.target = None
         self.hide()
+        if changed:
+            self.target_changed.emit()

@@ -79,96 +79,112 @@
 <context>
     <name>Bubble</name>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="75"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
         <source>Voice message</source>
         <translation>Mensagem de voz</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="77"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="79"/>
         <source>Sticker</source>
         <translation>Figurinha</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="78"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="80"/>
         <source>Attachment</source>
         <translation>Anexo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="83"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="85"/>
         <source>This message was deleted</source>
         <translation>Mensagem apagada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="85"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="87"/>
         <source>Waiting for this message…</source>
         <translation>Aguardando esta mensagem…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="167"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="325"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="92"/>
+        <source>see the whole message</source>
+        <translation>ver mensagem completa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="181"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="365"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="173"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="187"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="263"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="297"/>
         <source>You</source>
         <translation>Você</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/paint_guard.py" line="41"/>
+        <source>(this item cannot be shown)</source>
+        <translation>(não foi possível mostrar este item)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/models/chat.py" line="75"/>
+        <source>Loading a long message…</source>
+        <extracomment>A bubble shows at most this much of a text; the rest opens in a viewer (&quot;ver mensagem completa&quot;). A quoted message is shown on one line: never more than this is kept.</extracomment>
+        <translation>Carregando mensagem longa…</translation>
     </message>
 </context>
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="94"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="96"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="103"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="98"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="109"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="118"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="120"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="130"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="178"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="180"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="191"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="181"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="192"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="182"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -217,28 +233,28 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="54"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="55"/>
         <source>Search messages (Ctrl+F)</source>
         <extracomment>A tab of the list: one ticket status, or the groups.</extracomment>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="115"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="124"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="116"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="125"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="117"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="126"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="118"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="127"/>
         <source>Groups</source>
         <translation>Grupos</translation>
     </message>
@@ -337,6 +353,14 @@
         <location filename="../../deskchat/ui/file_sending.py" line="238"/>
         <source>These files were not sent:</source>
         <translation>Estes arquivos não foram enviados:</translation>
+    </message>
+</context>
+<context>
+    <name>FullTextViewer</name>
+    <message>
+        <location filename="../../deskchat/ui/full_text_viewer.py" line="34"/>
+        <source>Whole message</source>
+        <translation>Mensagem completa</translation>
     </message>
 </context>
 <context>
@@ -521,113 +545,113 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="169"/>
+        <location filename="../../deskchat/ui/main_window.py" line="170"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="170"/>
+        <location filename="../../deskchat/ui/main_window.py" line="171"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="176"/>
+        <location filename="../../deskchat/ui/main_window.py" line="177"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="179"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="185"/>
+        <location filename="../../deskchat/ui/main_window.py" line="186"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="223"/>
+        <location filename="../../deskchat/ui/main_window.py" line="224"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="226"/>
+        <location filename="../../deskchat/ui/main_window.py" line="227"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="243"/>
+        <location filename="../../deskchat/ui/main_window.py" line="268"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="243"/>
+        <location filename="../../deskchat/ui/main_window.py" line="268"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="247"/>
-        <location filename="../../deskchat/ui/main_window.py" line="248"/>
+        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="273"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="249"/>
+        <location filename="../../deskchat/ui/main_window.py" line="274"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="250"/>
+        <location filename="../../deskchat/ui/main_window.py" line="275"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="251"/>
+        <location filename="../../deskchat/ui/main_window.py" line="276"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="252"/>
+        <location filename="../../deskchat/ui/main_window.py" line="277"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="253"/>
+        <location filename="../../deskchat/ui/main_window.py" line="278"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="254"/>
+        <location filename="../../deskchat/ui/main_window.py" line="279"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="255"/>
+        <location filename="../../deskchat/ui/main_window.py" line="280"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="256"/>
+        <location filename="../../deskchat/ui/main_window.py" line="281"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="257"/>
+        <location filename="../../deskchat/ui/main_window.py" line="282"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="258"/>
+        <location filename="../../deskchat/ui/main_window.py" line="283"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="264"/>
+        <location filename="../../deskchat/ui/main_window.py" line="289"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="267"/>
+        <location filename="../../deskchat/ui/main_window.py" line="292"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -668,17 +692,18 @@
 <context>
     <name>ReplyBar</name>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="30"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="35"/>
         <source>Cancel the reply (Esc)</source>
+        <extracomment>The bar shows one line of the quoted text: no more than this is looked at.</extracomment>
         <translation>Cancelar a resposta (Esc)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="40"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="45"/>
         <source>(attachment)</source>
         <translation>(anexo)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/reply_bar.py" line="42"/>
+        <location filename="../../deskchat/ui/reply_bar.py" line="47"/>
         <source>Replying to: %1</source>
         <translation>Respondendo a: %1</translation>
     </message>

@@ -115,7 +115,7 @@ def test_accepting_moves_the_conversation_to_in_progress(app: App, qtbot: Any) -
     qtbot.mouseClick(app.window.chat_pane.accept_button, Qt.MouseButton.LeftButton)
     app.run(settle())
     pane = app.window.conversation_pane
-    assert pane.models[ConversationStatus.PENDING].row_of(conversation_id) == -1
+    qtbot.waitUntil(lambda: pane.models[ConversationStatus.PENDING].row_of(conversation_id) == -1)
     assert pane.models[ConversationStatus.OPEN].row_of(conversation_id) == 0
     assert app.window.chat_pane.close_button.isVisible()
     assert not app.window.chat_pane.accept_button.isVisible()
@@ -202,8 +202,7 @@ def test_opening_a_conversation_clears_its_badge_and_sends_read_receipts(app: Ap
     assert pending.index(0, 0).data(ConversationRole).unread_count == 5
     conversation_id = _open_first_pending(app, qtbot)
     app.run(settle())
-    row = pending.index(pending.row_of(conversation_id), 0).data(ConversationRole)
-    assert row.unread_count == 0
+    qtbot.waitUntil(lambda: pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0)
     assert app.channel.read == [("5511987650005@s.whatsapp.net", [f"IN-5-{n}" for n in range(5)])]
 
 
@@ -212,7 +211,7 @@ def test_read_receipts_can_be_turned_off(app: App, qtbot: Any) -> None:
     conversation_id = _open_first_pending(app, qtbot)
     app.run(settle())
     pending = app.window.conversation_pane.models[ConversationStatus.PENDING]
-    assert pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0
+    qtbot.waitUntil(lambda: pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0)
     assert app.channel.read == []
 
 

@@ -50,7 +50,7 @@ def open_conversation(app: App, qtbot: Any, row: int) -> tuple[int, list[tuple[s
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=view.visualRect(index).center())
     app.run(settle())
     pending = app.window.conversation_pane.models[ConversationStatus.PENDING]
-    assert pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0
+    qtbot.waitUntil(lambda: pending.index(pending.row_of(conversation_id), 0).data(ConversationRole).unread_count == 0)
     return conversation_id, [sent for sent in app.channel.read if sent[0] == chat_key]
 
 

@@ -7,14 +7,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
 from sqlalchemy import Connection
 
 from deskchat.store import media, messages, outbox
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
+from deskchat.ui.paint_guard import guarded
+from deskchat.ui.worker_threads import run_in_thread
 
 PAGE_SIZE = 60
+#: A bubble shows at most this much of a text; the rest opens in a viewer ("ver mensagem completa").
+FOLD_CHARS = 4000
+FOLD_LINES = 60
+#: A quoted message is shown on one line: never more than this is kept.
+QUOTE_CHARS = 200
 MessageRole = Qt.ItemDataRole.UserRole + 1
 MessageIdRole = Qt.ItemDataRole.UserRole + 2
 NewDayRole = Qt.ItemDataRole.UserRole + 3  # bool: the first message of its day (draw a day separator above)
@@ -40,6 +47,20 @@ class ChatItem:
     reactions: tuple[str, ...] = field(default_factory=tuple)
     thumbnail: bytes | None = None  # preview of an image, video or sticker
     failure_reason: str = ""  # why a "falhou" message was parked (its tooltip)
+    shown_text: str = ""  # the text as the bubble shows it: folded when long
+    folded: bool = False  # the bubble shows only the start of the text
+
+
+def fold_text(text: str, cut: bool = False) -> tuple[str, bool]:
+    """The start of ``text`` a bubble shows (≤ FOLD_CHARS characters, ≤ FOLD_LINES lines), and whether it was cut.
+
+    ``cut``: ``text`` is only the start of a longer text already.
+    """
+    head = text[:FOLD_CHARS]
+    lines = head.split("\n", FOLD_LINES)
+    if len(lines) > FOLD_LINES:
+        return "\n".join(lines[:FOLD_LINES]), True
+    return head, cut or len(text) > FOLD_CHARS
 
 
 def _sort_key(row: MessageRow) -> tuple[int, int]:
@@ -50,10 +71,15 @@ def _local_day(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def loading_text() -> str:
+    return QCoreApplication.translate("Bubble", "Loading a long message…")
+
+
 class ChatModel(QAbstractListModel):
     def __init__(self, store: Store, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._opening = 0  # counts open() calls: late texts of a conversation left meanwhile are dropped
         self.conversation_id: int | None = None
         self._items: list[ChatItem] = []
         self._has_older = False
@@ -65,11 +91,14 @@ class ChatModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._items)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return guarded("chat data", lambda: self._data(index, role), None)
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._items):
             return None
         item = self._items[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            return item.message.text
+            return item.shown_text
         if role == MessageRole:
             return item
         if role == MessageIdRole:
@@ -93,6 +122,7 @@ class ChatModel(QAbstractListModel):
     def open(self, conversation_id: int | None) -> None:
         """Show ``conversation_id``'s newest page (or nothing)."""
         self.beginResetModel()
+        self._opening += 1
         self.conversation_id = conversation_id
         self._items = []
         self._has_older = False
@@ -102,6 +132,7 @@ class ChatModel(QAbstractListModel):
                 self._items = self._decorate(conn, rows)
             self._has_older = len(rows) == PAGE_SIZE
         self.endResetModel()
+        self._load_missing_texts(self._items)
 
     def load_older(self) -> int:
         """Prepend the page before the oldest loaded message; returns how many rows came."""
@@ -126,6 +157,7 @@ class ChatModel(QAbstractListModel):
             # the former first row may no longer start a new day
             first_old = self.index(len(items), 0)
             self.dataChanged.emit(first_old, first_old, [NewDayRole])
+            self._load_missing_texts(items)
         return len(items)
 
     def row_of(self, message_id: int) -> int:
@@ -154,6 +186,7 @@ class ChatModel(QAbstractListModel):
         self.beginInsertRows(QModelIndex(), position, position)
         self._items.insert(position, item)
         self.endInsertRows()
+        self._load_missing_texts([item])
 
     def on_message_updated(self, conversation_id: int, message_id: int) -> None:
         if conversation_id != self.conversation_id:
@@ -169,6 +202,35 @@ class ChatModel(QAbstractListModel):
         self._items[position] = item
         index = self.index(position, 0)
         self.dataChanged.emit(index, index)
+        self._load_missing_texts([item])
+
+    # -- very long texts ---------------------------------------------------------------------------------------
+
+    def _load_missing_texts(self, items: list[ChatItem]) -> None:
+        """Read the start of texts too long to read with the page, on a worker thread (a plain thread: the model
+        may be used before the event loop runs); each bubble shows "loading" until its text comes."""
+        ids = [item.message.id for item in items if item.message.text_missing]
+        if not ids:
+            return
+        store, opening = self._store, self._opening
+
+        def work() -> dict[int, MessageRow | None]:
+            with store.read() as conn:
+                return {message_id: messages.window_row(conn, message_id) for message_id in ids}
+
+        run_in_thread(work, lambda rows: self._show_loaded_texts(opening, rows), self, "long-text")
+
+    def _show_loaded_texts(self, opening: int, rows: dict[int, MessageRow | None]) -> None:
+        if opening != self._opening:
+            return
+        for message_id, row in rows.items():
+            position = self.row_of(message_id)
+            if position < 0 or row is None:
+                continue
+            with self._store.read() as conn:  # its quote, files and reactions (small reads)
+                (self._items[position],) = self._decorate(conn, [row])
+            index = self.index(position, 0)
+            self.dataChanged.emit(index, index)
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
@@ -189,8 +251,9 @@ class ChatModel(QAbstractListModel):
                 if target is None:
                     target = messages.find_by_channel_id(conn, row.account_id, row.reply_to_channel_id)
                 if target is not None:
-                    quote = target.text or target.subject or target.kind
+                    quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
+            shown_text, folded = (loading_text(), True) if row.text_missing else fold_text(row.text, row.text_cut)
             items.append(
                 ChatItem(
                     message=row,
@@ -200,6 +263,8 @@ class ChatModel(QAbstractListModel):
                     reactions=tuple(reactions.get(row.id, [])),
                     thumbnail=thumbnails.get(row.id),
                     failure_reason=failures.get(row.id, ""),
+                    shown_text=shown_text,
+                    folded=folded,
                 )
             )
         return items

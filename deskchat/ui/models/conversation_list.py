@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from deskchat.store import conversations
 from deskchat.store.conversations import ConversationRow, ListScope
 from deskchat.store.database import Store
+from deskchat.ui.paint_guard import guarded
 
 PAGE_SIZE = 100
 ConversationRole = Qt.ItemDataRole.UserRole + 1
@@ -29,6 +30,7 @@ class ConversationListModel(QAbstractListModel):
         self._store = store
         self.scope = scope if isinstance(scope, ListScope) else ListScope(scope)
         self._rows: list[ConversationRow] = []
+        self._by_id: dict[int, ConversationRow] = {}  # the same rows by conversation id
         self._exhausted = False
         self.fetch_page()
 
@@ -38,6 +40,9 @@ class ConversationListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._rows)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return guarded("conversation list data", lambda: self._data(index, role), None)
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         row = self._rows[index.row()]
@@ -72,6 +77,7 @@ class ConversationListModel(QAbstractListModel):
             first = len(self._rows)
             self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
             self._rows.extend(page)
+            self._by_id.update((row.id, row) for row in page)
             self.endInsertRows()
 
     def reload(self) -> None:
@@ -83,30 +89,70 @@ class ConversationListModel(QAbstractListModel):
         """Show ``first_page`` (read elsewhere) as the whole list; later pages come on demand."""
         self.beginResetModel()
         self._rows = list(first_page)
+        self._by_id = {row.id: row for row in first_page}
         self._exhausted = len(first_page) < PAGE_SIZE
         self.endResetModel()
 
     def row_of(self, conversation_id: int) -> int:
-        for position, row in enumerate(self._rows):
-            if row.id == conversation_id:
-                return position
-        return -1
+        """Where the conversation is listed (-1: not loaded in this tab)."""
+        known = self._by_id.get(conversation_id)
+        if known is None:
+            return -1
+        position = bisect_left(self._rows, _order_key(known), key=_order_key)
+        if position < len(self._rows) and self._rows[position].id == conversation_id:
+            return position
+        # rows whose stored times were out of order: look them up one by one
+        return next((n for n, row in enumerate(self._rows) if row.id == conversation_id), -1)
 
     def refresh(self, conversation_id: int) -> None:
         """Re-read one conversation and put it where it now belongs in this tab (or take it out)."""
         with self._store.read() as conn:
             fresh = conversations.get(conn, conversation_id)
+        self.apply_changes([conversation_id], {conversation_id: fresh} if fresh is not None else {})
+
+    def apply_changes(self, conversation_ids: list[int], fresh: dict[int, ConversationRow]) -> None:
+        """Put each changed conversation where it now belongs (``fresh``: their rows as stored now; missing: gone).
+
+        A row that stays in the tab is moved (not removed and inserted), so a view's selection stays on it.
+        """
+        for conversation_id in conversation_ids:
+            self._place(conversation_id, fresh.get(conversation_id))
+
+    def _place(self, conversation_id: int, row: ConversationRow | None) -> None:
         current = self.row_of(conversation_id)
-        if current >= 0:
-            self.beginRemoveRows(QModelIndex(), current, current)
-            del self._rows[current]
-            self.endRemoveRows()
-        if fresh is None or not self.scope.includes(fresh):
+        belongs = row is not None and self.scope.includes(row)
+        if row is None or not belongs:
+            if current >= 0:
+                self._remove(current)
             return
-        keys = [_order_key(row) for row in self._rows]
-        position = bisect_left(keys, _order_key(fresh))
-        if position == len(self._rows) and not self._exhausted:
-            return  # older than everything loaded: it will come with a later page
-        self.beginInsertRows(QModelIndex(), position, position)
-        self._rows.insert(position, fresh)
-        self.endInsertRows()
+        target = bisect_left(self._rows, _order_key(row), key=_order_key)
+        if current < 0:
+            if target == len(self._rows) and not self._exhausted:
+                return  # older than everything loaded: it will come with a later page
+            self.beginInsertRows(QModelIndex(), target, target)
+            self._rows.insert(target, row)
+            self._by_id[row.id] = row
+            self.endInsertRows()
+            return
+        position = target - 1 if target > current else target  # among the other rows
+        if position == len(self._rows) - 1 and not self._exhausted and position != current:
+            self._remove(current)  # moved below the loaded page: it comes back with a later page
+            return
+        if position != current:
+            destination = position if position < current else position + 1
+            self.beginMoveRows(QModelIndex(), current, current, QModelIndex(), destination)
+            del self._rows[current]
+            self._rows.insert(position, row)
+            self._by_id[row.id] = row
+            self.endMoveRows()
+        else:
+            self._rows[current] = row
+            self._by_id[row.id] = row
+        changed = self.index(position, 0)
+        self.dataChanged.emit(changed, changed)
+
+    def _remove(self, position: int) -> None:
+        self.beginRemoveRows(QModelIndex(), position, position)
+        removed = self._rows.pop(position)
+        self._by_id.pop(removed.id, None)
+        self.endRemoveRows()

@@ -10,6 +10,7 @@ from deskchat.store import search
 from deskchat.store.database import Store
 from deskchat.store.search import SearchHit
 from deskchat.ui import theme
+from deskchat.ui.paint_guard import guarded
 
 HitRole = Qt.ItemDataRole.UserRole + 1
 ConversationIdRole = Qt.ItemDataRole.UserRole + 2
@@ -29,11 +30,14 @@ class SearchResultsModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self._hits)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        return guarded("search result data", lambda: self._data(index, role), None)
+
+    def _data(self, index: _Index, role: int) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self._hits):
             return None
         hit = self._hits[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
-            snippet = " ".join((hit.text or hit.subject).split())
+            snippet = " ".join((hit.text or hit.subject)[:600].split())
             return f"{hit.conversation_title} · {theme.list_time_text(hit.sent_at)}\n{snippet[:140]}"
         if role == HitRole:
             return hit

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -17,13 +17,15 @@ from PySide6.QtWidgets import (
 )
 
 from deskchat.core.events import ConversationStatus
-from deskchat.store import conversations
+from deskchat.store import conversations, messages
 from deskchat.store.database import Store
 from deskchat.ui.attachment_actions import AttachmentActions
-from deskchat.ui.bubble_delegate import BubbleDelegate
+from deskchat.ui.bubble_delegate import BubbleDelegate, layout_for
 from deskchat.ui.composer import Composer
+from deskchat.ui.draft_keeper import DraftKeeper
 from deskchat.ui.file_sending import FileSending, SendFile
-from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole
+from deskchat.ui.full_text_viewer import FullTextViewer
+from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole, NewDayRole
 from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
 from deskchat.ui.tasks import run_async
 
@@ -47,6 +49,11 @@ class ChatView(QListView):
         self.setStyleSheet("QListView#chatView { background: #efeae2; border: none; }")
         self.verticalScrollBar().valueChanged.connect(self._maybe_load_older)
         self._chat_model = model
+        self.last_press = QPoint()  # where the last click landed (to tell a click on "see the whole message")
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        self.last_press = event.position().toPoint()
+        super().mousePressEvent(event)
 
     def verticalScrollbarValueChanged(self, value: int) -> None:
         """Qt's list asks the model for more rows at the *bottom*; a chat's older rows come at the top (below)."""
@@ -102,6 +109,8 @@ class ChatPane(QWidget):
         self.reopen_button.clicked.connect(lambda: self._ticket("reopen"))
         self.view = ChatView(self.model, self)
         self.view.clicked.connect(self._retry_if_failed)
+        self.view.clicked.connect(self._show_whole_text_if_asked)
+        self.full_text_viewer: FullTextViewer | None = None
         # right-click: reply to the message; open / save its attachment
         self.attachment_actions = AttachmentActions(self.view, store, reply=self.start_reply)
         self.reply_bar = ReplyBar(self)
@@ -117,6 +126,7 @@ class ChatPane(QWidget):
             self.composer,
             self.view.viewport(),
         )
+        self.drafts = DraftKeeper(store, self.composer, self.reply_bar, self._reply_target, self)
         self.placeholder = QLabel(self.tr("Select a conversation to start"), self)
         self.placeholder.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.placeholder.setStyleSheet("color: #667781; font-size: 15px;")
@@ -147,8 +157,9 @@ class ChatPane(QWidget):
     # -- opening -----------------------------------------------------------------------------------------------
 
     def open_conversation(self, conversation_id: int | None) -> None:
-        self.reply_bar.clear()
+        """Show the conversation's messages and its draft (the draft of the one left is kept for it)."""
         self.model.open(conversation_id)
+        self.drafts.switch_to(conversation_id)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
         self.view.setVisible(has_conversation)
@@ -194,7 +205,17 @@ class ChatPane(QWidget):
             target = self.reply_bar.target
             reply_to = target.channel_id if target is not None else None
             self.reply_bar.clear()
+            self.drafts.sent(conversation_id)
             run_async(self._send_text(conversation_id, text, reply_to), self)
+
+    def _reply_target(self, conversation_id: int, channel_id: str) -> ReplyTarget | None:
+        """What the reply bar shows for a draft's quoted message (None if it is not stored)."""
+        with self._store.read() as conn:
+            row = conversations.get(conn, conversation_id)
+            message = messages.find_by_channel_id(conn, row.account_id, channel_id) if row is not None else None
+        if message is None or message.conversation_id != conversation_id:
+            return None
+        return ReplyTarget(message.id, message.channel_id, message.text or message.subject)
 
     def start_reply(self, message_id: int) -> None:
         """Quote the message in the next one the attendant sends."""
@@ -221,6 +242,25 @@ class ChatPane(QWidget):
         if isinstance(item, ChatItem) and item.message.delivery == "failed":
             run_async(self._retry_message(item.message.id), self)
 
+    def _show_whole_text_if_asked(self, index: QModelIndex) -> None:
+        item = index.data(MessageRole)
+        if not isinstance(item, ChatItem) or not item.folded:
+            return
+        rect = self.view.visualRect(index)
+        lay = layout_for(item, bool(index.data(NewDayRole)), rect.width(), self.view.font())
+        if lay.more is not None and lay.more.contains(QPointF(self.view.last_press - rect.topLeft())):
+            self.show_whole_text(item.message.id)
+
+    def show_whole_text(self, message_id: int) -> FullTextViewer | None:
+        """Open the whole text of a folded message in a read-only viewer (not modal)."""
+        if self.model.row_of(message_id) < 0:
+            return None
+        with self._store.read() as conn:
+            text = messages.full_text(conn, message_id)
+        self.full_text_viewer = FullTextViewer(text, self)
+        self.full_text_viewer.show()
+        return self.full_text_viewer
+
     def _follow_new_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
         if last == self.model.rowCount() - 1:
             self.view.scrollToBottom()
@@ -229,4 +269,8 @@ class ChatPane(QWidget):
 
     def on_conversation_changed(self, conversation_id: int) -> None:
         if conversation_id == self.model.conversation_id:
+            self.refresh_header()
+
+    def on_conversations_changed(self, conversation_ids: list[int]) -> None:
+        if self.model.conversation_id is not None and self.model.conversation_id in conversation_ids:
             self.refresh_header()

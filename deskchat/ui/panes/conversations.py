@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Final, Literal
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVBoxLayout, QWidget
-from sqlalchemy import Connection
 
 from deskchat.config import GroupMode
 from deskchat.core.events import ConversationStatus
@@ -22,7 +21,9 @@ from deskchat.ui.conversation_delegate import ConversationDelegate
 from deskchat.ui.models.conversation_list import PAGE_SIZE, ConversationIdRole, ConversationListModel
 from deskchat.ui.models.search_results import ConversationIdRole as HitConversationRole
 from deskchat.ui.models.search_results import SearchResultsModel
+from deskchat.ui.models.tab_counts import TabCounts
 from deskchat.ui.tasks import run_async
+from deskchat.ui.worker_threads import run_in_thread
 
 GROUPS_TAB: Final = "groups"
 #: A tab of the list: one ticket status, or the groups.
@@ -101,13 +102,21 @@ class ConversationPane(QWidget):
         layout.addWidget(self.tabs)
         layout.addWidget(self.stack, 1)
         self.tabs.setTabVisible(TAB_ORDER.index(GROUPS_TAB), group_mode == "separate")
+        self.open_conversation_id: int | None = None
+        self._tab_counts = TabCounts({})
+        self._changed_while_counting: dict[int, ConversationRow] = {}
+        self._count_generation = 0
         self.update_tab_titles()
+        self.count_in_background()  # the per-conversation keys that let counts follow changes one by one
 
     # -- tabs --------------------------------------------------------------------------------------------------
 
     def update_tab_titles(self) -> None:
+        """Count every tab now (one indexed query); live changes adjust the counts without this."""
         with self._store.read() as conn:
             counts = conversations.count_by_status_and_kind(conn)
+        if not self._tab_counts.ready:
+            self._tab_counts.counts = counts
         self._set_tab_titles(counts)
 
     def _set_tab_titles(self, counts: dict[tuple[str, bool], int]) -> None:
@@ -150,13 +159,15 @@ class ConversationPane(QWidget):
         if current in self._stale:
             self._stale.discard(current)
             self.models[current].reload()
-        self.update_tab_titles()
+        self._set_tab_titles(self._tab_counts.counts)
+        self._keep_selection()
 
     def _show_tab(self, position: int) -> None:
         status = TAB_ORDER[position]
         if status in self._stale:
             self._stale.discard(status)
             self.models[status].reload()
+            self._keep_selection()
         if not self.search_field.text().strip():
             self.stack.setCurrentWidget(self.lists[status])
 
@@ -184,13 +195,74 @@ class ConversationPane(QWidget):
         self.search_field.setFocus()
         self.search_field.selectAll()
 
+    # -- the open conversation -------------------------------------------------------------------------------
+
+    def show_open_conversation(self, conversation_id: int | None) -> None:
+        """Highlight ``conversation_id`` (the chat shows it) in every tab that lists it, and nothing else."""
+        self.open_conversation_id = conversation_id
+        self._keep_selection()
+
+    def _keep_selection(self) -> None:
+        for status, view in self.lists.items():
+            model = self.models[status]
+            selection = view.selectionModel()
+            position = model.row_of(self.open_conversation_id) if self.open_conversation_id is not None else -1
+            if position < 0:
+                if selection.hasSelection() or selection.currentIndex().isValid():
+                    selection.clear()
+                continue
+            index = model.index(position, 0)
+            if selection.currentIndex() != index or not selection.isSelected(index):
+                selection.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
     # -- live updates ------------------------------------------------------------------------------------------
 
     def on_conversation_changed(self, conversation_id: int) -> None:
+        self.on_conversations_changed([conversation_id])
+
+    def on_conversations_changed(self, conversation_ids: list[int]) -> None:
+        """Apply a frame's worth of changed conversations: one read, each tab updated in one pass, counts adjusted."""
+        with self._store.read() as conn:
+            fresh = conversations.get_many(conn, conversation_ids)
         for status, model in self.models.items():
             if status not in self._stale:
-                model.refresh(conversation_id)
-        self.update_tab_titles()
+                model.apply_changes(conversation_ids, fresh)
+        if self._tab_counts.ready:
+            for conversation_id in conversation_ids:
+                row = fresh.get(conversation_id)
+                self._tab_counts.update(conversation_id, (row.status, row.is_group) if row is not None else None)
+            self._set_tab_titles(self._tab_counts.counts)
+        else:  # the per-conversation keys are still being read: count them all once more
+            self._changed_while_counting.update(fresh)
+            self.update_tab_titles()
+        self._keep_selection()
+
+    def count_in_background(self) -> None:
+        """Recount every tab on a worker thread (at start and after ``ConversationsReset``).
+
+        A plain thread, not the event loop: the pane is built before the loop runs.
+        """
+        self._tab_counts.ready = False
+        self._changed_while_counting.clear()
+        self._count_generation += 1
+        generation = self._count_generation
+        known = list(self._tab_counts.counts)
+        store = self._store
+
+        def work() -> TabCounts:
+            with store.read() as conn:
+                return TabCounts.counted(conversations.tab_keys(conn), known)
+
+        run_in_thread(work, lambda counted: self._take_counts(generation, counted), self, "tab-count")
+
+    def _take_counts(self, generation: int, counted: TabCounts) -> None:
+        if generation != self._count_generation:
+            return  # a newer recount is running
+        for conversation_id, row in self._changed_while_counting.items():
+            counted.update(conversation_id, (row.status, row.is_group))  # changes seen while the recount ran
+        self._changed_while_counting.clear()
+        self._tab_counts = counted
+        self._set_tab_titles(counted.counts)
 
     def on_conversations_reset(self) -> None:
         """Many conversations changed: reload the visible tab now and the others when they are shown.
@@ -200,14 +272,11 @@ class ConversationPane(QWidget):
         current = self.current_status()
         self._stale.update(status for status in TAB_ORDER if status != current)
         run_async(self._reload_in_background(current), self)
+        self.count_in_background()
 
     async def _reload_in_background(self, status: TabKey) -> None:
         model = self.models[status]
         scope = model.scope
-
-        def read(conn: Connection) -> tuple[list[ConversationRow], dict[tuple[str, bool], int]]:
-            return conversations.page(conn, scope, None, PAGE_SIZE), conversations.count_by_status_and_kind(conn)
-
-        first_page, counts = await self._store.read_later(read)
+        first_page = await self._store.read_later(lambda conn: conversations.page(conn, scope, None, PAGE_SIZE))
         model.replace_first_page(first_page)
-        self._set_tab_titles(counts)
+        self._keep_selection()
