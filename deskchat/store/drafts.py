@@ -7,6 +7,7 @@ An empty draft is no row.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, delete, select
@@ -46,6 +47,12 @@ def save(conn: Connection, conversation_id: int, draft: Draft, now: int) -> None
     conn.exec_driver_sql(
         _SAVE, (conversation_id, draft.text, draft.reply_to_channel_id, attachments, now, conversation_id)
     )
+
+
+def save_all(conn: Connection, pending: Mapping[int, Draft], now: int) -> None:
+    """Save several conversations' drafts in one transaction (an empty draft deletes its row)."""
+    for conversation_id, draft in pending.items():
+        save(conn, conversation_id, draft, now)
 
 
 def discard(conn: Connection, conversation_id: int) -> None:

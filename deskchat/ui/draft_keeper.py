@@ -12,7 +12,6 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QPlainTextEdit, QWidget
-from sqlalchemy import Connection
 
 from deskchat.store import drafts
 from deskchat.store.clock import now_ms
@@ -96,7 +95,7 @@ class DraftKeeper(QObject):
             run_async(self._write(pending), self._widget)
 
     async def _write(self, pending: dict[int, Draft]) -> None:
-        await self._store.write(lambda conn: _save_all(conn, pending, now_ms()))
+        await self._store.write(lambda conn: drafts.save_all(conn, pending, now_ms()))
         self.saved.emit()
 
     def save_now(self) -> None:
@@ -106,7 +105,7 @@ class DraftKeeper(QObject):
         self._save_timer.stop()
         pending = self._take_unsaved()
         if pending:
-            self._store.write_now(lambda conn: _save_all(conn, pending, now_ms()))
+            self._store.write_now(lambda conn: drafts.save_all(conn, pending, now_ms()))
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
@@ -127,8 +126,3 @@ class DraftKeeper(QObject):
         pending = {conversation_id: self._known.get(conversation_id, EMPTY) for conversation_id in self._unsaved}
         self._unsaved.clear()
         return pending
-
-
-def _save_all(conn: Connection, pending: dict[int, Draft], now: int) -> None:
-    for conversation_id, draft in pending.items():
-        drafts.save(conn, conversation_id, draft, now)

@@ -53,3 +53,55 @@ def test_every_package_is_listed_for_the_wheel() -> None:
     }
     assert found <= listed
     assert "deskchat.resources" in listed
+
+
+def _modules_under(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*.py") if "__pycache__" not in path.parts]
+
+
+def _offenders(folder: Path, forbidden: set[str], *, skip: tuple[str, ...] = ()) -> list[str]:
+    found = []
+    for path in _modules_under(folder):
+        if path.name.startswith(skip):
+            continue
+        bad = sorted(name for name in _imports(path) if any(name == f or name.startswith(f + ".") for f in forbidden))
+        if bad:
+            found.append(f"{path.relative_to(ROOT)}: {', '.join(bad)}")
+    return found
+
+
+def test_the_ui_runs_no_sql_of_its_own() -> None:
+    """All SQL lives in deskchat/store; the window reads through the store's functions."""
+    assert _offenders(PACKAGE / "ui", {"sqlalchemy", "sqlcipher3", "sqlite3"}) == []
+
+
+def test_channels_never_touch_the_store_or_the_window() -> None:
+    assert _offenders(PACKAGE / "channels", {"deskchat.store", "deskchat.services", "deskchat.ui", "sqlalchemy"}) == []
+
+
+def test_core_is_pure() -> None:
+    """The domain imports no I/O layer: no store, channels, services, window or database library."""
+    forbidden = {"deskchat.store", "deskchat.channels", "deskchat.services", "deskchat.ui", "sqlalchemy", "httpx"}
+    assert _offenders(PACKAGE / "core", forbidden) == []
+
+
+def test_generic_services_know_no_channel_library() -> None:
+    """Only a channel's own driver modules (``whatsapp_*``) may import its adapter; everything else is neutral."""
+    forbidden = {"deskchat.channels.whatsapp", "neonize", "imapclient", "deskchat.channels.email"}
+    assert _offenders(PACKAGE / "services", forbidden, skip=("whatsapp", "email")) == []
+
+
+def test_the_store_imports_no_channel_service_or_window() -> None:
+    assert _offenders(PACKAGE / "store", {"deskchat.channels", "deskchat.services", "deskchat.ui"}) == []
+
+
+def test_the_matrix_check_detects_an_offender(tmp_path: Path) -> None:
+    (tmp_path / "module.py").write_text("from sqlalchemy import select\nimport deskchat.store.messages\n")
+    global ROOT
+    saved, ROOT = ROOT, tmp_path
+    try:
+        assert _offenders(tmp_path, {"sqlalchemy", "deskchat.store"}) == [
+            "module.py: deskchat.store.messages, sqlalchemy"
+        ]
+    finally:
+        ROOT = saved

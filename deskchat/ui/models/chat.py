@@ -8,9 +8,9 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
-from sqlalchemy import Connection
 
-from deskchat.store import media, messages, outbox
+from deskchat.store import messages
+from deskchat.store.chat_page import PageExtras, page_extras
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.ui.paint_guard import guarded
@@ -129,7 +129,8 @@ class ChatModel(QAbstractListModel):
         if conversation_id is not None:
             with self._store.read() as conn:
                 rows = messages.page_before(conn, conversation_id, None, PAGE_SIZE)
-                self._items = self._decorate(conn, rows)
+                extras = page_extras(conn, rows, ())
+            self._items = self._decorate(rows, extras)
             self._has_older = len(rows) == PAGE_SIZE
         self.endResetModel()
         self._load_missing_texts(self._items)
@@ -148,7 +149,8 @@ class ChatModel(QAbstractListModel):
         oldest = self._items[0].message
         with self._store.read() as conn:
             rows = messages.page_before(conn, conversation_id, (oldest.sent_at, oldest.id), PAGE_SIZE)
-            items = self._decorate(conn, rows)
+            extras = page_extras(conn, rows, self._known_channel_ids())
+        items = self._decorate(rows, extras)
         self._has_older = len(rows) == PAGE_SIZE
         if items:
             self.beginInsertRows(QModelIndex(), 0, len(items) - 1)
@@ -178,7 +180,8 @@ class ChatModel(QAbstractListModel):
             row = messages.get(conn, message_id)
             if row is None:
                 return
-            (item,) = self._decorate(conn, [row])
+            extras = page_extras(conn, [row], self._known_channel_ids())
+        (item,) = self._decorate([row], extras)
         keys = [_sort_key(existing.message) for existing in self._items]
         position = bisect_left(keys, _sort_key(row))
         if position == 0 and self._has_older:
@@ -198,7 +201,8 @@ class ChatModel(QAbstractListModel):
             row = messages.get(conn, message_id)
             if row is None:
                 return
-            (item,) = self._decorate(conn, [row])
+            extras = page_extras(conn, [row], self._known_channel_ids())
+        (item,) = self._decorate([row], extras)
         self._items[position] = item
         index = self.index(position, 0)
         self.dataChanged.emit(index, index)
@@ -228,28 +232,26 @@ class ChatModel(QAbstractListModel):
             if position < 0 or row is None:
                 continue
             with self._store.read() as conn:  # its quote, files and reactions (small reads)
-                (self._items[position],) = self._decorate(conn, [row])
+                extras = page_extras(conn, [row], self._known_channel_ids())
+            (self._items[position],) = self._decorate([row], extras)
             index = self.index(position, 0)
             self.dataChanged.emit(index, index)
 
     # -- helpers -----------------------------------------------------------------------------------------------
 
-    def _decorate(self, conn: Connection, rows: list[MessageRow]) -> list[ChatItem]:
-        ids = [row.id for row in rows]
-        files = messages.attachment_names(conn, ids)
-        thumbnails = media.thumbnails_of(conn, [row.id for row in rows if row.kind in ("image", "video", "sticker")])
-        reactions = messages.reactions_of(conn, ids)
-        failures = outbox.parked_reasons(conn, [row.id for row in rows if row.delivery == "failed"])
+    def _known_channel_ids(self) -> set[str]:
+        return {item.message.channel_id for item in self._items}
+
+    def _decorate(self, rows: list[MessageRow], extras: PageExtras) -> list[ChatItem]:
         by_channel_id = {item.message.channel_id: item.message for item in self._items}
         by_channel_id.update({row.channel_id: row for row in rows})
+        by_channel_id.update(extras.quoted)
         items = []
         for row in rows:
             quote: str | None = None
             quote_sender = ""
             if row.reply_to_channel_id:
                 target = by_channel_id.get(row.reply_to_channel_id)
-                if target is None:
-                    target = messages.find_by_channel_id(conn, row.account_id, row.reply_to_channel_id)
                 if target is not None:
                     quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
@@ -259,10 +261,10 @@ class ChatModel(QAbstractListModel):
                     message=row,
                     quote=quote,
                     quote_sender=quote_sender,
-                    attachments=tuple(Attachment(*entry) for entry in files.get(row.id, [])),
-                    reactions=tuple(reactions.get(row.id, [])),
-                    thumbnail=thumbnails.get(row.id),
-                    failure_reason=failures.get(row.id, ""),
+                    attachments=tuple(Attachment(*entry) for entry in extras.files.get(row.id, [])),
+                    reactions=tuple(extras.reactions.get(row.id, [])),
+                    thumbnail=extras.thumbnails.get(row.id),
+                    failure_reason=extras.failures.get(row.id, ""),
                     shown_text=shown_text,
                     folded=folded,
                 )
