@@ -88,6 +88,46 @@ class InboundMessage:
     automatic: bool = False  # an auto-reply (Auto-Submitted, X-Autoreply, Precedence: bulk): never reopens a case
 
 
+# -- changes to a stored message (the channel's own id of the target, and who made the change) ------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReactionChange:
+    """``sender`` set ``emoji`` ("" removes it) on message ``target_id``."""
+
+    account_id: int
+    chat_key: str
+    target_id: str
+    sender: str  # "me" for the account itself, or the reacting person's id on the channel
+    emoji: str
+    at: int  # unix ms
+    from_me: bool
+
+
+@dataclass(frozen=True, slots=True)
+class EditChange:
+    account_id: int
+    chat_key: str
+    target_id: str
+    new_text: str
+    at: int  # unix ms
+    from_me: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RevokeChange:
+    """Deleted for everyone (by its author, or by a group admin)."""
+
+    account_id: int
+    chat_key: str
+    target_id: str
+    at: int  # unix ms
+    from_me: bool
+
+
+MessageChange = ReactionChange | EditChange | RevokeChange
+
+
 #: How a file is sent: an image is shown inline with an optional caption; anything else goes as a document.
 FileKind = Literal["image", "document"]
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Protocol
 
 from sqlalchemy import Connection, select
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import MessageUpdated
+from deskchat.core.messages import EditChange, MessageChange, ReactionChange
 from deskchat.store import messages
 from deskchat.store.database import Store
 from deskchat.store.schema import conversations
@@ -17,22 +17,7 @@ from deskchat.store.schema import conversations
 log = logging.getLogger("deskchat.wa")
 
 
-class Change(Protocol):
-    """What every change carries (the WhatsApp adapter's ReactionChange, EditChange and RevokeChange)."""
-
-    @property
-    def account_id(self) -> int: ...
-    @property
-    def chat_key(self) -> str: ...
-    @property
-    def target_id(self) -> str: ...
-    @property
-    def at(self) -> int: ...
-    @property
-    def from_me(self) -> bool: ...
-
-
-def _allowed(change: Change, target: messages.MessageRow, target_chat_key: str, is_reaction: bool) -> bool:
+def _allowed(change: MessageChange, target: messages.MessageRow, target_chat_key: str, is_reaction: bool) -> bool:
     """A change must come from the target's own chat; only a message's author edits or deletes it.
 
     Message ids are chosen by the sender's device, so a hostile sender could reuse the id of someone else's
@@ -49,25 +34,25 @@ def _chat_key_of(conn: Connection, conversation_id: int) -> str:
     )
 
 
-def _apply(conn: Connection, changes: Sequence[Change]) -> tuple[list[tuple[int, int]], list[Change]]:
+def _apply(conn: Connection, changes: Sequence[MessageChange]) -> tuple[list[tuple[int, int]], list[MessageChange]]:
     applied: list[tuple[int, int]] = []
-    waiting: list[Change] = []
+    waiting: list[MessageChange] = []
     for change in changes:
         target = messages.find_by_channel_id(conn, change.account_id, change.target_id)
         if target is None:
             waiting.append(change)  # its message has not arrived yet: the adapter keeps it for later
             continue
-        emoji = getattr(change, "emoji", None)
-        new_text = getattr(change, "new_text", None)
-        if not _allowed(change, target, _chat_key_of(conn, target.conversation_id), emoji is not None):
+        is_reaction = isinstance(change, ReactionChange)
+        if not _allowed(change, target, _chat_key_of(conn, target.conversation_id), is_reaction):
             log.warning("ignored a change of message %d from another chat or author", target.id)
             continue
-        if emoji is not None:
-            messages.set_reaction(conn, target.id, str(getattr(change, "sender", "")), str(emoji), change.at)
-        elif new_text is not None:
-            messages.mark_edited(conn, target.id, str(new_text), change.at)
-        else:
-            messages.mark_deleted(conn, target.id, change.at)
+        match change:
+            case ReactionChange():
+                messages.set_reaction(conn, target.id, change.sender, change.emoji, change.at)
+            case EditChange():
+                messages.mark_edited(conn, target.id, change.new_text, change.at)
+            case _:
+                messages.mark_deleted(conn, target.id, change.at)
         applied.append((target.conversation_id, target.id))
     return applied, waiting
 
@@ -77,7 +62,7 @@ class MessageChangeService:
         self._store = store
         self._bus = bus
 
-    async def apply(self, changes: Sequence[Change]) -> Sequence[Change]:
+    async def apply(self, changes: Sequence[MessageChange]) -> Sequence[MessageChange]:
         """Apply ``changes``; returns those whose message is not stored yet."""
         if not changes:
             return ()

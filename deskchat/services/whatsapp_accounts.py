@@ -14,7 +14,7 @@ import importlib
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Protocol
 
 from deskchat.channels.base import Capability, SendReceipt
 from deskchat.core.bus import EventBus
@@ -151,7 +151,7 @@ class WhatsAppDriver:
         return WhatsAppSinks(
             on_messages=self._ingest.ingest,
             on_receipt=self._receipts.apply,
-            on_changes=cast(Any, self._changes.apply),  # its Protocol matches the adapter's change types
+            on_changes=self._changes.apply,
             on_state=lambda account_id, status: accounts.state_changed(
                 account_id, str(status.state), status.detail, status.banned_until, status.retry_in
             ),

@@ -9,48 +9,15 @@ from deskchat.channels.whatsapp import sanitize
 from deskchat.channels.whatsapp.content import Body
 from deskchat.channels.whatsapp.jids import Peer
 from deskchat.core.events import DeliveryState
+from deskchat.core.messages import EditChange as EditChange
 from deskchat.core.messages import Identity, InboundMessage
+from deskchat.core.messages import MessageChange as MessageChange
+from deskchat.core.messages import ReactionChange as ReactionChange
+from deskchat.core.messages import RevokeChange as RevokeChange
 
 #: Reaction ``sender`` used for reactions the account itself made (from the phone or another device).
 ME: Final = "me"
 PENDING_KIND: Final = "pending"
-
-
-@dataclass(frozen=True, slots=True)
-class ReactionChange:
-    """``sender`` set ``emoji`` ("" removes it) on message ``target_id``."""
-
-    account_id: int
-    chat_key: str
-    target_id: str
-    sender: str  # ME, or the reacting person's JID user
-    emoji: str
-    at: int  # unix ms
-    from_me: bool
-
-
-@dataclass(frozen=True, slots=True)
-class EditChange:
-    account_id: int
-    chat_key: str
-    target_id: str
-    new_text: str
-    at: int  # unix ms
-    from_me: bool
-
-
-@dataclass(frozen=True, slots=True)
-class RevokeChange:
-    """Deleted for everyone (by its author, or by a group admin)."""
-
-    account_id: int
-    chat_key: str
-    target_id: str
-    at: int  # unix ms
-    from_me: bool
-
-
-MessageChange = ReactionChange | EditChange | RevokeChange
 
 
 @dataclass(frozen=True, slots=True)

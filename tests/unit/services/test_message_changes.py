@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from deskchat.channels.whatsapp.values import EditChange, ReactionChange, RevokeChange
 from deskchat.core.bus import EventBus
 from deskchat.core.events import MessageUpdated
-from deskchat.core.messages import Identity, InboundMessage
+from deskchat.core.messages import EditChange, Identity, InboundMessage, ReactionChange, RevokeChange
 from deskchat.services.ingest import store_batch
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.store import accounts, messages
