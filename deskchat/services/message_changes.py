@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import MessageUpdated
 from deskchat.core.messages import EditChange, MessageChange, ReactionChange
-from deskchat.store import messages
+from deskchat.store import conversations, messages
 from deskchat.store.database import Store
-from deskchat.store.schema import conversations
 
 log = logging.getLogger("deskchat.wa")
 
@@ -29,9 +28,7 @@ def _allowed(change: MessageChange, target: messages.MessageRow, target_chat_key
 
 
 def _chat_key_of(conn: Connection, conversation_id: int) -> str:
-    return str(
-        conn.execute(select(conversations.c.channel_key).where(conversations.c.id == conversation_id)).scalar_one()
-    )
+    return conversations.channel_address(conn, conversation_id)[1]
 
 
 def _apply(conn: Connection, changes: Sequence[MessageChange]) -> tuple[list[tuple[int, int]], list[MessageChange]]:

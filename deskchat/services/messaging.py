@@ -24,7 +24,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged, DeliveryState, MessageStored, MessageUpdated
@@ -36,7 +36,6 @@ from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 from deskchat.store.outbox import OutboxKind
-from deskchat.store.schema import conversations as conversations_table
 
 log = logging.getLogger("deskchat.outbox")
 
@@ -110,11 +109,7 @@ def _queue(
     clock: Callable[[], int] = now_ms,
 ) -> int:
     """Write the message row, its outbox row and the list row; returns the message id."""
-    account_id, chat_key = conn.execute(
-        select(conversations_table.c.account_id, conversations_table.c.channel_key).where(
-            conversations_table.c.id == conversation_id
-        )
-    ).one()
+    account_id, chat_key = conversations.channel_address(conn, conversation_id)
     now = clock()
     channel_id = choose_message_id()  # stored before the first send, reused on every resend
     message_id = message_store.add_message(

@@ -5,37 +5,26 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from deskchat.channels.base import Capability, ChannelAccount
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ConversationChanged
-from deskchat.store import conversations
+from deskchat.store import conversations, messages
 from deskchat.store.database import Store
-from deskchat.store.schema import conversations as conversations_table
-from deskchat.store.schema import messages
 
 log = logging.getLogger("deskchat.reading")
 
 
 def _take_unread(conn: Connection, conversation_id: int) -> tuple[int, str, list[str]] | None:
     """Clear the badge; returns (account, chat key, channel ids of the messages it counted), or None if none."""
-    row = conn.execute(
-        select(
-            conversations_table.c.account_id, conversations_table.c.channel_key, conversations_table.c.unread_count
-        ).where(conversations_table.c.id == conversation_id)
-    ).first()
-    if row is None or not row.unread_count:
+    unread = conversations.unread_count(conn, conversation_id)
+    if not unread:
         return None
-    unread_ids = conn.execute(
-        select(messages.c.channel_id)
-        .where(messages.c.conversation_id == conversation_id)
-        .where(messages.c.outgoing == 0)
-        .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
-        .limit(row.unread_count)
-    ).scalars()
+    account_id, chat_key = conversations.channel_address(conn, conversation_id)
+    unread_ids = messages.latest_incoming_ids(conn, conversation_id, unread)
     conversations.mark_read(conn, conversation_id)
-    return int(row.account_id), str(row.channel_key), [str(channel_id) for channel_id in unread_ids]
+    return account_id, chat_key, unread_ids
 
 
 class ReadingService:

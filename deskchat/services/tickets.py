@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from deskchat.core import tickets
 from deskchat.core.bus import EventBus
@@ -12,15 +12,10 @@ from deskchat.core.events import ConversationChanged, ConversationStatus
 from deskchat.store import conversations
 from deskchat.store.clock import from_datetime, now_ms, to_datetime
 from deskchat.store.database import Store
-from deskchat.store.schema import conversations as conversations_table
 
 
 def load_ticket(conn: Connection, conversation_id: int) -> tickets.Ticket:
-    status, closed_at = conn.execute(
-        select(conversations_table.c.status, conversations_table.c.closed_at).where(
-            conversations_table.c.id == conversation_id
-        )
-    ).one()
+    status, closed_at = conversations.ticket_state(conn, conversation_id)
     state = ConversationStatus(status)
     closed = to_datetime(closed_at) if state is ConversationStatus.CLOSED and closed_at is not None else None
     if state is ConversationStatus.CLOSED and closed is None:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ContactChanged, ConversationChanged
@@ -15,18 +15,8 @@ from deskchat.core.messages import Identity
 from deskchat.services.ingest import IngestService
 from deskchat.store import contacts, conversations, messages
 from deskchat.store.database import Store
-from deskchat.store.schema import conversations as conversations_table
 
 log = logging.getLogger("deskchat.wa")
-
-
-def _conversation_by_key(conn: Connection, account_id: int, chat_key: str) -> int | None:
-    found = conn.execute(
-        select(conversations_table.c.id)
-        .where(conversations_table.c.account_id == account_id)
-        .where(conversations_table.c.channel_key == chat_key)
-    ).scalar()
-    return None if found is None else int(found)
 
 
 def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: str) -> list[int]:
@@ -37,14 +27,10 @@ def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: s
     people = list(identities(pn_user, lid_user))
     contact_id = contacts.find_or_create_contact(conn, people)
     changed: list[int] = []
-    lid_conversation = _conversation_by_key(conn, account_id, chat_key_for_lid(lid_user))
+    lid_conversation = conversations.by_channel_key(conn, account_id, chat_key_for_lid(lid_user))
     pn_key = chat_key_for_pn(pn_user)
-    if lid_conversation is not None and _conversation_by_key(conn, account_id, pn_key) is None:
-        conn.execute(
-            update(conversations_table)
-            .where(conversations_table.c.id == lid_conversation)
-            .values(channel_key=pn_key, contact_id=contact_id)
-        )
+    if lid_conversation is not None and conversations.by_channel_key(conn, account_id, pn_key) is None:
+        conversations.rekey(conn, lid_conversation, pn_key, contact_id)
         changed.append(lid_conversation)
     return changed
 
@@ -90,7 +76,7 @@ class WhatsAppPeople:
         def work(conn: Connection) -> int | None:
             conversation_id = None
             if read.chat_key:
-                conversation_id = _conversation_by_key(conn, account_id, read.chat_key)
+                conversation_id = conversations.by_channel_key(conn, account_id, read.chat_key)
             if conversation_id is None:
                 for channel_id in read.channel_ids:
                     row = messages.find_by_channel_id(conn, account_id, channel_id)

@@ -284,3 +284,43 @@ def unread_total(conn: Connection, *, include_groups: bool = True) -> int:
     if not include_groups:
         query = query.where(conversations.c.is_group == 0)
     return int(conn.execute(query).scalar_one())
+
+
+def channel_address(conn: Connection, conversation_id: int) -> tuple[int, str]:
+    """The account and the channel's key (chat JID, customer address) of a conversation."""
+    account_id, channel_key = conn.execute(
+        select(conversations.c.account_id, conversations.c.channel_key).where(conversations.c.id == conversation_id)
+    ).one()
+    return int(account_id), str(channel_key)
+
+
+def ticket_state(conn: Connection, conversation_id: int) -> tuple[str, int | None]:
+    """The conversation's status and when it was closed (unix ms, or None)."""
+    status, closed_at = conn.execute(
+        select(conversations.c.status, conversations.c.closed_at).where(conversations.c.id == conversation_id)
+    ).one()
+    return str(status), None if closed_at is None else int(closed_at)
+
+
+def unread_count(conn: Connection, conversation_id: int) -> int:
+    found = conn.execute(select(conversations.c.unread_count).where(conversations.c.id == conversation_id)).scalar()
+    return int(found or 0)
+
+
+def by_channel_key(conn: Connection, account_id: int, channel_key: str) -> int | None:
+    """The conversation of ``account_id`` kept under ``channel_key``, if any."""
+    found = conn.execute(
+        select(conversations.c.id)
+        .where(conversations.c.account_id == account_id)
+        .where(conversations.c.channel_key == channel_key)
+    ).scalar()
+    return None if found is None else int(found)
+
+
+def rekey(conn: Connection, conversation_id: int, channel_key: str, contact_id: int) -> None:
+    """Keep the conversation under another channel key, for ``contact_id`` (a LID chat whose number became known)."""
+    conn.execute(
+        update(conversations)
+        .where(conversations.c.id == conversation_id)
+        .values(channel_key=channel_key, contact_id=contact_id)
+    )

@@ -462,6 +462,20 @@ def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> Me
     return _row(raw) if raw is not None else None
 
 
+def latest_incoming_ids(conn: Connection, conversation_id: int, limit: int) -> list[str]:
+    """The channel ids of the conversation's ``limit`` newest incoming messages."""
+    if limit <= 0:
+        return []
+    found = conn.execute(
+        select(messages.c.channel_id)
+        .where(messages.c.conversation_id == conversation_id)
+        .where(messages.c.outgoing == 0)
+        .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
+        .limit(limit)
+    ).scalars()
+    return [str(channel_id) for channel_id in found]
+
+
 def count_in_conversation(conn: Connection, conversation_id: int) -> int:
     return int(conn.execute(select(func.count()).where(messages.c.conversation_id == conversation_id)).scalar_one())
 

@@ -105,3 +105,36 @@ def test_the_matrix_check_detects_an_offender(tmp_path: Path) -> None:
         ]
     finally:
         ROOT = saved
+
+
+def _sqlalchemy_names(path: Path) -> set[str]:
+    """What a module takes from SQLAlchemy or the store's table definitions (the building blocks of SQL)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] == "sqlalchemy" or node.module == "deskchat.store.schema":
+                names.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names if alias.name.split(".")[0] == "sqlalchemy")
+    return names
+
+
+def test_all_sql_lives_in_the_store() -> None:
+    """Services receive a connection (a transaction's scope) and hand it to store functions; they build no SQL."""
+    offenders = [
+        f"{path.relative_to(ROOT)}: {', '.join(sorted(names))}"
+        for path in _modules_under(PACKAGE / "services")
+        if (names := _sqlalchemy_names(path) - {"sqlalchemy.Connection"})
+    ]
+    assert offenders == []
+
+
+def test_the_sql_check_detects_a_query(tmp_path: Path) -> None:
+    sample = tmp_path / "service.py"
+    sample.write_text("from sqlalchemy import Connection, select\nfrom deskchat.store.schema import messages\n")
+    assert _sqlalchemy_names(sample) == {
+        "sqlalchemy.Connection",
+        "sqlalchemy.select",
+        "deskchat.store.schema.messages",
+    }
