@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from sqlalchemy import Connection, delete, func, insert, select
 
 from deskchat.core.pending import PendingRecord
-from deskchat.store.rows import inserted_id
 from deskchat.store.schema import pending_changes
 
 _CHUNK = 500
@@ -19,20 +18,20 @@ _CHUNK = 500
 
 def keep(conn: Connection, account_id: int, records: Sequence[PendingRecord]) -> list[int]:
     """Store waiting values; returns their row ids, in order."""
-    return [
-        inserted_id(
-            conn.execute(
-                insert(pending_changes).values(
-                    account_id=account_id,
-                    target_channel_id=record.target_channel_id,
-                    kind=record.kind,
-                    payload=record.payload,
-                    received_at=record.received_at,
-                )
-            )
-        )
+    if not records:
+        return []
+    rows = [
+        {
+            "account_id": account_id,
+            "target_channel_id": record.target_channel_id,
+            "kind": record.kind,
+            "payload": record.payload,
+            "received_at": record.received_at,
+        }
         for record in records
     ]
+    statement = insert(pending_changes).returning(pending_changes.c.id, sort_by_parameter_order=True)
+    return [int(row_id) for row_id in conn.execute(statement, rows).scalars()]
 
 
 def remove(conn: Connection, account_id: int, row_ids: Sequence[int]) -> None:
