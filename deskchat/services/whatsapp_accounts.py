@@ -26,6 +26,7 @@ from deskchat.services.accounts import AccountHandle, AccountsService
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.services.message_changes import MessageChangeService
+from deskchat.services.pending_changes import PendingChanges
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.whatsapp_people import WhatsAppPeople
 from deskchat.store.database import Store
@@ -137,6 +138,7 @@ class WhatsAppDriver:
         self._factory = channel_factory
         self._handles: dict[int, WhatsAppHandle] = {}  # neonize clients must outlive their use (see notes)
         self.spool = InboundSpool(store, bus)  # raw inbound events, kept until stored (see the adapter's sinks)
+        self.pending = PendingChanges(store)  # receipts and changes waiting for their message
 
     @property
     def kind(self) -> ChannelKind:
@@ -166,6 +168,9 @@ class WhatsAppDriver:
             spool_pending=self.spool.pending,
             spool_remove=self.spool.remove,
             dead_letter=self.spool.dead_letter,
+            pending_keep=self.pending.keep,
+            pending_drop=self.pending.drop,
+            pending_load=self.pending.load,
             on_storage_full=self.spool.account_storage_full,
         )
 

@@ -19,6 +19,7 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
     QrCodeChanged,
+    StorageFullChanged,
 )
 
 #: One frame at 60 Hz: conversation changes are gathered this long before the lists update.
@@ -36,6 +37,7 @@ class BusBridge(QObject):
     qr_changed = Signal(int, str, int, float)  # account id, code, index, seconds it lives
     integration_logged = Signal(int)  # account id
     history_progressed = Signal(int, int, int)  # account id, percent, messages stored so far
+    storage_full_changed = Signal(bool)  # the disk is full: received messages wait for space
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -72,6 +74,7 @@ class BusBridge(QObject):
                 lambda e: self.history_progressed.emit(e.account_id, e.percent, e.messages),
                 Priority.UI,
             ),
+            bus.subscribe(StorageFullChanged, lambda e: self.storage_full_changed.emit(e.full), Priority.UI),
         ]
 
     def _conversation_changed(self, event: ConversationChanged) -> None:

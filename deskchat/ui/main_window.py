@@ -143,6 +143,7 @@ class MainWindow(QMainWindow):
         self.bridge.conversations_reset.connect(self._schedule_list_reload)
         self.bridge.channel_state_changed.connect(self.set_channel_state)
         self.bridge.history_progressed.connect(self.show_history_progress)
+        self.bridge.storage_full_changed.connect(self.show_storage_full)
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
         self._attach_notifier(services)
 
@@ -232,6 +233,11 @@ class MainWindow(QMainWindow):
             rows = accounts.list_accounts(conn)
         for account in rows:
             self._add_channel_label(account.id, account.kind, account.name, account.state)
+        self._storage_full_label = QLabel(self.tr("Disk full — received messages wait for space"), self)
+        self._storage_full_label.setObjectName("storageFull")
+        self._storage_full_label.setStyleSheet("color: #c62828; font-weight: bold;")
+        self._storage_full_label.hide()
+        bar.insertPermanentWidget(0, self._storage_full_label)  # not hidden by temporary messages
         self._version_label = QLabel(f"v{__version__}", self)
         bar.addPermanentWidget(self._version_label)
 
@@ -282,6 +288,10 @@ class MainWindow(QMainWindow):
             "outdated": self.tr("DeskChat update needed"),
             "demo": self.tr("Demo (simulated)"),
         }.get(state, state)
+
+    def show_storage_full(self, full: bool) -> None:
+        """While the disk is full, say so: what arrives waits (nothing is dropped) until space returns."""
+        self._storage_full_label.setVisible(full)
 
     def show_history_progress(self, account_id: int, percent: int, messages: int) -> None:
         """WhatsApp's history arrives in pieces after linking: say how far it is."""

@@ -545,113 +545,118 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="170"/>
+        <location filename="../../deskchat/ui/main_window.py" line="171"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="171"/>
+        <location filename="../../deskchat/ui/main_window.py" line="172"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="177"/>
+        <location filename="../../deskchat/ui/main_window.py" line="178"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="179"/>
+        <location filename="../../deskchat/ui/main_window.py" line="180"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="186"/>
+        <location filename="../../deskchat/ui/main_window.py" line="187"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="225"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="227"/>
+        <location filename="../../deskchat/ui/main_window.py" line="228"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="268"/>
+        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <source>Disk full — received messages wait for space</source>
+        <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="274"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="268"/>
+        <location filename="../../deskchat/ui/main_window.py" line="274"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
-        <location filename="../../deskchat/ui/main_window.py" line="273"/>
+        <location filename="../../deskchat/ui/main_window.py" line="278"/>
+        <location filename="../../deskchat/ui/main_window.py" line="279"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="280"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="275"/>
+        <location filename="../../deskchat/ui/main_window.py" line="281"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="276"/>
+        <location filename="../../deskchat/ui/main_window.py" line="282"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="277"/>
+        <location filename="../../deskchat/ui/main_window.py" line="283"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="278"/>
+        <location filename="../../deskchat/ui/main_window.py" line="284"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="279"/>
+        <location filename="../../deskchat/ui/main_window.py" line="285"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="280"/>
+        <location filename="../../deskchat/ui/main_window.py" line="286"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="281"/>
+        <location filename="../../deskchat/ui/main_window.py" line="287"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="282"/>
+        <location filename="../../deskchat/ui/main_window.py" line="288"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="283"/>
+        <location filename="../../deskchat/ui/main_window.py" line="289"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="289"/>
+        <location filename="../../deskchat/ui/main_window.py" line="299"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="292"/>
+        <location filename="../../deskchat/ui/main_window.py" line="302"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel
+from pytestqt.qtbot import QtBot
 from ui_harness import App
 
-from deskchat.core.events import ChannelStateChanged
+from deskchat.core.events import ChannelStateChanged, StorageFullChanged
 from deskchat.store import accounts
 
 
@@ -35,3 +36,17 @@ def test_a_state_for_an_account_not_stored_is_ignored(app: App) -> None:
     before = _status_texts(app)
     app.runtime.bus.publish(ChannelStateChanged(9999, "online"))
     assert _status_texts(app) == before
+
+
+def test_a_full_disk_is_shown_while_it_lasts(app: App, qtbot: QtBot) -> None:
+    full_text = "Disk full — received messages wait for space"
+    assert full_text not in _status_texts(app)
+
+    app.runtime.bus.publish(StorageFullChanged(True))
+    qtbot.waitUntil(lambda: full_text in _status_texts(app), timeout=2000)
+    app.window.show_history_progress(1, 40, 1000)  # a passing message does not hide it
+    assert full_text in _status_texts(app)
+    assert _status_texts(app)[-1].startswith("v")  # the version stays last
+
+    app.runtime.bus.publish(StorageFullChanged(False))  # space is back
+    qtbot.waitUntil(lambda: full_text not in _status_texts(app), timeout=2000)

@@ -88,6 +88,9 @@ class PendingByTarget(Generic[V]):
     ``chat_limit`` targets and ``chat_bytes`` (estimated by ``size_of``), losing its own oldest beyond that; and
     when the whole exceeds ``limit`` targets or ``byte_limit``, the chat holding most loses its oldest. So a
     chat flooding fake targets only ever evicts its own.
+
+    ``on_evict`` is told about every value dropped by these bounds or by the ``ttl`` (not those handed out by
+    :meth:`take`): the processor removes the value's durable copy with it, so the store holds no more than memory.
     """
 
     def __init__(
@@ -101,6 +104,7 @@ class PendingByTarget(Generic[V]):
         chat_limit: int = PENDING_PER_CHAT,
         chat_bytes: int = PENDING_CHAT_BYTES,
         size_of: Callable[[V], int] = lambda value: PENDING_VALUE_SIZE,
+        on_evict: Callable[[V], None] | None = None,
     ) -> None:
         self._ttl = ttl
         self._limit = limit
@@ -110,6 +114,7 @@ class PendingByTarget(Generic[V]):
         self._chat_limit = chat_limit
         self._chat_byte_limit = chat_bytes
         self._size_of = size_of
+        self._on_evict = on_evict
         self._items: OrderedDict[tuple[str, str], _Waiting[V]] = OrderedDict()  # (chat, target), oldest first
         self._chats: dict[str, OrderedDict[str, None]] = {}  # chat → its targets, oldest first
         self._chat_bytes: dict[str, int] = {}
@@ -142,9 +147,11 @@ class PendingByTarget(Generic[V]):
         entry.size += value_size
         self._grow(chat, value_size)
         while len(entry.values) > self._per_target:
-            dropped = self._size_of(entry.values.pop(0))
+            oldest = entry.values.pop(0)
+            dropped = self._size_of(oldest)
             entry.size -= dropped
             self._grow(chat, -dropped)
+            self._evicted([oldest])
         self._enforce(chat)
 
     def take(self, targets: Iterable[str]) -> list[tuple[str, float, list[V]]]:
@@ -180,8 +187,13 @@ class PendingByTarget(Generic[V]):
             del self._targets[target]
         return entry
 
+    def _evicted(self, values: list[V]) -> None:
+        if self._on_evict is not None:
+            for value in values:
+                self._on_evict(value)
+
     def _evict_oldest_of(self, chat: str) -> None:
-        self._remove(chat, next(iter(self._chats[chat])))
+        self._evicted(self._remove(chat, next(iter(self._chats[chat]))).values)
 
     def _enforce(self, chat: str) -> None:
         while chat in self._chats and (
@@ -197,4 +209,4 @@ class PendingByTarget(Generic[V]):
             (chat, target), entry = next(iter(self._items.items()))
             if entry.since >= deadline:
                 break
-            self._remove(chat, target)
+            self._evicted(self._remove(chat, target).values)

@@ -82,11 +82,23 @@ class RawEvent:
         return _PARSERS[self.kind](self.payload)
 
 
+# When WhatsApp is told a message was received (neonize 0.5.2, whatsmeow v0.0.0-20260921121126 inside its .so):
+# - whatsmeow acks in message.go: decryptMessages() sends the delivery receipt (sendMessageReceipt, the ack of a
+#   decrypted message) via backgroundIfAsyncAck() right after dispatchEvent() returned; handleReceipt() and the
+#   undecryptable paths ack via maybeDeferredAck(), which without SynchronousAck fires `go cli.sendAck` at once,
+#   before the handlers even run. Client.SynchronousAck (client.go, since 2025-02) defers acks until the handlers
+#   return, but neonize never sets it and 0.5.2's exported C API (Neonize, SendMessage, ...) offers no setter.
+# - Even with it, neonize's handler (goneonize/main.go, Neonize(): eventHandler) only marshals the event into
+#   `eventChan := make(chan *MessageEvent, 100)` and returns; another goroutine (CallbackFunction) takes it from
+#   the channel and calls Python (call_c_func_callback_bytes -> DeskChatEvent.execute below).
+# So the ack precedes this callback: a SIGKILL can lose what Go has acknowledged but not yet handed to Python — up
+# to 100 events queued in eventChan plus the one being delivered; receipts and notifications the same. Closing it
+# needs a rebuilt goneonize that sets SynchronousAck and calls Python inside eventHandler (not through the channel).
 class DeskChatEvent(Event):  # type: ignore[misc]  # neonize ships no type information
     """neonize's event dispatcher, except that events carrying customer data are made durable first.
 
     For those (:data:`SPOOLED_KINDS`), :attr:`spool` keeps the raw bytes on this Go thread, *before* the callback
-    returns to Go (whatsmeow acknowledges a message to WhatsApp only after its handlers return), and the handler
+    returns to Go (the window before it, already acknowledged, is described above the class), and the handler
     gets a :class:`RawEvent`, parsed later by the account's consumer: a history sync is then never parsed on the Go
     thread (100 ms or more holding the GIL on big blobs). While the disk is full :attr:`spool` blocks: Go's buffer
     of 100 events fills and whatsmeow stops reading, so WhatsApp keeps the rest (back-pressure).

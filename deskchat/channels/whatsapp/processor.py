@@ -1,10 +1,10 @@
 """Processing of one account's data events, in order: messages, receipts, history sync.
 
 Connection events are passed on to the adapter's state machine. Receipts and changes (reactions, edits, revokes)
-whose message is not stored yet are kept (:class:`~.memory.PendingByTarget`) and applied as soon as a message with
-that id is stored by this processor; for our own sends, :meth:`EventProcessor.best_pending_state` hands the receipts
-that raced the send to the adapter, and :class:`RetryPending` items retry the ones that arrive before the outbox has
-written the id.
+whose message is not stored yet are kept, in memory and in the store (:mod:`.waiting`: a crash loses none), and
+applied as soon as a message with that id is stored by this processor; for our own sends,
+:meth:`EventProcessor.best_pending_state` hands the receipts that raced the send to the adapter, and
+:class:`RetryPending` items retry the ones that arrive before the outbox has written the id.
 
 **One bad event never fails its batch-mates.** Each event of a group is parsed and translated on its own. One that
 cannot be made sane (:class:`~.sanitize.MalformedEvent`, or any error while reading it) is *rejected*: its batch-mates
@@ -36,12 +36,12 @@ from deskchat.channels.whatsapp.neonize_client import MESSAGE_KINDS, RawEvent
 from deskchat.channels.whatsapp.sanitize import MalformedEvent
 from deskchat.channels.whatsapp.sinks import WhatsAppSinks
 from deskchat.channels.whatsapp.values import (
-    EditChange,
     IdentityLink,
     MessageChange,
     ReadElsewhere,
     ReceiptUpdate,
 )
+from deskchat.channels.whatsapp.waiting import Parked, WaitingValues
 from deskchat.channels.whatsapp.wire import RawHistorySync, split_history
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.core.messages import Identity, InboundMessage, SyncState
@@ -81,12 +81,6 @@ def _merge_identities(batch: list[InboundMessage]) -> list[InboundMessage]:
         else replace(message, identities=tuple(known[message.chat_key]))
         for message in batch
     ]
-
-
-def _change_size(change: MessageChange) -> int:
-    """Estimated bytes of a waiting change (an edit holds its whole new text)."""
-    text = change.new_text if isinstance(change, EditChange) else ""
-    return 256 + 4 * len(text)
 
 
 def _reason(exc: Exception) -> str:
@@ -161,14 +155,31 @@ class EventProcessor:
         self.sinks = sinks
         self.addresses = AddressBook()
         self.quotes = QuoteCache()
-        self.pending_receipts: PendingByTarget[DeliveryState] = PendingByTarget()
-        self.pending_changes: PendingByTarget[MessageChange] = PendingByTarget(size_of=_change_size)
+        self.waiting = WaitingValues(account_id, sinks)
+        self._to_retry: list[str] | None = None  # loaded waiting values to try at once (None: not loaded yet)
         self._on_connection_event = on_connection_event
         self._pn_lookup = pn_lookup
         self._group_title = group_title
 
+    @property
+    def pending_receipts(self) -> PendingByTarget[Parked[DeliveryState]]:
+        return self.waiting.receipts
+
+    @property
+    def pending_changes(self) -> PendingByTarget[Parked[MessageChange]]:
+        return self.waiting.changes
+
     async def process(self, group: list[Queued | RetryPending]) -> None:
         """Handle one group from the pipeline (several messages, or one other item)."""
+        if self._to_retry is None:  # the first group of a run: what waited when the last run ended comes first
+            self._to_retry = await self.waiting.load()
+        if self._to_retry:
+            await self._retry_pending(self._to_retry)
+            self._to_retry = []
+        await self._process(group)
+        await self.waiting.flush()
+
+    async def _process(self, group: list[Queued | RetryPending]) -> None:
         first = group[0]
         rejected: list[Rejected] = []
         if isinstance(first, RetryPending):
@@ -189,8 +200,7 @@ class EventProcessor:
             if isinstance(event, _MESSAGE_EVENTS):
                 await self._messages(unpacked, rejected)
             elif isinstance(event, Receipt):
-                await self._receipt(queued, event, rejected)
-                await self.sinks.spool_remove(self.account_id, _ids([spool_id]))
+                await self._receipt(queued, event, spool_id, rejected)
             elif isinstance(event, (HistorySync, RawHistorySync)):
                 await self._history(queued, event, spool_id, rejected)
             else:
@@ -273,8 +283,7 @@ class EventProcessor:
         if batch:
             await self._retry_pending([message.channel_id for message in batch])
         if changes:
-            await self._apply_changes(changes)
-            await self.sinks.spool_remove(self.account_id, _ids(change_ids))
+            await self._apply_changes(changes, _ids(change_ids))
 
     async def _name_groups(self, batch: list[InboundMessage]) -> None:
         if self._group_title is None:
@@ -326,7 +335,8 @@ class EventProcessor:
 
     # -- receipts and changes ----------------------------------------------------------------------------------
 
-    async def _receipt(self, queued: Queued, event: Any, rejected: list[Rejected]) -> None:
+    async def _receipt(self, queued: Queued, event: Any, spool_id: int | None, rejected: list[Rejected]) -> None:
+        """Apply a receipt; its spool row goes with the waiting copies of the ids not stored yet (or dead-lettered)."""
         try:
             update = translate.receipt_update(event, self.addresses.pn_for_lid)
         except Exception as exc:
@@ -334,38 +344,58 @@ class EventProcessor:
             return
         if isinstance(update, ReadElsewhere):
             await self.sinks.on_read_elsewhere(self.account_id, update)
+            await self.sinks.spool_remove(self.account_id, _ids([spool_id]))
         elif isinstance(update, ReceiptUpdate):
-            await self.apply_receipt(update.channel_ids, update.state, update.chat_key)
+            await self.apply_receipt(update.channel_ids, update.state, update.chat_key, _ids([spool_id]))
+        else:
+            await self.sinks.spool_remove(self.account_id, _ids([spool_id]))
 
     async def apply_receipt(
-        self, channel_ids: Sequence[str], state: DeliveryState, chat_key: str | None = None
+        self,
+        channel_ids: Sequence[str],
+        state: DeliveryState,
+        chat_key: str | None = None,
+        spool_ids: Sequence[int] = (),
     ) -> None:
-        """Apply a receipt; ids whose message is not stored (yet) are kept for later (counted to ``chat_key``)."""
+        """Apply a receipt; ids whose message is not stored (yet) wait, durably (counted to ``chat_key``)."""
+        waiting: list[tuple[str, DeliveryState, str]] = []
         for channel_id in channel_ids:
-            changed = await self.sinks.on_receipt(self.account_id, [channel_id], state)
-            if not changed:
-                self.pending_receipts.add(channel_id, state, chat=chat_key or "")
+            if not await self.sinks.on_receipt(self.account_id, [channel_id], state):
+                waiting.append((channel_id, state, chat_key or ""))
+        await self.waiting.park(receipts=waiting, spool_ids=spool_ids)
 
     def best_pending_state(self, channel_id: str) -> DeliveryState | None:
-        """Take the receipts already received for our just-sent message ``channel_id`` (they raced the send)."""
-        taken = self.pending_receipts.take([channel_id])
-        states = [state for _, _, values in taken for state in values]
+        """Take the receipts already received for our just-sent message ``channel_id`` (they raced the send; the
+        sender stores the state with the message, their rows go at the next flush)."""
+        taken = [parked for _, _, values in self.waiting.receipts.take([channel_id]) for parked in values]
+        self.waiting.forget(taken)
+        states = [parked.value for parked in taken]
         return max(states, key=DELIVERY_RANK.__getitem__) if states else None
 
-    async def _apply_changes(self, changes: Sequence[MessageChange]) -> None:
-        for change in await self.sinks.on_changes(changes):
-            self.pending_changes.add(change.target_id, change, chat=change.chat_key)
+    async def _apply_changes(self, changes: Sequence[MessageChange], spool_ids: Sequence[int] = ()) -> None:
+        """Apply changes; those whose message is not stored wait, durably, with the removal of ``spool_ids``."""
+        await self.waiting.park(changes=await self.sinks.on_changes(changes), spool_ids=spool_ids)
 
     async def _retry_pending(self, channel_ids: Sequence[str]) -> None:
-        for channel_id, since, states in self.pending_receipts.take(channel_ids):
-            best = max(states, key=DELIVERY_RANK.__getitem__)
-            if not await self.sinks.on_receipt(self.account_id, [channel_id], best):
-                self.pending_receipts.add(channel_id, best, since)
-        waiting = self.pending_changes.take(channel_ids)
-        if waiting:
-            retry = [change for _, _, values in waiting for change in values]
-            for change in await self.sinks.on_changes(retry):
-                self.pending_changes.add(change.target_id, change, chat=change.chat_key)
+        waiting = self.waiting
+        for channel_id, since, receipts in waiting.receipts.take(channel_ids):
+            best = max(receipts, key=lambda parked: DELIVERY_RANK[parked.value])
+            if await self.sinks.on_receipt(self.account_id, [channel_id], best.value):
+                waiting.forget(receipts)
+            else:
+                waiting.receipts.add(channel_id, best, since, best.chat)
+                waiting.forget([parked for parked in receipts if parked is not best])
+        taken = waiting.changes.take(channel_ids)
+        if not taken:
+            return
+        still = list(await self.sinks.on_changes([parked.value for _, _, values in taken for parked in values]))
+        for channel_id, since, parked_changes in taken:
+            for parked in parked_changes:
+                if parked.value in still:
+                    still.remove(parked.value)
+                    waiting.changes.add(channel_id, parked, since, parked.chat)
+                else:
+                    waiting.forget([parked])
 
     # -- history sync ------------------------------------------------------------------------------------------
 

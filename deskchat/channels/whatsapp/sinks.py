@@ -17,7 +17,9 @@ blocks while the disk is full (back-pressure).
 
 The inbound spool (``InboundSpool`` in the app): every event carrying customer data is appended with its raw bytes
 before neonize's callback returns to Go; ``on_messages`` removes the rows of the events it stores in its own
-transaction (``consumed``), ``spool_remove`` those of receipts and changes once applied.
+transaction (``consumed``), ``spool_remove`` those of receipts and changes once applied. A receipt or change whose
+message is not stored yet is written to the store by ``pending_keep`` in the transaction that removes its spool row,
+and removed by ``pending_drop`` once applied or evicted (see :mod:`.waiting`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from deskchat.channels.whatsapp.values import (
 )
 from deskchat.core.events import DeliveryState
 from deskchat.core.messages import InboundMessage, SyncState
+from deskchat.core.pending import PendingRecord
 from deskchat.core.spool import SpooledEvent
 
 log = logging.getLogger("deskchat.wa")
@@ -80,6 +83,10 @@ async def _no_pending(account_id: int) -> Sequence[SpooledEvent]:
 
 async def _no_removal(account_id: int, spool_ids: Sequence[int]) -> None:
     return None
+
+
+async def _no_pending_records(account_id: int) -> Sequence[PendingRecord]:
+    return ()
 
 
 async def _no_dead_letters(account_id: int, spool_id: int, error: str) -> None:
@@ -152,6 +159,13 @@ class WhatsAppSinks:
     spool_pending: Callable[[int], Awaitable[Sequence[SpooledEvent]]] = _no_pending
     #: Remove spool rows whose result was applied outside ``on_messages`` (receipts, changes, nothing to store).
     spool_remove: Callable[[int, Sequence[int]], Awaitable[None]] = _no_removal
+    #: Store receipts/changes waiting for their message and remove the spool rows they came from, in one transaction
+    #: (account, records, spool ids); returns the records' row ids. None: they wait in memory only.
+    pending_keep: Callable[[int, Sequence[PendingRecord], Sequence[int]], Awaitable[Sequence[int]]] | None = None
+    #: Remove waiting values (by row id) that were applied or evicted.
+    pending_drop: Callable[[int, Sequence[int]], Awaitable[None]] = _no_removal
+    #: The account's waiting values left by the last run, oldest first.
+    pending_load: Callable[[int], Awaitable[Sequence[PendingRecord]]] = _no_pending_records
     #: Move one spooled event to the dead letters (account, spool id, reason): one that still failed after its retries,
     #: or one the processor rejected as malformed (its batch-mates were stored).
     dead_letter: Callable[[int, int, str], Awaitable[None]] = _no_dead_letters

@@ -17,6 +17,7 @@ from deskchat.channels.whatsapp.values import EditChange, IdentityLink, MessageC
 from deskchat.core.bus import EventBus
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
+from deskchat.services.pending_changes import PendingChanges
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, contacts, conversations, messages
 from deskchat.store.database import Store
@@ -51,22 +52,29 @@ class SendingClient(NoDialClient):
 class Harness:
     """A store, the services, and an adapter wired to them."""
 
-    def __init__(self, store: Store, recorder: Any, tmp_path: Path) -> None:
+    def __init__(self, store: Store, recorder: Any, tmp_path: Path, account_id: int | None = None) -> None:
+        """``account_id``: an account of ``store`` to reopen (a restart after a crash); None creates one."""
         self.store = store
         self.bus = EventBus()
-        self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja"))
+        if account_id is None:
+            account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja"))
+        self.account_id = account_id
         recorder.ingest = IngestService(store, self.bus).ingest
         recorder.apply_receipt = ReceiptService(store, self.bus).apply
         recorder.apply_changes = self.apply_changes
         recorder.apply_links = self.apply_links
         self.recorder = recorder
         self.spool = InboundSpool(store, self.bus)  # the real durable path: every event is spooled first
+        self.pending = PendingChanges(store)  # receipts and changes waiting for their message, durably
         sinks = replace(
             recorder.sinks(),
             spool_append=self.spool.append,
             spool_pending=self.spool.pending,
             spool_remove=self.spool.remove,
             dead_letter=self.spool.dead_letter,
+            pending_keep=self.pending.keep,
+            pending_drop=self.pending.drop,
+            pending_load=self.pending.load,
         )
         self.channel = WhatsAppChannel(
             self.account_id, tmp_path / "wa", sinks, client_class=SendingClient, first_retry_s=3600
