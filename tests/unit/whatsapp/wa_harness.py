@@ -85,8 +85,9 @@ class Harness:
         before = self.channel.pipeline.received
         for event in events:
             deliver(self.channel.client, event)
-        await self.channel.pipeline.wait_received(before + len(events), timeout=5)
-        assert await self.channel.pipeline.join(timeout=10)
+        guard = 10 + len(events) / 200  # a guard against a hang, scaled to the work on a loaded 2-core machine
+        await self.channel.pipeline.wait_received(before + len(events), timeout=guard)
+        assert await self.channel.pipeline.join(timeout=guard)
 
     async def apply_changes(self, changes: Sequence[MessageChange]) -> list[MessageChange]:
         """What the app's change service must do (see the adapter's report): apply with checks, return the rest."""
