@@ -19,6 +19,7 @@ from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.schema import conversations as conversations_table
 
@@ -54,7 +55,7 @@ class Harness:
     def __init__(self, store: Store, recorder: Any, tmp_path: Path) -> None:
         self.store = store
         self.bus = EventBus()
-        self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja"))
+        self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja", now=now_ms()))
         recorder.ingest = IngestService(store, self.bus).ingest
         recorder.apply_receipt = ReceiptService(store, self.bus).apply
         recorder.apply_changes = self.apply_changes
