@@ -108,13 +108,15 @@ def write_batches(
     store: Store,
     batches: Iterable[Sequence[NewMessage]],
     *,
+    now: int,
     total: int = 0,
     on_progress: ProgressCallback | None = None,
 ) -> int:
-    """Store each batch in its own transaction (``add_messages_bulk``); returns how many rows were new."""
+    """Store each batch in its own transaction (``add_messages_bulk``, stored at ``now``); returns how many rows
+    were new."""
     stored = 0
     for rows in batches:
-        stored += store.write_now(partial(messages.add_messages_bulk, batch=rows))
+        stored += store.write_now(partial(messages.add_messages_bulk, batch=rows, now=now))
         if on_progress is not None:
             on_progress(stored, total)
     return stored
@@ -130,9 +132,11 @@ def _max_id(conn: Connection, table: str) -> int:
 def _prepare(conn: Connection, conversation_count: int, total: int, seed: int, now: int) -> BulkResult:
     rng = random.Random(f"{seed}-plan")
     whatsapp_id = accounts.create_account(
-        conn, ChannelKind.WHATSAPP.value, WHATSAPP_ACCOUNT_NAME, brazil.display_phone(SHOP_WHATSAPP)
+        conn, ChannelKind.WHATSAPP.value, WHATSAPP_ACCOUNT_NAME, brazil.display_phone(SHOP_WHATSAPP), now=now
     )
-    email_id = accounts.create_account(conn, ChannelKind.EMAIL.value, EMAIL_ACCOUNT_NAME, EMAIL_ACCOUNT_ADDRESS)
+    email_id = accounts.create_account(
+        conn, ChannelKind.EMAIL.value, EMAIL_ACCOUNT_NAME, EMAIL_ACCOUNT_ADDRESS, now=now
+    )
     first_contact = _max_id(conn, "contacts") + 1
     first_conversation = _max_id(conn, "conversations") + 1
     first_names = sorted({name.split()[0] for name in PEOPLE})
@@ -263,6 +267,6 @@ def generate_bulk(
     now = wall_clock_ms() if now_ms is None else now_ms
     result = prepare_bulk(store, conversations=conversations, messages=messages, seed=seed, now_ms=now)
     batches = _prefetched(batches_for(result.specs, batch=batch, seed=seed, now_ms=now))
-    write_batches(store, batches, total=messages, on_progress=on_progress)
+    write_batches(store, batches, now=now, total=messages, on_progress=on_progress)
     finish_bulk(store, result)
     return result

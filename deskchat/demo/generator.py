@@ -6,8 +6,8 @@ conversations spread over the three tabs, their messages (texts, photos, documen
 stickers, replies, reactions), CRM clients and cases linked to conversations, and an integration log. The plan
 is made by :mod:`deskchat.demo.plan` and :mod:`deskchat.demo.render`; this module writes it, in one transaction.
 
-Timestamps the store would take from the wall clock (creation times, ``stored_at``, log times) are set from the
-plan as well, so a seed and a "now" always give the same store.
+The times the store functions stamp (creation times, ``stored_at``, log times) are passed from the plan as well,
+so a seed and a "now" always give the same store.
 """
 
 from __future__ import annotations
@@ -36,11 +36,7 @@ from deskchat.store import accounts, contacts, conversations, crm_records, messa
 from deskchat.store.clock import now_ms as wall_clock_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
-from deskchat.store.schema import accounts as accounts_table
-from deskchat.store.schema import contacts as contacts_table
-from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, integration_log
 from deskchat.store.schema import conversations as conversations_table
-from deskchat.store.schema import messages as messages_table
 
 #: Time between a message's sending and its storing, as a synced client would see it.
 _STORE_DELAY_MS = 1_200
@@ -86,17 +82,29 @@ class _Writer:
         self.plan = plan
         self.contact_ids: dict[int, int] = {}  # id(person) -> contact id
         self.client_ids: dict[int, int] = {}  # id(person) -> CRM client id
-        self.first_seen: dict[int, int] = {}  # id(person) -> first message time
+        clock = plan.clock
+        created = clock.day_start - 90 * DAY_MS
         self.whatsapp_id = accounts.create_account(
-            conn, ChannelKind.WHATSAPP.value, WHATSAPP_ACCOUNT_NAME, brazil.display_phone(SHOP_WHATSAPP)
+            conn, ChannelKind.WHATSAPP.value, WHATSAPP_ACCOUNT_NAME, brazil.display_phone(SHOP_WHATSAPP), now=created
         )
         self.email_id = accounts.create_account(
-            conn, ChannelKind.EMAIL.value, EMAIL_ACCOUNT_NAME, EMAIL_ACCOUNT_ADDRESS
+            conn, ChannelKind.EMAIL.value, EMAIL_ACCOUNT_NAME, EMAIL_ACCOUNT_ADDRESS, now=created
         )
 
-    def people(self) -> None:
+    def people(self, rendered: list[list[DemoMessage]]) -> None:
+        clock = self.plan.clock
+        first_seen: dict[int, int] = {}  # id(person) -> first message time
+        for plan, stored in zip(self.plan.conversations, rendered, strict=True):
+            first = stored[0].sent_at
+            first_seen[id(plan.person)] = min(first_seen.get(id(plan.person), first), first)
+        known_since = clock.day_start - 60 * DAY_MS
         for person in self.plan.people:
-            contact_id = contacts.find_or_create_contact(self.conn, identities_of(person), person.display_name)
+            created = first_seen.get(id(person), known_since)
+            if person.kind != "lead":
+                created = min(created, known_since)
+            contact_id = contacts.find_or_create_contact(
+                self.conn, identities_of(person), person.display_name, now=created
+            )
             self.contact_ids[id(person)] = contact_id
             client = person.client
             if client is None or person.company is None:
@@ -112,6 +120,7 @@ class _Writer:
                 debt_cents=client.debt_cents,
                 sales_stage=client.sales_stage,
                 responsible=client.responsible,
+                now=clock.day_start - 5 * MINUTE_MS,
             )
 
     def conversations(self, rendered: list[list[DemoMessage]]) -> list[int]:
@@ -125,7 +134,9 @@ class _Writer:
             else:
                 account_id, key, title = self.email_id, stored[0].channel_id, person.full_name
             contact_id = self.contact_ids[id(person)]
-            conversation_id = conversations.find_or_create_conversation(conn, account_id, key, contact_id, title)
+            conversation_id = conversations.find_or_create_conversation(
+                conn, account_id, key, contact_id, title, now=stored[0].sent_at
+            )
             ids.append(conversation_id)
             for message in stored:
                 message_id = messages.add_message(
@@ -144,6 +155,7 @@ class _Writer:
                         reply_to_channel_id=message.reply_to,
                         attachments=message.attachments,
                     ),
+                    now=message.sent_at + _STORE_DELAY_MS,
                 )
                 if message_id is not None and message.reaction is not None:
                     reaction = message.reaction
@@ -156,10 +168,8 @@ class _Writer:
             conn.execute(
                 update(conversations_table)
                 .where(conversations_table.c.id == conversation_id)
-                .values(assignee=plan.assignee, created_at=stored[0].sent_at)
+                .values(assignee=plan.assignee)
             )
-            seen = self.first_seen.get(id(person), stored[0].sent_at)
-            self.first_seen[id(person)] = min(seen, stored[0].sent_at)
         return ids
 
     def cases(self, conversation_ids: list[int]) -> None:
@@ -176,18 +186,12 @@ class _Writer:
                 priority=case.priority,
                 assignee=case.assignee,
                 opened_at=case.opened_at,
+                now=case.updated_at,
             )
-            conn.execute(update(crm_cases).where(crm_cases.c.id == case_id).values(updated_at=case.updated_at))
             if case.conversation is None:
                 continue
             conversation_id = conversation_ids[case.conversation]
-            crm_records.link_case(conn, conversation_id, case_id, case.linked_by)
-            conn.execute(
-                update(conversation_cases)
-                .where(conversation_cases.c.conversation_id == conversation_id)
-                .where(conversation_cases.c.case_id == case_id)
-                .values(linked_at=case.opened_at)
-            )
+            crm_records.link_case(conn, conversation_id, case_id, case.linked_by, now=case.opened_at)
 
     def log(self, rendered: list[list[DemoMessage]]) -> None:
         clock = self.plan.clock
@@ -212,48 +216,16 @@ class _Writer:
             if at > clock.now:
                 continue
             accounts.add_log_entry(
-                self.conn, account_of[line.channel], line.event, line.detail.format_map(values), line.level
+                self.conn, account_of[line.channel], line.event, line.detail.format_map(values), line.level, now=at
             )
-            entry_id = self.conn.exec_driver_sql("SELECT max(id) FROM integration_log").scalar_one()
-            self.conn.execute(update(integration_log).where(integration_log.c.id == entry_id).values(at=at))
-
-    def pin_clock(self) -> None:
-        """Replace the wall-clock times the store functions wrote with times of the demo day."""
-        conn, clock = self.conn, self.plan.clock
-        conn.execute(
-            update(accounts_table)
-            .where(accounts_table.c.id.in_((self.whatsapp_id, self.email_id)))
-            .values(created_at=clock.day_start - 90 * DAY_MS)
-        )
-        known_since = clock.day_start - 60 * DAY_MS
-        for person in self.plan.people:
-            created = self.first_seen.get(id(person), known_since)
-            if person.kind != "lead":
-                created = min(created, known_since)
-            conn.execute(
-                update(contacts_table)
-                .where(contacts_table.c.id == self.contact_ids[id(person)])
-                .values(created_at=created, updated_at=created)
-            )
-        conn.execute(
-            update(crm_clients)
-            .where(crm_clients.c.id.in_(list(self.client_ids.values())))
-            .values(updated_at=clock.day_start - 5 * MINUTE_MS)
-        )
-        conn.execute(
-            update(messages_table)
-            .where(messages_table.c.account_id.in_((self.whatsapp_id, self.email_id)))
-            .values(stored_at=messages_table.c.sent_at + _STORE_DELAY_MS)
-        )
 
 
 def _write(conn: Connection, plan: DemoPlan, rendered: list[list[DemoMessage]]) -> DemoSummary:
     writer = _Writer(conn, plan)
-    writer.people()
+    writer.people(rendered)
     conversation_ids = writer.conversations(rendered)
     writer.cases(conversation_ids)
     writer.log(rendered)
-    writer.pin_clock()
     return DemoSummary(
         contacts=len(plan.people),
         conversations=len(conversation_ids),

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Coroutine
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
@@ -34,7 +34,7 @@ from deskchat.core.events import (
 )
 from deskchat.store import accounts
 from deskchat.store.accounts import LogEntry
-from deskchat.store.clock import from_datetime
+from deskchat.store.clock import from_datetime, now_ms, to_datetime
 from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.accounts")
@@ -98,11 +98,20 @@ class AccountsService:
     store: the store (accounts, their state and log).
     bus: where states, QR codes, log entries and added accounts are announced.
     channels: the outbox's account → channel map, filled as accounts start.
+    clock: unix ms, for the accounts' creation times and the integration log (tests pass a fake one).
     """
 
-    def __init__(self, store: Store, bus: EventBus, channels: dict[int, ChannelAccount]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus,
+        channels: dict[int, ChannelAccount],
+        *,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
         self._store = store
         self._bus = bus
+        self.clock = clock
         self._channels = channels
         self._drivers: dict[ChannelKind, ChannelDriver] = {}
         self._handles: dict[int, AccountHandle] = {}
@@ -135,7 +144,9 @@ class AccountsService:
         level = "error" if any(word in event for word in _ERROR_WORDS) else "info"
 
         async def write() -> None:
-            await self._store.write(lambda conn: accounts.add_log_entry(conn, account_id, event, detail, level))
+            await self._store.write(
+                lambda conn: accounts.add_log_entry(conn, account_id, event, detail, level, now=self.clock())
+            )
             self._bus.publish(IntegrationLogged(account_id))
 
         self._in_background(write())
@@ -171,7 +182,7 @@ class AccountsService:
 
     def linked_today(self, account_id: int, now: datetime | None = None) -> int:
         """Conversations of this account linked to a case automatically (not by hand) since midnight."""
-        midnight = (now or datetime.now().astimezone()).replace(hour=0, minute=0, second=0, microsecond=0)
+        midnight = (now or to_datetime(self.clock()).astimezone()).replace(hour=0, minute=0, second=0, microsecond=0)
         with self._store.read() as conn:
             return accounts.count_auto_linked_since(conn, account_id, from_datetime(midnight))
 
@@ -180,12 +191,12 @@ class AccountsService:
     def ensure_one(self, kind: ChannelKind, name: str) -> None:
         """A first account of ``kind`` to connect, so the screen never opens empty."""
         if not self.accounts(kind):
-            account_id = self._store.write_now(lambda conn: accounts.create_account(conn, kind, name))
+            account_id = self._store.write_now(lambda conn: accounts.create_account(conn, kind, name, now=self.clock()))
             self.logged(account_id, "account_added", name)
             self._bus.publish(AccountsChanged(account_id, kind))
 
     async def add_account(self, kind: ChannelKind, name: str) -> int:
-        account_id = await self._store.write(lambda conn: accounts.create_account(conn, kind, name))
+        account_id = await self._store.write(lambda conn: accounts.create_account(conn, kind, name, now=self.clock()))
         self.logged(account_id, "account_added", name)
         self._bus.publish(AccountsChanged(account_id, kind))
         return account_id

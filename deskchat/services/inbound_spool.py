@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 from deskchat.core.bus import EventBus
 from deskchat.core.events import StorageFullChanged
 from deskchat.core.spool import DeadLetter, SpooledEvent, is_storage_full
 from deskchat.store import spool
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.spool")
@@ -31,8 +32,16 @@ class SpoolClosed(RuntimeError):
 
 
 class InboundSpool:
-    def __init__(self, store: Store, bus: EventBus, *, retry_delays: Sequence[float] = APPEND_RETRY_DELAYS) -> None:
+    def __init__(
+        self,
+        store: Store,
+        bus: EventBus,
+        *,
+        retry_delays: Sequence[float] = APPEND_RETRY_DELAYS,
+        clock: Callable[[], int] = now_ms,
+    ) -> None:
         self._store = store
+        self._clock = clock  # unix ms: receive and failure times (tests pass a fake one)
         self._bus = bus
         self._retry_delays = tuple(retry_delays)
         self._appender: spool.SpoolAppender | None = None
@@ -53,7 +62,7 @@ class InboundSpool:
         attempt = 0
         while True:
             try:
-                spool_id = self._open().append(account_id, kind, payload)
+                spool_id = self._open().append(account_id, kind, payload, now=self._clock())
             except Exception as problem:
                 if self._closed.is_set():
                     raise SpoolClosed("the inbound spool is closed") from problem
@@ -124,7 +133,7 @@ class InboundSpool:
 
     async def dead_letter(self, account_id: int, spool_id: int, error: str) -> None:
         """Move one event that still failed after its retries to the dead letters, in one transaction."""
-        moved = await self._store.write(lambda conn: spool.dead_letter(conn, spool_id, error))
+        moved = await self._store.write(lambda conn: spool.dead_letter(conn, spool_id, error, now=self._clock()))
         if moved:
             log.warning("account %d: event %d moved to the dead letters: %s", account_id, spool_id, error)
 

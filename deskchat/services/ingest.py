@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -23,6 +23,7 @@ from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
 from deskchat.store import contacts, conversations, spool, sync_state
 from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 
@@ -71,14 +72,20 @@ def preview_of(message: InboundMessage) -> str:
     return message.kind
 
 
-def _conversation_for(conn: Connection, message: InboundMessage, cache: ConversationCache) -> int:
+def _conversation_for(conn: Connection, message: InboundMessage, cache: ConversationCache, now: int) -> int:
     key = (message.account_id, message.chat_key)
     conversation_id = cache.get(key)
     if conversation_id is None:
         name = "" if message.is_group else message.sender_name or message.chat_title
-        contact_id = contacts.find_or_create_contact(conn, list(message.identities), name)
+        contact_id = contacts.find_or_create_contact(conn, list(message.identities), name, now=now)
         conversation_id = conversations.find_or_create_conversation(
-            conn, message.account_id, message.chat_key, contact_id, message.chat_title, is_group=message.is_group
+            conn,
+            message.account_id,
+            message.chat_key,
+            contact_id,
+            message.chat_title,
+            is_group=message.is_group,
+            now=now,
         )
         cache.put(key, conversation_id)
     return conversation_id
@@ -107,8 +114,11 @@ def store_batch(
     batch: Sequence[InboundMessage],
     cache: ConversationCache | None = None,
     reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
+    *,
+    now: int,
 ) -> list[Stored]:
-    """Store ``batch`` in the caller's transaction, deduplicated; each conversation's list row is updated once.
+    """Store ``batch`` in the caller's transaction at ``now`` (unix ms), deduplicated; each conversation's list row is
+    updated once.
 
     A real message whose id is stored as a placeholder upgrades that row. A customer's new message counts as unread
     and reopens a ticket closed up to ``reopen_window`` ago (see :func:`apply_customer_message`), unless it comes
@@ -120,25 +130,27 @@ def store_batch(
     seen: dict[tuple[int, str], int] = {}  # this batch's conversations, without touching the LRU per message
     for message in batch:
         key = (message.account_id, message.chat_key)
-        conversation_id = seen.get(key) or _conversation_for(conn, message, cache)
+        conversation_id = seen.get(key) or _conversation_for(conn, message, cache, now)
         seen[key] = conversation_id
         conversation_ids.append(conversation_id)
         rows.append(_new_message(message, conversation_id))
-    results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD)
+    results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD, now=now)
     _update_conversations(conn, batch, results, reopen_window)
     return results
 
 
-def _write(conn: Connection, rows: list[NewMessage], conversation_ids: list[int], *, in_bulk: bool) -> list[Stored]:
+def _write(
+    conn: Connection, rows: list[NewMessage], conversation_ids: list[int], *, in_bulk: bool, now: int
+) -> list[Stored]:
     if in_bulk:
-        written = message_store.put_messages(conn, rows)
+        written = message_store.put_messages(conn, rows, now=now)
         results = [Stored(cid, mid) for cid, mid in zip(conversation_ids, written.ids, strict=True)]
         for upgrade in written.upgraded:  # messages that were not inserted: their results say None so far
             results[upgrade.position] = Stored(upgrade.conversation_id, upgrade.id, upgraded=True)
         return results
     results = []
     for conversation_id, row in zip(conversation_ids, rows, strict=True):
-        one = message_store.put_message(conn, row)
+        one = message_store.put_message(conn, row, now=now)
         results.append(
             Stored(conversation_id, None) if one is None else Stored(one.conversation_id, one.id, one.upgraded)
         )
@@ -194,9 +206,11 @@ class IngestService:
         *,
         ignore_groups: bool = False,
         reopen_window: timedelta = DEFAULT_REOPEN_WINDOW,
+        clock: Callable[[], int] = now_ms,
     ) -> None:
         self._store = store
         self._bus = bus
+        self._clock = clock  # unix ms: the store's stored_at, created_at and sync times (tests pass a fake one)
         self.ignore_groups = ignore_groups
         self.reopen_window = reopen_window
         self._cache = ConversationCache()  # used on the writer thread only
@@ -222,11 +236,12 @@ class IngestService:
         consumed = list(consumed)
 
         def work(conn: Connection) -> list[Stored]:
+            now = self._clock()
             if self._stale:
                 self._stale = False
                 self._cache.clear()
             try:
-                results = store_batch(conn, batch, self._cache, reopen_window) if batch else []
+                results = store_batch(conn, batch, self._cache, reopen_window, now=now) if batch else []
             except BaseException:
                 self._cache.clear()  # it may name rows of the transaction being rolled back
                 raise
@@ -241,6 +256,7 @@ class IngestService:
                     highest_uid=sync.highest_uid,
                     highest_modseq=sync.highest_modseq,
                     cursor=sync.cursor,
+                    now=now,
                 )
             return results
 

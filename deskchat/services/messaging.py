@@ -106,11 +106,10 @@ def _queue(
     payload: dict[str, Any] | None = None,
     preview: str = "",
     outbox_kind: str = OutboxKind.CHANNEL_MESSAGE,
-    clock: Callable[[], int] = now_ms,
+    now: int,
 ) -> int:
-    """Write the message row, its outbox row and the list row; returns the message id."""
+    """Write the message row, its outbox row and the list row at ``now`` (unix ms); returns the message id."""
     account_id, chat_key = conversations.channel_address(conn, conversation_id)
-    now = clock()
     channel_id = choose_message_id()  # stored before the first send, reused on every resend
     message_id = message_store.add_message(
         conn,
@@ -126,6 +125,7 @@ def _queue(
             reply_to_channel_id=reply_to,
             attachments=attachments,
         ),
+        now=now,
     )
     assert message_id is not None
     outbox.enqueue(
@@ -143,12 +143,18 @@ def _queue(
     return message_id
 
 
-def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str) -> int:
-    return _queue(conn, conversation_id, key, reply_to, text)
+def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str, now: int) -> int:
+    return _queue(conn, conversation_id, key, reply_to, text, now=now)
 
 
 def _queue_file(
-    conn: Connection, conversation_id: int, file: FileToSend, kind: FileKind, reply_to: str | None, key: str
+    conn: Connection,
+    conversation_id: int,
+    file: FileToSend,
+    kind: FileKind,
+    reply_to: str | None,
+    key: str,
+    now: int,
 ) -> int:
     media_id = media.put_media(conn, file.data, file.mime)
     message_id = _queue(
@@ -162,14 +168,15 @@ def _queue_file(
         payload={"kind": kind},  # the drainer reads the file itself from the vault, through the message's attachment
         preview=file.caption or file.file_name,
         outbox_kind=OutboxKind.CHAT_FILE,
+        now=now,
     )
     (attachment,) = media.attachments_of(conn, message_id)
     media.attach_media(conn, attachment.id, media_id)
     return message_id
 
 
-def _requeue(conn: Connection, message_id: int) -> int | None:
-    if not outbox.requeue_message(conn, message_id, now_ms()):
+def _requeue(conn: Connection, message_id: int, now: int) -> int | None:
+    if not outbox.requeue_message(conn, message_id, now):
         return None
     row = message_store.get(conn, message_id)
     assert row is not None
@@ -178,11 +185,16 @@ def _requeue(conn: Connection, message_id: int) -> int | None:
 
 
 class MessagingService:
-    """UI intents that send something."""
+    """UI intents that send something.
 
-    def __init__(self, store: Store, bus: EventBus) -> None:
+    Args:
+        clock: unix ms, read inside each write: the bubble's time and the outbox row's (tests pass a fake one).
+    """
+
+    def __init__(self, store: Store, bus: EventBus, *, clock: Callable[[], int] = now_ms) -> None:
         self._store = store
         self._bus = bus
+        self._clock = clock
         self.work_queued = asyncio.Event()  # the outbox drainer waits on it
 
     async def send_text(self, conversation_id: int, text: str, reply_to_channel_id: str | None = None) -> int:
@@ -192,7 +204,7 @@ class MessagingService:
             raise ValueError("empty message")
         key = f"deskchat-{uuid.uuid4()}"
         message_id = await self._store.write(
-            lambda conn: _queue_text(conn, conversation_id, text, reply_to_channel_id, key)
+            lambda conn: _queue_text(conn, conversation_id, text, reply_to_channel_id, key, self._clock())
         )
         self._publish_queued(conversation_id, message_id)
         return message_id
@@ -211,7 +223,7 @@ class MessagingService:
         ready = replace(file, mime=mime, caption=file.caption.strip())
         key = f"deskchat-{uuid.uuid4()}"
         message_id = await self._store.write(
-            lambda conn: _queue_file(conn, conversation_id, ready, kind, reply_to_channel_id, key)
+            lambda conn: _queue_file(conn, conversation_id, ready, kind, reply_to_channel_id, key, self._clock())
         )
         self._publish_queued(conversation_id, message_id)
         return message_id
@@ -223,7 +235,7 @@ class MessagingService:
 
     async def retry(self, message_id: int) -> bool:
         """Queue a failed message again."""
-        conversation_id = await self._store.write(lambda conn: _requeue(conn, message_id))
+        conversation_id = await self._store.write(lambda conn: _requeue(conn, message_id, self._clock()))
         if conversation_id is None:
             return False
         self._bus.publish(MessageUpdated(conversation_id, message_id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import Connection
@@ -44,13 +45,14 @@ def apply_customer_message(
 
 
 class TicketService:
-    def __init__(self, store: Store, bus: EventBus) -> None:
+    def __init__(self, store: Store, bus: EventBus, *, clock: Callable[[], int] = now_ms) -> None:
         self._store = store
         self._bus = bus
+        self._clock = clock  # unix ms: when a ticket is closed (tests pass a fake one)
 
     async def _change(self, conversation_id: int, action: tickets.Action) -> None:
         def work(conn: Connection) -> None:
-            now: datetime = to_datetime(now_ms())
+            now: datetime = to_datetime(self._clock())
             current = load_ticket(conn, conversation_id)
             if action is tickets.Action.ACCEPT:
                 updated = tickets.accept(current, now)

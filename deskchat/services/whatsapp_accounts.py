@@ -115,7 +115,10 @@ def real_channel(account_id: int, session_dir: Path, owner: WhatsAppDriver) -> W
 
 
 class WhatsAppDriver:
-    """The accounts service's driver for WhatsApp numbers (register it with :meth:`AccountsService.register`)."""
+    """The accounts service's driver for WhatsApp numbers (register it with :meth:`AccountsService.register`).
+
+    Its writes (spooled events, contacts) take their times from the accounts service's clock.
+    """
 
     def __init__(
         self,
@@ -133,11 +136,12 @@ class WhatsAppDriver:
         self._ingest = ingest
         self._receipts = receipts
         self._changes = MessageChangeService(store, bus)
-        self._people = WhatsAppPeople(store, bus, ingest)
+        self._people = WhatsAppPeople(store, bus, ingest, clock=accounts.clock)
         self._session_dir = session_dir
         self._factory = channel_factory
         self._handles: dict[int, WhatsAppHandle] = {}  # neonize clients must outlive their use (see notes)
-        self.spool = InboundSpool(store, bus)  # raw inbound events, kept until stored (see the adapter's sinks)
+        # raw inbound events, kept until stored (see the adapter's sinks)
+        self.spool = InboundSpool(store, bus, clock=accounts.clock)
         self.pending = PendingChanges(store)  # receipts and changes waiting for their message
 
     @property

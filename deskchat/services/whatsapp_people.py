@@ -4,7 +4,7 @@ read on the phone, and the quoted messages a reply needs."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -14,18 +14,19 @@ from deskchat.core.events import ContactChanged, ConversationChanged
 from deskchat.core.messages import Identity
 from deskchat.services.ingest import IngestService
 from deskchat.store import contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.wa")
 
 
-def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: str) -> list[int]:
+def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: str, now: int) -> list[int]:
     """One person known by a LID and a phone number: both identities on one contact; a conversation kept under
     the LID moves to the number's key (when the number has none yet). Returns the conversations that changed."""
     from deskchat.channels.whatsapp.jids import chat_key_for_lid, chat_key_for_pn, identities
 
     people = list(identities(pn_user, lid_user))
-    contact_id = contacts.find_or_create_contact(conn, people)
+    contact_id = contacts.find_or_create_contact(conn, people, now=now)
     changed: list[int] = []
     lid_conversation = conversations.by_channel_key(conn, account_id, chat_key_for_lid(lid_user))
     pn_key = chat_key_for_pn(pn_user)
@@ -35,25 +36,29 @@ def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: s
     return changed
 
 
-def name_if_unnamed(conn: Connection, people: Sequence[Identity], name: str) -> int | None:
+def name_if_unnamed(conn: Connection, people: Sequence[Identity], name: str, now: int) -> int | None:
     contact_id = contacts.find_contact(conn, people)
     if contact_id is not None and name and not contacts.contact_name(conn, contact_id):
-        contacts.find_or_create_contact(conn, list(people), name)
+        contacts.find_or_create_contact(conn, list(people), name, now=now)
         return contact_id
     return None
 
 
 class WhatsAppPeople:
-    def __init__(self, store: Store, bus: EventBus, ingest: IngestService) -> None:
+    def __init__(
+        self, store: Store, bus: EventBus, ingest: IngestService, *, clock: Callable[[], int] = now_ms
+    ) -> None:
         self._store = store
         self._bus = bus
         self._ingest = ingest
+        self._clock = clock  # unix ms: when contacts are created or named
 
     async def on_links(self, account_id: int, links: Sequence[Any]) -> None:
         def work(conn: Connection) -> list[int]:
             changed: list[int] = []
+            now = self._clock()
             for link in links:
-                changed += link_identities(conn, account_id, link.lid_user, link.pn_user)
+                changed += link_identities(conn, account_id, link.lid_user, link.pn_user, now)
             return changed
 
         changed = await self._store.write(work)
@@ -64,7 +69,8 @@ class WhatsAppPeople:
 
     async def on_hints(self, account_id: int, hints: Sequence[Any]) -> None:
         def work(conn: Connection) -> list[int]:
-            named = [name_if_unnamed(conn, hint.identities, hint.name) for hint in hints]
+            now = self._clock()
+            named = [name_if_unnamed(conn, hint.identities, hint.name, now) for hint in hints]
             return [contact_id for contact_id in named if contact_id is not None]
 
         for contact_id in await self._store.write(work):

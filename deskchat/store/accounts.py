@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, insert, select, update
 
-from deskchat.store.clock import now_ms
 from deskchat.store.rows import inserted_id
 from deskchat.store.schema import accounts, conversation_cases, conversations, integration_log
 
@@ -22,10 +21,8 @@ class AccountRow:
     state: str
 
 
-def create_account(conn: Connection, kind: str, name: str, address: str = "") -> int:
-    return inserted_id(
-        conn.execute(insert(accounts).values(kind=kind, name=name, address=address, created_at=now_ms()))
-    )
+def create_account(conn: Connection, kind: str, name: str, address: str = "", *, now: int) -> int:
+    return inserted_id(conn.execute(insert(accounts).values(kind=kind, name=name, address=address, created_at=now)))
 
 
 def list_accounts(conn: Connection) -> list[AccountRow]:
@@ -41,10 +38,10 @@ def set_account_state(conn: Connection, account_id: int, state: str) -> None:
     conn.execute(update(accounts).where(accounts.c.id == account_id).values(state=state))
 
 
-def add_log_entry(conn: Connection, account_id: int | None, event: str, detail: str = "", level: str = "info") -> None:
-    conn.execute(
-        insert(integration_log).values(account_id=account_id, at=now_ms(), level=level, event=event, detail=detail)
-    )
+def add_log_entry(
+    conn: Connection, account_id: int | None, event: str, detail: str = "", level: str = "info", *, now: int
+) -> None:
+    conn.execute(insert(integration_log).values(account_id=account_id, at=now, level=level, event=event, detail=detail))
     if account_id is not None:
         conn.exec_driver_sql(
             "DELETE FROM integration_log WHERE account_id = ? AND id NOT IN "

@@ -8,7 +8,6 @@ from sqlalchemy import Connection, select
 
 from deskchat.core.identity import phone_variants
 from deskchat.core.messages import Identity, IdentityKind
-from deskchat.store.clock import now_ms
 from deskchat.store.schema import contact_identities, contacts
 
 
@@ -40,10 +39,9 @@ def add_identities(conn: Connection, contact_id: int, identities: Iterable[Ident
     conn.exec_driver_sql(_ADD_IDENTITY, [(contact_id, identity.kind, identity.value) for identity in identities])
 
 
-def find_or_create_contact(conn: Connection, identities: list[Identity], display_name: str = "") -> int:
+def find_or_create_contact(conn: Connection, identities: list[Identity], display_name: str = "", *, now: int) -> int:
     """The contact owning any of ``identities``, created if none does; identities it lacks are added."""
     contact_id = find_contact(conn, identities)
-    now = now_ms()
     if contact_id is None:
         contact_id = int(conn.exec_driver_sql(_NEW_CONTACT, (display_name, now, now)).scalar_one())
     elif display_name:

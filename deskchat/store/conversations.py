@@ -9,7 +9,6 @@ from sqlalchemy import Connection, RowMapping, bindparam, func, select, update
 
 from deskchat.core.events import ConversationStatus
 from deskchat.store import row_values
-from deskchat.store.clock import now_ms
 from deskchat.store.schema import accounts, conversations
 
 #: The list shows the first line of the newest message, at most this long (cut here, not by Qt at paint time).
@@ -106,13 +105,20 @@ _NEW_CONVERSATION = (
 
 
 def find_or_create_conversation(
-    conn: Connection, account_id: int, channel_key: str, contact_id: int, title: str, *, is_group: bool = False
+    conn: Connection,
+    account_id: int,
+    channel_key: str,
+    contact_id: int,
+    title: str,
+    *,
+    is_group: bool = False,
+    now: int,
 ) -> int:
     found = conn.exec_driver_sql(_FIND_CONVERSATION, (account_id, channel_key)).scalar()
     if found is not None:
         return int(found)
     new_id = conn.exec_driver_sql(
-        _NEW_CONVERSATION, (account_id, contact_id, channel_key, title, int(is_group), now_ms())
+        _NEW_CONVERSATION, (account_id, contact_id, channel_key, title, int(is_group), now)
     ).scalar_one()
     return int(new_id)
 

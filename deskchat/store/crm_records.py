@@ -7,7 +7,6 @@ from typing import Any
 
 from sqlalchemy import Connection, RowMapping, insert, select
 
-from deskchat.store.clock import now_ms
 from deskchat.store.rows import inserted_id
 from deskchat.store.schema import conversation_cases, crm_cases, crm_clients
 
@@ -64,23 +63,22 @@ def _case(raw: RowMapping) -> CaseRecord:
     return CaseRecord(**raw)
 
 
-def save_client(conn: Connection, contact_id: int, **fields: Any) -> int:
-    return inserted_id(conn.execute(insert(crm_clients).values(contact_id=contact_id, updated_at=now_ms(), **fields)))
+def save_client(conn: Connection, contact_id: int, *, now: int, **fields: Any) -> int:
+    return inserted_id(conn.execute(insert(crm_clients).values(contact_id=contact_id, updated_at=now, **fields)))
 
 
-def save_case(conn: Connection, contact_id: int, client_id: int | None, **fields: Any) -> int:
-    now = now_ms()
+def save_case(conn: Connection, contact_id: int, client_id: int | None, *, now: int, **fields: Any) -> int:
     fields.setdefault("opened_at", now)
     return inserted_id(
         conn.execute(insert(crm_cases).values(contact_id=contact_id, client_id=client_id, updated_at=now, **fields))
     )
 
 
-def link_case(conn: Connection, conversation_id: int, case_id: int, linked_by: str) -> None:
+def link_case(conn: Connection, conversation_id: int, case_id: int, linked_by: str, *, now: int) -> None:
     conn.execute(
         insert(conversation_cases)
         .prefix_with("OR IGNORE")
-        .values(conversation_id=conversation_id, case_id=case_id, linked_by=linked_by, linked_at=now_ms())
+        .values(conversation_id=conversation_id, case_id=case_id, linked_by=linked_by, linked_at=now)
     )
 
 

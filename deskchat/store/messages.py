@@ -12,7 +12,6 @@ from sqlalchemy import Connection, LargeBinary, RowMapping, case, cast, func, in
 from deskchat.core.events import DELIVERY_RANK, DeliveryState
 from deskchat.core.messages import Attachment
 from deskchat.store import row_values
-from deskchat.store.clock import now_ms
 from deskchat.store.schema import SEARCH_TABLE, attachments, messages, reactions
 
 
@@ -224,13 +223,13 @@ _NEWEST_ID = "SELECT coalesce(max(id), 0) FROM messages"
 _NEW_ROWS = "SELECT id, account_id, channel_id FROM messages WHERE id > ?"
 
 
-def put_message(conn: Connection, message: NewMessage) -> Written | None:
+def put_message(conn: Connection, message: NewMessage, *, now: int) -> Written | None:
     """Store one message with its attachments, or upgrade the placeholder row stored under its channel id.
 
     None when (account, channel id) is already stored as anything but a placeholder (or ``message`` is itself a
     placeholder): nothing changed.
     """
-    found = conn.exec_driver_sql(_INSERT_ONE, _message_params(message, now_ms())).first()
+    found = conn.exec_driver_sql(_INSERT_ONE, _message_params(message, now)).first()
     if found is not None:
         written = Written(int(found[0]), message.conversation_id)
         conn.exec_driver_sql(_INDEX_ONE, (written.id, message.text, message.subject))
@@ -247,16 +246,16 @@ def put_message(conn: Connection, message: NewMessage) -> Written | None:
     return written
 
 
-def add_message(conn: Connection, message: NewMessage) -> int | None:
+def add_message(conn: Connection, message: NewMessage, *, now: int) -> int | None:
     """Store one message with its attachments; returns the id of the row written, or None if nothing changed.
 
     See :func:`put_message`, which also tells a new row from an upgraded placeholder.
     """
-    written = put_message(conn, message)
+    written = put_message(conn, message, now=now)
     return written.id if written is not None else None
 
 
-def put_messages(conn: Connection, batch: Sequence[NewMessage]) -> BulkWritten:
+def put_messages(conn: Connection, batch: Sequence[NewMessage], *, now: int) -> BulkWritten:
     """Store many messages at once (history sync, import); duplicates are skipped, placeholders upgraded.
 
     The hot path of ingest: one prepared statement executed for every row, one statement indexing the new rows,
@@ -265,7 +264,7 @@ def put_messages(conn: Connection, batch: Sequence[NewMessage]) -> BulkWritten:
     """
     if not batch:
         return BulkWritten(0, [], [])
-    stored_at = now_ms()
+    stored_at = now
     # Writes are serialised by the single writer and ids are max(id) + 1, so the new rows are exactly the ids
     # newest_before + 1 … newest_after, in batch order.
     newest_before = int(conn.exec_driver_sql(_NEWEST_ID).scalar_one())
@@ -342,9 +341,9 @@ def _same_author(placeholder: _Placeholder, message: NewMessage) -> bool:
     return placeholder.sender_name == message.sender_name
 
 
-def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage]) -> int:
+def add_messages_bulk(conn: Connection, batch: Sequence[NewMessage], *, now: int) -> int:
     """Store many messages at once (see :func:`put_messages`); returns how many rows were new."""
-    return put_messages(conn, batch).added
+    return put_messages(conn, batch, now=now).added
 
 
 def page_before(

@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Connection, Engine, delete, insert, select
 
 from deskchat.core.spool import DeadLetter, SpooledEvent
-from deskchat.store.clock import now_ms
 from deskchat.store.rows import inserted_id
 from deskchat.store.schema import dead_letters, inbound_spool
 
@@ -35,14 +34,14 @@ class SpoolAppender:
         finally:
             cursor.close()
 
-    def append(self, account_id: int, kind: str, payload: bytes) -> int:
+    def append(self, account_id: int, kind: str, payload: bytes, *, now: int) -> int:
         """Append one event and commit it; returns its spool id. Raises what SQLite raises (SQLITE_FULL…)."""
         with self._lock:
             cursor = self._connection.cursor()
             try:
                 cursor.execute(
                     "INSERT INTO inbound_spool (account_id, kind, payload, received_at) VALUES (?, ?, ?, ?)",
-                    (account_id, kind, payload, now_ms()),
+                    (account_id, kind, payload, now),
                 )
                 return int(cursor.lastrowid)
             finally:
@@ -82,7 +81,7 @@ def remove(conn: Connection, ids: Sequence[int]) -> None:
         conn.execute(delete(inbound_spool).where(inbound_spool.c.id.in_(list(ids[start : start + 500]))))
 
 
-def dead_letter(conn: Connection, spool_id: int, error: str) -> bool:
+def dead_letter(conn: Connection, spool_id: int, error: str, *, now: int) -> bool:
     """Move one spool row to the dead letters (the caller's transaction makes it one step); False if it is gone."""
     row = conn.execute(
         select(
@@ -99,7 +98,7 @@ def dead_letter(conn: Connection, spool_id: int, error: str) -> bool:
             payload=payload,
             error=error[:_ERROR_LIMIT],
             received_at=received_at,
-            failed_at=now_ms(),
+            failed_at=now,
         )
     )
     conn.execute(delete(inbound_spool).where(inbound_spool.c.id == spool_id))

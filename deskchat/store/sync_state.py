@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, update
 
-from deskchat.store.clock import now_ms
 from deskchat.store.schema import sync_state
 
 
@@ -17,6 +16,7 @@ def save_sync_state(
     highest_uid: int | None,
     highest_modseq: int | None,
     cursor: str,
+    now: int,
 ) -> None:
     """Upsert a channel's progress marker (in the transaction that stores the messages it covers)."""
     values = {
@@ -24,7 +24,7 @@ def save_sync_state(
         "highest_uid": highest_uid,
         "highest_modseq": highest_modseq,
         "cursor": cursor,
-        "updated_at": now_ms(),
+        "updated_at": now,
     }
     changed = conn.execute(
         update(sync_state)

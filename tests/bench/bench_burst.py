@@ -31,6 +31,7 @@ from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
 from deskchat.ui.main_window import MainWindow, WindowServices
@@ -96,7 +97,7 @@ def burst(account_id: int, customers: int) -> list[InboundMessage]:
 
 
 async def scenario(window: MainWindow, store: Store, runtime: Runtime, customers: int) -> tuple[float, float, int]:
-    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Burst"))
+    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Burst", now=now_ms()))
     pane = window.conversation_pane
     window.open_conversation(int(pane.current_list().model().index(0, 0).data(ConversationIdRole)))
     messages = burst(account_id, customers)

@@ -22,6 +22,7 @@ from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.services.ingest import ConversationCache, store_batch
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import _CONNECTION_PRAGMAS, Store
 from deskchat.store.migrations import migrate
 
@@ -60,13 +61,13 @@ def inbound_batches(account_id: int, total: int, seed: int = 3) -> Iterator[list
 
 
 def timed_ingest(write: Callable[[Callable[[Connection], object]], object], total: int) -> float:
-    account_id = write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
+    account_id = write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench", now=now_ms()))
     assert isinstance(account_id, int)
     batches = list(inbound_batches(account_id, total))  # generated before timing
     cache = ConversationCache()  # as IngestService keeps it between batches
     started = time.perf_counter()
     for batch in batches:
-        write(lambda conn, b=batch: store_batch(conn, b, cache))  # type: ignore[misc]
+        write(lambda conn, b=batch: store_batch(conn, b, cache, now=now_ms()))  # type: ignore[misc]
     return time.perf_counter() - started
 
 

@@ -29,6 +29,7 @@ from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
 from deskchat.ui.main_window import MainWindow, WindowServices
@@ -72,7 +73,7 @@ async def timed(meter: StallMeter, step: object) -> float:
 
 
 async def scenario(window: MainWindow, store: Store, runtime: Runtime, text: str) -> dict[str, float]:
-    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
+    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench", now=now_ms()))
     now = int(time.time() * 1000)
     await runtime.ingest.ingest(
         [message(account_id, f"Bom dia {n}", f"SHORT-{n}", now - 60_000 + n) for n in range(30)]

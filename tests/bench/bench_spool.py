@@ -33,6 +33,7 @@ from deskchat.paths import Profile
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.store import accounts, spool
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 
@@ -52,7 +53,7 @@ def bench_appends(store: Store, count: int) -> None:
         cursor.close()
         started = time.perf_counter()
         for payload in payloads:
-            appender.append(1, "wa.message", payload)
+            appender.append(1, "wa.message", payload, now=now_ms())
         elapsed = time.perf_counter() - started
         appender.close()
         print(
@@ -66,7 +67,7 @@ def bench_appends(store: Store, count: int) -> None:
 async def bench_live(store: Store, total: int) -> None:
     bus = EventBus()
     inbound = InboundSpool(store, bus)
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
+    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Bench", now=now_ms()))
     sinks = WhatsAppSinks(
         on_messages=IngestService(store, bus).ingest,
         spool_append=inbound.append,

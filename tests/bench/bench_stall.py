@@ -27,6 +27,7 @@ from PySide6.QtWidgets import QApplication
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
 from deskchat.ui.main_window import MainWindow, WindowServices
@@ -35,7 +36,7 @@ BATCH = 1000
 
 
 async def scenario(store: Store, runtime: Runtime, total: int) -> tuple[float, float]:
-    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
+    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Bench", now=now_ms()))
     meter = StallMeter()
     meter.start()
     started = time.perf_counter()

@@ -43,6 +43,7 @@ from deskchat.core.bus import EventBus  # noqa: E402
 from deskchat.paths import Profile  # noqa: E402
 from deskchat.services.ingest import IngestService  # noqa: E402
 from deskchat.store import accounts, messages  # noqa: E402
+from deskchat.store.clock import now_ms  # noqa: E402
 from deskchat.store.database import Store  # noqa: E402
 from deskchat.tuning import tune_for_responsiveness  # noqa: E402
 
@@ -183,7 +184,7 @@ async def run(chats: int, per_chat: int, workdir: Path, *, freeze: bool = True) 
 
     store = Store.open(Profile(workdir / "profile"), ephemeral=True)
     try:
-        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Bench"))
+        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Bench", now=now_ms()))
         ingest = IngestService(store, EventBus())
         ingest_times: list[float] = []
 

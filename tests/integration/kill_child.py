@@ -27,6 +27,7 @@ from deskchat.paths import Profile
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.services.ingest import IngestService
 from deskchat.store import accounts, spool
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 PASSPHRASE = "kill-test passphrase"
@@ -52,7 +53,11 @@ async def main(mode: str, profile_dir: Path, round_no: int, count: int) -> None:
     ingest = IngestService(store, bus)
     inbound = InboundSpool(store, bus)
     rows = store.write_now(accounts.list_accounts)
-    account_id = rows[0].id if rows else store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "K"))
+    account_id = (
+        rows[0].id
+        if rows
+        else store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "K", now=now_ms()))
+    )
     sinks = WhatsAppSinks(
         on_messages=ingest.ingest,
         spool_append=inbound.append,

@@ -23,6 +23,7 @@ from test_connections import FakeWhatsApp  # noqa: E402
 from deskchat.paths import Profile  # noqa: E402
 from deskchat.runtime import Runtime  # noqa: E402
 from deskchat.store import accounts  # noqa: E402
+from deskchat.store.clock import now_ms  # noqa: E402
 from deskchat.store.database import Store  # noqa: E402
 from deskchat.ui.main_window import MainWindow, WindowServices  # noqa: E402
 
@@ -34,7 +35,7 @@ def main(output: Path, qr_text: str) -> int:
     with tempfile.TemporaryDirectory() as scratch:
         profile = Profile(Path(scratch) / "p")
         store = Store.open(profile, ephemeral=True)
-        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
         runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir, whatsapp_factory=FakeWhatsApp)
         services = WindowServices(
             store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts

@@ -26,6 +26,7 @@ from deskchat.services.ingest import IngestService
 from deskchat.services.messaging import MessagingService
 from deskchat.store import accounts
 from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxState
 from deskchat.store.schema import outbox as outbox_table
@@ -46,7 +47,9 @@ def _queue(profile: Profile, count: int) -> list[str]:
 
     async def fill() -> None:
         for number in range(ACCOUNTS):
-            account_id = store.write_now(lambda conn, n=number: accounts.create_account(conn, "whatsapp", f"N{n}"))
+            account_id = store.write_now(
+                lambda conn, n=number: accounts.create_account(conn, "whatsapp", f"N{n}", now=now_ms())
+            )
             customer = InboundMessage(
                 account_id=account_id,
                 chat_key=f"55119876500{number:02d}@s.whatsapp.net",

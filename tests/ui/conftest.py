@@ -16,6 +16,7 @@ from ui_harness import App, FakeChannel, customer_messages
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.ui import tasks
 from deskchat.ui.main_window import MainWindow, WindowServices
@@ -41,7 +42,9 @@ def loop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 @pytest.fixture
 def app(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path: Any) -> Iterator[App]:
     store = Store.open(profile)
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", "+5511"))
+    account_id = store.write_now(
+        lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", "+5511", now=now_ms())
+    )
     runtime = Runtime(store)
     channel = FakeChannel()
     runtime.channels[account_id] = channel

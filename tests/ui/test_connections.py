@@ -22,6 +22,7 @@ from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.ui.connections.dialog import ConnectionsDialog
 from deskchat.ui.connections.whatsapp_card import WhatsAppCard
@@ -118,7 +119,7 @@ class Screen:
 @pytest.fixture
 def screen(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path: Path) -> Iterator[Screen]:
     store = Store.open(profile)
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
     runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir, whatsapp_factory=FakeWhatsApp)
     services = WindowServices(
         store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts

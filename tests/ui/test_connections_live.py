@@ -13,6 +13,7 @@ from deskchat.core.events import ChannelStateChanged
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow, WindowServices
 from deskchat.ui.tasks import settle
@@ -23,7 +24,7 @@ def test_connect_without_internet_says_so_keeps_retrying_and_quits_within_3_seco
 ) -> None:
     qapp.setQuitOnLastWindowClosed(False)  # as the app runs: its own shutdown, not Qt's
     store = Store.open(profile)
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
     runtime = Runtime(store, whatsapp_sessions=profile.whatsapp_dir)  # the real adapter
     services = WindowServices(
         store, runtime.bus, runtime.messaging, runtime.tickets, whatsapp=runtime.whatsapp, accounts=runtime.accounts

@@ -19,6 +19,7 @@ from deskchat.core.messages import Identity, InboundMessage
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.ui.main_window import MainWindow, WindowServices
 from deskchat.ui.models.conversation_list import ConversationIdRole
@@ -54,7 +55,9 @@ def running_desk(
         policy_file.write_text(json.dumps(policy), encoding="utf-8")
     store = Store.open(profile)
     settings = Settings.load(profile.settings_file, policy_file)
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", "+5511"))
+    account_id = store.write_now(
+        lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", "+5511", now=now_ms())
+    )
     runtime = Runtime(store, settings=settings)
     channel = FakeChannel()
     runtime.channels[account_id] = channel

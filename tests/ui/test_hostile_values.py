@@ -21,6 +21,7 @@ from ui_harness import App
 from deskchat.core.events import ConversationStatus
 from deskchat.paths import Profile
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 from deskchat.store.conversations import ConversationRow
 from deskchat.store.database import Store
 from deskchat.ui.conversation_delegate import ConversationDelegate
@@ -145,7 +146,7 @@ def test_the_app_self_test_passes_on_a_profile_with_hostile_values(
 
         from deskchat.runtime import Runtime
 
-        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+        account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
         runtime = Runtime(store)
         asyncio.run(runtime.ingest.ingest(customer_messages(account_id)))
         store.write_now(_spoil)

@@ -8,6 +8,7 @@ from deskchat.core.events import ConversationStatus, DeliveryState
 from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import store_batch
 from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
 from deskchat.ui.models.chat import PAGE_SIZE, ChatModel, MessageRole, NewDayRole
@@ -21,9 +22,9 @@ BASE_MS = 1_763_800_000_000
 
 def _big_conversation(store: Store, count: int) -> int:
     def work(conn: Any) -> int:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
-        contact = contacts.find_or_create_contact(conn, [Identity("phone", "+5511987654321")], "Ana")
-        conversation = conversations.find_or_create_conversation(conn, account, "chat", contact, "Ana")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        contact = contacts.find_or_create_contact(conn, [Identity("phone", "+5511987654321")], "Ana", now=now_ms())
+        conversation = conversations.find_or_create_conversation(conn, account, "chat", contact, "Ana", now=now_ms())
         batch = [
             NewMessage(
                 conversation,
@@ -36,7 +37,7 @@ def _big_conversation(store: Store, count: int) -> int:
             )
             for n in range(count)
         ]
-        messages.add_messages_bulk(conn, batch)
+        messages.add_messages_bulk(conn, batch, now=now_ms())
         return conversation
 
     return store.write_now(work)
@@ -44,7 +45,7 @@ def _big_conversation(store: Store, count: int) -> int:
 
 def _many_conversations(store: Store, count: int) -> None:
     def work(conn: Any) -> None:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
         batch = [
             InboundMessage(
                 account_id=account,
@@ -57,7 +58,7 @@ def _many_conversations(store: Store, count: int) -> None:
             )
             for n in range(count)
         ]
-        store_batch(conn, batch)
+        store_batch(conn, batch, now=now_ms())
 
     store.write_now(work)
 

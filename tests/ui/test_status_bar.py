@@ -8,6 +8,7 @@ from ui_harness import App
 
 from deskchat.core.events import ChannelStateChanged, StorageFullChanged
 from deskchat.store import accounts
+from deskchat.store.clock import now_ms
 
 
 def _status_texts(app: App) -> list[str]:
@@ -20,7 +21,7 @@ def _status_texts(app: App) -> list[str]:
 
 def test_an_account_added_later_shows_its_state_in_the_status_bar(app: App) -> None:
     assert not any("Vendas 2" in text for text in _status_texts(app))
-    added = app.store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Vendas 2"))
+    added = app.store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Vendas 2", now=now_ms()))
 
     app.runtime.bus.publish(ChannelStateChanged(added, "waiting_qr"))
     assert "WhatsApp Vendas 2: Waiting for the QR code to be read" in _status_texts(app)

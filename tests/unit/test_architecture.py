@@ -138,3 +138,73 @@ def test_the_sql_check_detects_a_query(tmp_path: Path) -> None:
         "sqlalchemy.select",
         "deskchat.store.schema.messages",
     }
+
+
+#: Calls that read the wall clock, by their dotted name's tail (``time.time()``, ``datetime.datetime.now(UTC)``…).
+_CLOCK_CALLS = (
+    "now_ms",
+    "time.time",
+    "time.time_ns",
+    "datetime.now",
+    "datetime.utcnow",
+    "datetime.today",
+    "date.today",
+)
+#: Names whose import alone means the clock is read here (``from deskchat.store.clock import now_ms``).
+_CLOCK_NAMES = {"now_ms", "time", "time_ns"}
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def _clock_reads(path: Path) -> list[str]:
+    """Where a module reads the wall clock itself: calls such as ``now_ms()`` and imports of the clock's functions."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = _dotted(node.func)
+            if any(name == tail or name.endswith("." + tail) for tail in _CLOCK_CALLS):
+                found.append(f"{path.name}:{node.lineno}: {name}()")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[-1] in {"time", "clock"}:
+            found += [f"{path.name}:{node.lineno}: imports {a.name}" for a in node.names if a.name in _CLOCK_NAMES]
+    return found
+
+
+def test_only_the_store_clock_reads_the_time() -> None:
+    """Store writers take ``now`` from their caller (a fake clock in tests); only store/clock.py reads the clock."""
+    offenders = [
+        read
+        for path in _modules_under(PACKAGE / "store")
+        if path != PACKAGE / "store" / "clock.py"
+        for read in _clock_reads(path)
+    ]
+    assert offenders == []
+    assert _clock_reads(PACKAGE / "store" / "clock.py") != []  # the check sees the one module allowed to read it
+
+
+def test_the_clock_check_detects_an_offender(tmp_path: Path) -> None:
+    sample = tmp_path / "writer.py"
+    sample.write_text(
+        "import time\n"
+        "import datetime as dt\n"
+        "from datetime import UTC, datetime\n"
+        "from deskchat.store.clock import now_ms, to_datetime\n"
+        "def write(conn, at):\n"
+        "    conn.execute('INSERT', (now_ms(), time.time(), datetime.now(UTC), dt.datetime.now(), to_datetime(at)))\n",
+        encoding="utf-8",
+    )
+    assert _clock_reads(sample) == [
+        "writer.py:4: imports now_ms",
+        "writer.py:6: now_ms()",
+        "writer.py:6: time.time()",
+        "writer.py:6: datetime.now()",
+        "writer.py:6: dt.datetime.now()",
+    ]
+    sample.write_text("def write(conn, now: int) -> None:\n    conn.execute('INSERT', (now,))\n", encoding="utf-8")
+    assert _clock_reads(sample) == []

@@ -11,7 +11,7 @@
 * **Crashes.** At start, rows left in flight become ``uncertain``; their handler checks whether the first try
   arrived before anything is sent again (see :mod:`.handlers`).
 * **Pacing.** ``pacing(lane)`` returns the seconds to wait before the lane's next send (campaigns); none by default.
-* **Clock.** ``now()`` (unix ms) decides what is due; tests drive :meth:`OutboxDrainer.drain_once` with a fake one.
+* **Clock.** ``clock()`` (unix ms) decides what is due; tests drive :meth:`OutboxDrainer.drain_once` with a fake one.
 """
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ class OutboxDrainer:
         handlers: one per outbox kind.
         wake: set when work is queued (the messaging service sets it).
         send_timeout_s: the limit for one send.
-        now: the clock (unix ms).
+        clock: unix ms; decides what is due and stamps every write (tests pass a fake one).
         pacing: seconds to wait before a lane's next send.
         sleep: how pacing waits (tests pass a recorder).
     """
@@ -70,7 +70,7 @@ class OutboxDrainer:
         *,
         wake: asyncio.Event | None = None,
         send_timeout_s: float = DEFAULT_SEND_TIMEOUT_S,
-        now: Callable[[], int] = now_ms,
+        clock: Callable[[], int] = now_ms,
         pacing: Callable[[Lane], float] = no_pacing,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -82,7 +82,7 @@ class OutboxDrainer:
             self.register(handler)
         self.wake = wake if wake is not None else asyncio.Event()
         self.send_timeout_s = send_timeout_s
-        self._now = now
+        self._clock = clock
         self.pacing = pacing
         self._sleep = sleep
         self._task: asyncio.Task[None] | None = None
@@ -102,7 +102,7 @@ class OutboxDrainer:
 
     def recover_interrupted(self) -> int:
         """Mark rows a crash left in flight as uncertain (checked before any resend); returns how many."""
-        interrupted = self._store.write_now(lambda conn: outbox.mark_interrupted(conn, self._now()))
+        interrupted = self._store.write_now(lambda conn: outbox.mark_interrupted(conn, self._clock()))
         if interrupted:
             log.warning(
                 "%d outbox item(s) were in flight when DeskChat stopped: checking before any resend", interrupted
@@ -130,7 +130,7 @@ class OutboxDrainer:
             self.wake.clear()
             try:
                 lanes = await self._store.read_later(
-                    lambda conn: outbox.lanes_with_work(conn, self._kinds, self._now())
+                    lambda conn: outbox.lanes_with_work(conn, self._kinds, self._clock())
                 )
                 for lane in lanes:
                     if lane not in self._lanes and self._ready(lane):
@@ -143,7 +143,7 @@ class OutboxDrainer:
                 next_due = None
             wait_s = IDLE_POLL_S
             if next_due is not None:
-                wait_s = min(IDLE_POLL_S, max(0.05, (next_due - self._now()) / 1000))
+                wait_s = min(IDLE_POLL_S, max(0.05, (next_due - self._clock()) / 1000))
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(wait_s):
                     await self.wake.wait()
@@ -158,7 +158,7 @@ class OutboxDrainer:
 
     async def drain_once(self) -> int:
         """Every ready lane sends each of its due items once, lanes side by side; returns how many were tried."""
-        lanes = await self._store.read_later(lambda conn: outbox.lanes_with_work(conn, self._kinds, self._now()))
+        lanes = await self._store.read_later(lambda conn: outbox.lanes_with_work(conn, self._kinds, self._clock()))
         counts = await asyncio.gather(*(self._drain_lane(lane) for lane in lanes if self._ready(lane)))
         return sum(counts)
 
@@ -180,13 +180,13 @@ class OutboxDrainer:
             if delay > 0:
                 await self._sleep(delay)
             item = await self._store.write(
-                lambda conn: outbox.claim_next(conn, lane, self._kinds, self._now(), choose_message_id)
+                lambda conn: outbox.claim_next(conn, lane, self._kinds, self._clock(), choose_message_id)
             )
             if item is None:
                 return len(tried)
             if item.id in tried:  # due again already (a zero delay): leave it for the next pass
                 await self._store.write(
-                    partial(outbox.release_unattempted, item_id=item.id, reason="", now=self._now())
+                    partial(outbox.release_unattempted, item_id=item.id, reason="", now=self._clock())
                 )
                 return len(tried)
             tried.add(item.id)
@@ -206,7 +206,9 @@ class OutboxDrainer:
             await self._record(item, outcome)
         except Exception:
             log.exception("outbox item %d: recording its result failed; it goes back to the queue", item.id)
-            await self._store.write(lambda conn: outbox.release_unattempted(conn, item.id, "store error", self._now()))
+            await self._store.write(
+                lambda conn: outbox.release_unattempted(conn, item.id, "store error", self._clock())
+            )
         return outcome
 
     async def _attempt(self, item: OutboxItem, account: ChannelAccount) -> Outcome:
@@ -222,7 +224,7 @@ class OutboxDrainer:
 
     async def _record(self, item: OutboxItem, outcome: Outcome) -> None:
         handler = self._handlers[handler_kind(item)]
-        now = self._now()
+        now = self._clock()
 
         def write(conn: Connection) -> int | None:
             if isinstance(outcome, Done):

@@ -462,8 +462,8 @@ def test_bulk_steps_let_a_benchmark_time_the_ingest_alone(tmp_path: Path) -> Non
         batches = list(batches_for(result.specs, batch=128, seed=5, now_ms=NOW))
         assert [len(b) for b in batches] == [128, 128, 128, 116]
         assert batches == list(batches_for(result.specs, batch=128, seed=5, now_ms=NOW))  # deterministic
-        assert write_batches(store, batches) == 500
-        assert write_batches(store, batches) == 0  # duplicates are skipped
+        assert write_batches(store, batches, now=now_ms()) == 500
+        assert write_batches(store, batches, now=now_ms()) == 0  # duplicates are skipped
         finish_bulk(store, result)
         with store.read() as connection:
             assert _rows(connection, "SELECT count(*) FROM conversations WHERE last_preview = ''")[0][0] == 0

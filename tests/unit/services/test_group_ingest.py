@@ -40,7 +40,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def account(db: Store) -> int:
-    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
 
 
 def _group_message(account: int, channel_id: str, **fields: Any) -> InboundMessage:

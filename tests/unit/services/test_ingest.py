@@ -42,7 +42,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def account(db: Store) -> int:
-    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
 
 
 class Recorder:
@@ -183,7 +183,7 @@ def test_bulk_batches_store_attachments_report_ids_and_announce_upgrades(
 @pytest.mark.parametrize("size", [1, BULK_THRESHOLD], ids=["live-sized", "bulk"])
 def test_history_never_counts_as_unread_nor_reopens_a_closed_ticket(db: Store, account: int, size: int) -> None:
     def ingest(batch: list[InboundMessage]) -> None:
-        db.write_now(lambda conn: store_batch(conn, batch))
+        db.write_now(lambda conn: store_batch(conn, batch, now=now_ms()))
 
     ingest([_in(account, "FIRST", "oi")])
     conversation = _conversation(db, account)
@@ -215,12 +215,14 @@ def test_forgotten_chat_keys_are_resolved_again(db: Store, account: int, ingest:
 
 @pytest.mark.parametrize("size", [1, BULK_THRESHOLD], ids=["live-sized", "bulk"])
 def test_a_placeholder_is_not_upgraded_by_the_same_id_from_another_chat(db: Store, account: int, size: int) -> None:
-    db.write_now(lambda conn: store_batch(conn, [_in(account, "U1", kind=PENDING_KIND, chat=BRUNO, sent_at=5)]))
+    db.write_now(
+        lambda conn: store_batch(conn, [_in(account, "U1", kind=PENDING_KIND, chat=BRUNO, sent_at=5)], now=now_ms())
+    )
     bruno = _conversation(db, account, BRUNO)
     assert bruno.last_preview == PENDING_KIND
     batch = [_in(account, f"A{n}", "outra", sent_at=1) for n in range(size - 1)]
     batch.append(_in(account, "U1", "decifrada", sent_at=5))  # the same id, sent in another chat
-    results = db.write_now(lambda conn: store_batch(conn, batch))
+    results = db.write_now(lambda conn: store_batch(conn, batch, now=now_ms()))
     assert results[-1].message_id is None and not results[-1].upgraded
     assert (_message(db, account, "U1").kind, _message(db, account, "U1").text) == (PENDING_KIND, "")
     assert _conversation(db, account, BRUNO).last_preview == PENDING_KIND

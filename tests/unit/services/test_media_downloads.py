@@ -28,6 +28,7 @@ from deskchat.services.media_downloads import (
     classify,
 )
 from deskchat.store import accounts, media
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.media import DownloadState, PendingDownload, StoredFile
 
@@ -76,7 +77,7 @@ def db(tmp_path: Path) -> Iterator[Store]:
 
 @pytest.fixture
 def account(db: Store) -> int:
-    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+    return db.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms()))
 
 
 @pytest.fixture

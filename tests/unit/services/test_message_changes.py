@@ -11,6 +11,7 @@ from deskchat.core.messages import EditChange, Identity, InboundMessage, Reactio
 from deskchat.services.ingest import store_batch
 from deskchat.services.message_changes import MessageChangeService
 from deskchat.store import accounts, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 ANA = "5511987654321@s.whatsapp.net"
@@ -19,7 +20,7 @@ BRUNO = "5521998765432@s.whatsapp.net"
 
 def _setup(store: Store) -> int:
     def work(conn: Any) -> int:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
         store_batch(
             conn,
             [
@@ -29,6 +30,7 @@ def _setup(store: Store) -> int:
                 ),
                 InboundMessage(account, BRUNO, "Bruno", [Identity("phone", "+5521998765432")], "BRU-1", "Oi", 3000),
             ],
+            now=now_ms(),
         )
         return account
 

@@ -18,6 +18,7 @@ from deskchat.services.outbox.handlers import UNCERTAIN_REASON
 from deskchat.services.outbox.outcomes import MAX_TRANSIENT_ATTEMPTS
 from deskchat.store import accounts, outbox
 from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxKind, OutboxRow
 
@@ -89,7 +90,9 @@ class World:
         self.conversations: dict[int, int] = {}
         self.slept: list[float] = []
         for number, name in enumerate(account_names):
-            account_id = store.write_now(lambda conn, name=name: accounts.create_account(conn, "whatsapp", name))
+            account_id = store.write_now(
+                lambda conn, name=name: accounts.create_account(conn, "whatsapp", name, now=now_ms())
+            )
             self.accounts[account_id] = FakeAccount(account_id)
             customer = InboundMessage(
                 account_id=account_id,
@@ -118,7 +121,7 @@ class World:
             [ChatMessageHandler(self.store), ChatFileHandler(self.store)],
             wake=self.messaging.work_queued,
             send_timeout_s=send_timeout_s,
-            now=self.clock,
+            clock=self.clock,
             sleep=record_sleep,
         )
 

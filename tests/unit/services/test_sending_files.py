@@ -30,6 +30,7 @@ from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, Outbox
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, conversations, media
 from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.store.schema import messages as messages_table
@@ -121,7 +122,9 @@ class Setup:
             [ChatMessageHandler(store), ChatFileHandler(store)],
             wake=self.messaging.work_queued,
         )
-        self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Comercial"))
+        self.account_id = store.write_now(
+            lambda conn: accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        )
         customer = InboundMessage(
             account_id=self.account_id,
             chat_key=CHAT_KEY,

@@ -12,6 +12,7 @@ import pytest
 from deskchat.core.events import DeliveryState
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.keys import KeyProblem, PassphraseRequired, StoreKeyError
 from deskchat.store.messages import NewMessage
@@ -21,14 +22,17 @@ SECRET_TEXT = "Pedido confidencial 7788-XYZ do cliente Joaquim Barbosa"
 
 def _store_secret_message(store: Store) -> None:
     def work(conn):  # type: ignore[no-untyped-def]
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
-        contact = contacts.find_or_create_contact(conn, [contacts.Identity("phone", "+5511987654321")], "Joaquim")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        contact = contacts.find_or_create_contact(
+            conn, [contacts.Identity("phone", "+5511987654321")], "Joaquim", now=now_ms()
+        )
         conversation = conversations.find_or_create_conversation(
-            conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim"
+            conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim", now=now_ms()
         )
         messages.add_message(
             conn,
             NewMessage(conversation, account, "MSG1", False, SECRET_TEXT, 1_700_000_000_000, DeliveryState.RECEIVED),
+            now=now_ms(),
         )
 
     store.write_now(work)

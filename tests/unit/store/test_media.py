@@ -15,6 +15,7 @@ from deskchat.core.messages import Attachment
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, media
 from deskchat.store import messages as message_store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.media import AttachmentInfo, DownloadState, PendingDownload, StoredFile
 from deskchat.store.messages import NewMessage
@@ -35,10 +36,10 @@ def chat(db: Store) -> tuple[int, int]:
     """(account id, conversation id) of one WhatsApp chat."""
 
     def work(conn: Connection) -> tuple[int, int]:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
-        contact = contacts.find_or_create_contact(conn, [], "Ana")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        contact = contacts.find_or_create_contact(conn, [], "Ana", now=now_ms())
         return account, conversations.find_or_create_conversation(
-            conn, account, "5511987654321@s.whatsapp.net", contact, "Ana"
+            conn, account, "5511987654321@s.whatsapp.net", contact, "Ana", now=now_ms()
         )
 
     return db.write_now(work)
@@ -57,7 +58,7 @@ def _store_message(db: Store, chat: tuple[int, int], channel_id: str, *attachmen
         kind="document",
         attachments=attachments,
     )
-    message_id = db.write_now(lambda conn: message_store.add_message(conn, message))
+    message_id = db.write_now(lambda conn: message_store.add_message(conn, message, now=now_ms()))
     assert message_id is not None
     return message_id
 

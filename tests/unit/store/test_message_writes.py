@@ -16,6 +16,7 @@ from deskchat.core.messages import Attachment, IdentityKind
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, search
 from deskchat.store import messages as store
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store, _make_engine
 from deskchat.store.keys import create_key
 from deskchat.store.messages import NewMessage
@@ -37,10 +38,10 @@ def chat(db: Store) -> tuple[int, int]:
     """(account id, conversation id) of one WhatsApp chat."""
 
     def work(conn: Connection) -> tuple[int, int]:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
-        contact = contacts.find_or_create_contact(conn, [], "Ana")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        contact = contacts.find_or_create_contact(conn, [], "Ana", now=now_ms())
         return account, conversations.find_or_create_conversation(
-            conn, account, "5511987654321@s.whatsapp.net", contact, "Ana"
+            conn, account, "5511987654321@s.whatsapp.net", contact, "Ana", now=now_ms()
         )
 
     return db.write_now(work)
@@ -90,7 +91,7 @@ def test_the_store_and_the_whatsapp_adapter_agree_on_the_placeholder_kind_and_th
 def test_the_real_message_takes_over_its_placeholder_row(db: Store, chat: tuple[int, int]) -> None:
     account, _ = chat
     placeholder = _placeholder(chat, "U1", text="aguardando", sender_name="Ana", sent_at=1000)
-    first = db.write_now(lambda conn: store.put_message(conn, placeholder))
+    first = db.write_now(lambda conn: store.put_message(conn, placeholder, now=now_ms()))
     assert first is not None and not first.upgraded
     real = _message(
         chat,
@@ -103,7 +104,7 @@ def test_the_real_message_takes_over_its_placeholder_row(db: Store, chat: tuple[
         sent_at=2000,
         attachments=(BOLETO,),
     )
-    second = db.write_now(lambda conn: store.put_message(conn, real))
+    second = db.write_now(lambda conn: store.put_message(conn, real, now=now_ms()))
     assert second == store.Written(first.id, chat[1], upgraded=True)
     row = _row(db, account, "U1")
     assert (row.id, row.kind, row.text, row.subject, row.reply_to_channel_id, row.sent_at) == (
@@ -127,12 +128,12 @@ def test_the_real_message_takes_over_its_placeholder_row(db: Store, chat: tuple[
 
 def test_a_duplicate_of_a_real_message_changes_nothing(db: Store, chat: tuple[int, int]) -> None:
     account, _ = chat
-    db.write_now(lambda conn: store.put_message(conn, _message(chat, "M1", "original")))
+    db.write_now(lambda conn: store.put_message(conn, _message(chat, "M1", "original"), now=now_ms()))
     again = _message(chat, "M1", "outra coisa", attachments=(BOLETO,))
-    assert db.write_now(lambda conn: store.put_message(conn, again)) is None
-    assert db.write_now(lambda conn: store.add_message(conn, again)) is None
+    assert db.write_now(lambda conn: store.put_message(conn, again, now=now_ms())) is None
+    assert db.write_now(lambda conn: store.add_message(conn, again, now=now_ms())) is None
     late_placeholder = _placeholder(chat, "M1")
-    assert db.write_now(lambda conn: store.put_message(conn, late_placeholder)) is None
+    assert db.write_now(lambda conn: store.put_message(conn, late_placeholder, now=now_ms())) is None
     row = _row(db, account, "M1")
     assert (row.kind, row.text) == ("text", "original")
     assert _files(db, row.id) == []
@@ -140,18 +141,20 @@ def test_a_duplicate_of_a_real_message_changes_nothing(db: Store, chat: tuple[in
 
 
 def test_a_second_placeholder_leaves_the_first_alone(db: Store, chat: tuple[int, int]) -> None:
-    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1", sent_at=1000)))
-    assert db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1", sent_at=5000))) is None
+    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1", sent_at=1000), now=now_ms()))
+    assert (
+        db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1", sent_at=5000), now=now_ms())) is None
+    )
     assert _row(db, chat[0], "U1").sent_at == 1000
 
 
 def test_receipts_that_reached_the_placeholder_are_kept(db: Store, chat: tuple[int, int]) -> None:
     mine = _placeholder(chat, "OUT1", outgoing=True, delivery=DeliveryState.SENT)
-    written = db.write_now(lambda conn: store.put_message(conn, mine))
+    written = db.write_now(lambda conn: store.put_message(conn, mine, now=now_ms()))
     assert written is not None
     db.write_now(lambda conn: store.advance_delivery(conn, written.id, DeliveryState.READ))
     real = _message(chat, "OUT1", "enviado do celular", outgoing=True, delivery=DeliveryState.SENT)
-    db.write_now(lambda conn: store.put_message(conn, real))
+    db.write_now(lambda conn: store.put_message(conn, real, now=now_ms()))
     row = _row(db, chat[0], "OUT1")
     assert (row.text, row.delivery) == ("enviado do celular", "read")
 
@@ -163,7 +166,7 @@ def test_bulk_stores_attachments_and_makes_their_names_searchable(db: Store, cha
         for n in range(1, 301)
     ]
     batch[9] = _message(chat, "B10", "duas coisas", sent_at=10, attachments=(BOLETO, FOTO))
-    written = db.write_now(lambda conn: store.put_messages(conn, batch))
+    written = db.write_now(lambda conn: store.put_messages(conn, batch, now=now_ms()))
     assert written.added == 300 and written.upgraded == []
     ids = {m.channel_id: message_id for m, message_id in zip(batch, written.ids, strict=True) if message_id}
     assert ids == {f"B{n}": _row(db, account, f"B{n}").id for n in range(1, 301)}
@@ -185,7 +188,7 @@ def test_bulk_reports_new_rows_skips_duplicates_and_upgrades_placeholders(db: St
     account, _ = chat
     db.write_now(
         lambda conn: store.put_messages(
-            conn, [_message(chat, "OLD", "antiga"), _placeholder(chat, "P1", text="aguardando um")]
+            conn, [_message(chat, "OLD", "antiga"), _placeholder(chat, "P1", text="aguardando um")], now=now_ms()
         )
     )
     p1 = _row(db, account, "P1").id
@@ -200,12 +203,12 @@ def test_bulk_reports_new_rows_skips_duplicates_and_upgrades_placeholders(db: St
         _message(chat, "N2", "nova dois"),
         _placeholder(chat, "N2"),  # a placeholder after the real message changes nothing
     ]
-    written = db.write_now(lambda conn: store.put_messages(conn, batch))
+    written = db.write_now(lambda conn: store.put_messages(conn, batch, now=now_ms()))
     n1, p2, n2 = (_row(db, account, channel_id).id for channel_id in ("N1", "P2", "N2"))
     assert written.added == 3
     assert written.ids == [n1, None, None, p2, None, None, n2, None]
     assert written.upgraded == [(2, p1, chat[1]), (5, p2, chat[1])]
-    assert db.write_now(lambda conn: store.add_messages_bulk(conn, batch)) == 0
+    assert db.write_now(lambda conn: store.add_messages_bulk(conn, batch, now=now_ms())) == 0
     assert [(r.kind, r.text) for r in (_row(db, account, c) for c in ("OLD", "P1", "P2", "N1", "N2"))] == [
         ("text", "antiga"),
         ("text", "chegou o pedido"),
@@ -226,17 +229,19 @@ def test_bulk_upgrades_placeholders_of_each_account_only(db: Store, chat: tuple[
     account, _ = chat
 
     def second_chat(conn: Connection) -> tuple[int, int]:
-        other = accounts.create_account(conn, "whatsapp", "Financeiro")
-        contact = contacts.find_or_create_contact(conn, [], "Bruno")
+        other = accounts.create_account(conn, "whatsapp", "Financeiro", now=now_ms())
+        contact = contacts.find_or_create_contact(conn, [], "Bruno", now=now_ms())
         return other, conversations.find_or_create_conversation(
-            conn, other, "5521998765432@s.whatsapp.net", contact, ""
+            conn, other, "5521998765432@s.whatsapp.net", contact, "", now=now_ms()
         )
 
     other_chat = db.write_now(second_chat)
-    db.write_now(lambda conn: store.put_messages(conn, [_placeholder(chat, "X"), _placeholder(other_chat, "Y")]))
+    db.write_now(
+        lambda conn: store.put_messages(conn, [_placeholder(chat, "X"), _placeholder(other_chat, "Y")], now=now_ms())
+    )
     # each account names the other's id: only its own placeholder may change
     batch = [_message(chat, "Y", "conta um"), _message(other_chat, "X", "conta dois"), _message(other_chat, "Y", "ok")]
-    written = db.write_now(lambda conn: store.put_messages(conn, batch))
+    written = db.write_now(lambda conn: store.put_messages(conn, batch, now=now_ms()))
     assert written.added == 2
     assert written.upgraded == [(2, _row(db, other_chat[0], "Y").id, other_chat[1])]
     assert _row(db, account, "X").kind == PENDING_KIND
@@ -254,14 +259,14 @@ def test_bulk_attachment_names_are_searchable_in_a_store_migrated_from_v1(tmp_pa
     try:
 
         def work(conn: Connection) -> store.BulkWritten:
-            account = accounts.create_account(conn, "whatsapp", "Comercial")
-            contact = contacts.find_or_create_contact(conn, [], "Ana")
-            chat = account, conversations.find_or_create_conversation(conn, account, "k", contact, "Ana")
+            account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+            contact = contacts.find_or_create_contact(conn, [], "Ana", now=now_ms())
+            chat = account, conversations.find_or_create_conversation(conn, account, "k", contact, "Ana", now=now_ms())
             batch = [
                 _message(chat, f"M{n}", "com anexo" if n == 7 else "sem", attachments=(BOLETO,) if n == 7 else ())
                 for n in range(250)
             ]
-            return store.put_messages(conn, batch)
+            return store.put_messages(conn, batch, now=now_ms())
 
         written = db.write_now(work)
         assert _found(db, "boleto_maio_7731") == [written.ids[7]]
@@ -274,20 +279,23 @@ def test_a_placeholder_is_upgraded_only_from_its_own_conversation(db: Store, cha
     account, conversation = chat
 
     def other_conversation(conn: Connection) -> int:
-        contact = contacts.find_or_create_contact(conn, [], "Ana pelo LID")
-        return conversations.find_or_create_conversation(conn, account, "2000001@lid", contact, "")
+        contact = contacts.find_or_create_contact(conn, [], "Ana pelo LID", now=now_ms())
+        return conversations.find_or_create_conversation(conn, account, "2000001@lid", contact, "", now=now_ms())
 
     elsewhere = (account, db.write_now(other_conversation))
-    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1")))
-    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U2")))
+    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U1"), now=now_ms()))
+    db.write_now(lambda conn: store.put_message(conn, _placeholder(chat, "U2"), now=now_ms()))
     # a message from another conversation reusing the ids is a duplicate, not the placeholder's real message
-    assert db.write_now(lambda conn: store.put_message(conn, _message(elsewhere, "U1", "um"))) is None
-    bulk = db.write_now(lambda conn: store.put_messages(conn, [_message(elsewhere, "U2", "dois")]))
+    assert db.write_now(lambda conn: store.put_message(conn, _message(elsewhere, "U1", "um"), now=now_ms())) is None
+    bulk = db.write_now(lambda conn: store.put_messages(conn, [_message(elsewhere, "U2", "dois")], now=now_ms()))
     assert (bulk.added, bulk.upgraded) == (0, [])
     assert [(_row(db, account, u).kind, _row(db, account, u).conversation_id) for u in ("U1", "U2")] == [
         (PENDING_KIND, conversation)
     ] * 2
     # nor by the other side of its own conversation
-    assert db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "eu", outgoing=True))) is None
-    one = db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "um")))
+    assert (
+        db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "eu", outgoing=True), now=now_ms()))
+        is None
+    )
+    one = db.write_now(lambda conn: store.put_message(conn, _message(chat, "U1", "um"), now=now_ms()))
     assert one == store.Written(_row(db, account, "U1").id, conversation, upgraded=True)

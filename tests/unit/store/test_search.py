@@ -9,6 +9,7 @@ import pytest
 from deskchat.core.messages import Identity, InboundMessage
 from deskchat.services.ingest import store_batch
 from deskchat.store import accounts, search
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 TEXTS = [
@@ -25,7 +26,7 @@ TEXTS = [
 @pytest.fixture
 def filled(store: Store) -> Store:
     def work(conn: Any) -> None:
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
         store_batch(
             conn,
             [
@@ -40,6 +41,7 @@ def filled(store: Store) -> Store:
                 )
                 for n, text in enumerate(TEXTS)
             ],
+            now=now_ms(),
         )
 
     store.write_now(work)

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DatabaseError
 from deskchat.core.events import DeliveryState
 from deskchat.paths import Profile
 from deskchat.store import accounts, contacts, conversations, messages, store_files
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.keys import KeyProblem, StoreKeyError
 from deskchat.store.messages import NewMessage
@@ -23,10 +24,12 @@ PAGE = 4096
 
 def _store_messages(store: Store, count: int = 300) -> None:
     def work(conn):  # type: ignore[no-untyped-def]
-        account = accounts.create_account(conn, "whatsapp", "Comercial")
-        contact = contacts.find_or_create_contact(conn, [contacts.Identity("phone", "+5511987654321")], "Joaquim")
+        account = accounts.create_account(conn, "whatsapp", "Comercial", now=now_ms())
+        contact = contacts.find_or_create_contact(
+            conn, [contacts.Identity("phone", "+5511987654321")], "Joaquim", now=now_ms()
+        )
         conversation = conversations.find_or_create_conversation(
-            conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim"
+            conn, account, "5511987654321@s.whatsapp.net", contact, "Joaquim", now=now_ms()
         )
         for number in range(count):
             messages.add_message(
@@ -40,6 +43,7 @@ def _store_messages(store: Store, count: int = 300) -> None:
                     1_700_000_000_000 + number,
                     DeliveryState.RECEIVED,
                 ),
+                now=now_ms(),
             )
 
     store.write_now(work)

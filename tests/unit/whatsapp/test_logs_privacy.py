@@ -27,6 +27,7 @@ from deskchat.services.messaging import MessagingService
 from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
 from deskchat.services.whatsapp_accounts import _RealHandle
 from deskchat.store import contacts
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 CANARY_NAME = "Zelinda Quaresmeira"
@@ -139,7 +140,9 @@ def test_no_customer_data_reaches_a_log(
 
     # A contact with an e-mail address, and a bus subscriber that fails on an event carrying it.
     real_store.write_now(
-        lambda conn: contacts.find_or_create_contact(conn, [contacts.Identity("email", CANARY_EMAIL)], CANARY_NAME)
+        lambda conn: contacts.find_or_create_contact(
+            conn, [contacts.Identity("email", CANARY_EMAIL)], CANARY_NAME, now=now_ms()
+        )
     )
     bus = EventBus()
 

@@ -37,6 +37,7 @@ from deskchat.services.messaging import MessagingService
 from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
 from deskchat.services.whatsapp_accounts import _RealHandle
 from deskchat.store import contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.schema import contact_identities
 from deskchat.store.schema import conversations as conversations_table
@@ -103,7 +104,9 @@ def test_a_failing_store_write_is_retried_not_lost(run: Any, harness: Harness) -
 
 def test_legacy_brazilian_number_lid_and_crm_phone_are_one_contact(run: Any, harness: Harness) -> None:
     crm_contact = harness.store.write_now(
-        lambda conn: contacts.find_or_create_contact(conn, [Identity("phone", "+5511987654321")], "Maria (CRM)")
+        lambda conn: contacts.find_or_create_contact(
+            conn, [Identity("phone", "+5511987654321")], "Maria (CRM)", now=now_ms()
+        )
     )
     lid = jid(CUSTOMER_LID, "lid")
 

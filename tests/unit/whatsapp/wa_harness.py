@@ -20,6 +20,7 @@ from deskchat.services.ingest import IngestService
 from deskchat.services.pending_changes import PendingChanges
 from deskchat.services.receipts import ReceiptService
 from deskchat.store import accounts, contacts, conversations, messages
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.schema import conversations as conversations_table
 
@@ -57,7 +58,7 @@ class Harness:
         self.store = store
         self.bus = EventBus()
         if account_id is None:
-            account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja"))
+            account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja", now=now_ms()))
         self.account_id = account_id
         recorder.ingest = IngestService(store, self.bus).ingest
         recorder.apply_receipt = ReceiptService(store, self.bus).apply
