@@ -13,6 +13,7 @@ from deskchat.channels.demo import DemoChannel
 from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
+from deskchat.core.messages import InboundMessage
 from deskchat.services.accounts import AccountsService
 from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
@@ -22,7 +23,7 @@ from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
 from deskchat.services.whatsapp_accounts import ChannelFactory, WhatsAppDriver
-from deskchat.store import accounts
+from deskchat.store import accounts, contacts, conversations
 from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.app")
@@ -52,7 +53,9 @@ class Runtime:
             with store.read() as conn:
                 demo_accounts = accounts.list_accounts(conn)
             for account in demo_accounts:
-                channel = DemoChannel(account.id, self.receipts.apply)
+                channel = DemoChannel(
+                    account.id, self.receipts.apply, on_reply=self.ingest.ingest, customer=self._demo_customer
+                )
                 self._demo_channels.append(channel)
                 self.channels[account.id] = channel
                 store.write_now(partial(accounts.set_account_state, account_id=account.id, state="demo"))
@@ -82,6 +85,26 @@ class Runtime:
                 **({"channel_factory": whatsapp_factory} if whatsapp_factory is not None else {}),
             )
             self.accounts.register(self.whatsapp)
+
+    def _demo_customer(self, account_id: int, chat_key: str) -> InboundMessage | None:
+        """Who is behind a demo chat (its title, name and identities), so a demo answer lands in that chat."""
+        with self.store.read() as conn:
+            conversation_id = conversations.by_channel_key(conn, account_id, chat_key)
+            row = None if conversation_id is None else conversations.get(conn, conversation_id)
+            if row is None:
+                return None
+            people = contacts.identities_of(conn, row.contact_id)
+        return InboundMessage(
+            account_id=account_id,
+            chat_key=chat_key,
+            chat_title=row.title,
+            identities=people,
+            channel_id="",
+            text="",
+            sent_at=0,
+            sender_name=row.title,
+            is_group=row.is_group,
+        )
 
     def _apply_settings(self, _changed: frozenset[Setting[Any]] = frozenset()) -> None:
         """Services follow the settings at once (the Preferences dialog changes them while the app runs)."""
