@@ -533,6 +533,19 @@
     </message>
 </context>
 <context>
+    <name>MailView</name>
+    <message>
+        <location filename="../../deskchat/ui/mail_view.py" line="81"/>
+        <source>Remote images were blocked to protect your privacy.</source>
+        <translation>As imagens remotas foram bloqueadas para proteger sua privacidade.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_view.py" line="83"/>
+        <source>Show remote images</source>
+        <translation>Mostrar imagens remotas</translation>
+    </message>
+</context>
+<context>
     <name>MainWindow</name>
     <message>
         <location filename="../../deskchat/ui/main_window.py" line="73"/>

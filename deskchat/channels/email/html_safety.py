@@ -7,6 +7,7 @@ remote sources are then kept so the view can fetch them; by default a tracking p
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import nh3
@@ -33,6 +34,9 @@ ALLOWED_ATTRIBUTES: Final = {
 }
 #: Content removed together with the tag (nh3 strips other unknown tags but keeps their text).
 DROPPED_WITH_CONTENT: Final = frozenset({"script", "style", "title", "head", "template", "noscript", "object"})
+#: An image whose source was removed (a file: or data: address, or a remote one not allowed) is dropped whole: an
+#: empty source makes Qt's text document try to open a file with no name.
+_IMG_WITHOUT_SOURCE: Final = re.compile(r"<img\b(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 LINK_SCHEMES: Final = frozenset({"http", "https", "mailto", "cid"})
 REMOTE_SCHEMES: Final = ("http://", "https://")
 
@@ -50,7 +54,7 @@ def sanitize(html: str, *, remote_images: bool = False) -> str:
             return None
         return value
 
-    return str(
+    cleaned = str(
         nh3.clean(
             html,
             tags=set(ALLOWED_TAGS),
@@ -62,3 +66,4 @@ def sanitize(html: str, *, remote_images: bool = False) -> str:
             link_rel="noopener noreferrer",
         )
     )
+    return _IMG_WITHOUT_SOURCE.sub("", cleaned)

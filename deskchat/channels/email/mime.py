@@ -7,7 +7,8 @@ Python's ``email`` package does the MIME work (``policy.default``); this module 
 * every text is a ``str`` decoded with replacement, unknown charsets fall back to UTF-8 then Latin-1;
 * subjects and display names are single-line plain text (no header injection, no control or bidi characters);
 * addresses are validated (:func:`deskchat.core.identity.normalize_email`); junk is dropped;
-* HTML is sanitised (:mod:`.html_safety`), remote images blocked; plain text stays plain (the view escapes it);
+* HTML is sanitised (:mod:`.html_safety`); remote image addresses are kept for the mail view, which blocks them
+  until the attendant asks; plain text stays plain (the view escapes it);
 * attachment names are made safe (:func:`safe_attachment_name`);
 * a mail that cannot be parsed at all becomes its raw text, readable, with ``defects`` saying why.
 """
@@ -64,7 +65,7 @@ class ParsedMail:
     reply_to: tuple[Address, ...] = ()
     date: int | None = None  # unix ms from the Date header; None when missing or invalid (use INTERNALDATE)
     text: str = ""  # the plain-text body (or the HTML's text when only HTML came); shown escaped
-    html: str = ""  # sanitised HTML, remote images removed
+    html: str = ""  # sanitised HTML; remote image addresses kept for the view to block until asked
     remote_images: bool = False  # the original HTML asked for remote images (offer "Mostrar imagens remotas")
     attachments: tuple[MailAttachment, ...] = ()
     case_ids: tuple[str, ...] = ()
@@ -121,8 +122,9 @@ def _parse_message(message: EmailMessage) -> ParsedMail:
             continue
         _collect(part, texts, htmls, attachments)
     html_source = "".join(htmls)[:MAX_HTML_CHARS]
-    html = sanitize(html_source) if html_source else ""
-    remote = bool(html_source) and sanitize(html_source, remote_images=True) != html
+    # Remote image addresses are kept (nothing else active is): the mail view blocks them until the attendant asks.
+    html = sanitize(html_source, remote_images=True) if html_source else ""
+    remote = bool(html_source) and sanitize(html_source) != html
     text = "\n\n".join(texts)[:MAX_TEXT_CHARS]
     return ParsedMail(
         subject=subject,

@@ -106,7 +106,6 @@ HOSTILE_HTML = [
     ("<p>oi</p><script>alert(1)</script>", "script"),
     ('<img src="x" onerror="alert(1)"><p onclick="x()">oi</p>', "on"),
     ('<a href="javascript:alert(1)">clique</a>', "javascript:"),
-    ('<img src="https://tracker.example/pixel.gif?u=ana" width="1" height="1">', "tracker.example"),
     ('<div style="background:url(https://beacon.example/x)">oi</div>', "beacon.example"),
     ("<style>p{background:url(https://beacon.example/y)}</style><p>oi</p>", "beacon.example"),
     ('<form action="https://evil.example/"><input name="senha"></form>', "form"),
@@ -128,13 +127,13 @@ def test_hostile_html_loses_everything_active(html: str, forbidden: str) -> None
     assert "<script" not in lowered and " on" not in lowered.replace("noopener", "")
 
 
-def test_tracking_pixels_are_blocked_until_asked_and_cid_images_stay() -> None:
-    html = '<p>oi</p><img src="https://tracker.example/p.gif"><img src="cid:logo@empresa">'
+def test_remote_images_are_marked_for_the_view_to_block_and_cid_images_stay() -> None:
+    html = '<p>oi</p><img src="https://tracker.example/p.gif" onload="x()"><img src="cid:logo@empresa">'
     mail = parse(_mail("Subject: img\r\n", html, content_type="text/html; charset=utf-8"))
-    assert "tracker.example" not in mail.html
+    assert mail.remote_images  # the view shows "Mostrar imagens remotas" and loads nothing until asked
     assert 'src="cid:logo@empresa"' in mail.html
-    assert mail.remote_images
-    assert "tracker.example" in sanitize(html, remote_images=True)
+    assert "onload" not in mail.html
+    assert "tracker.example" not in sanitize(html)  # a sanitiser without the remote-images allowance drops it
 
 
 @pytest.mark.parametrize(
