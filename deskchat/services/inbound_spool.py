@@ -84,7 +84,7 @@ class InboundSpool:
             if self._closed.is_set():
                 raise SpoolClosed("the inbound spool is closed")
             if self._appender is None:
-                self._appender = spool.SpoolAppender(self._store.engine)
+                self._appender = spool.SpoolAppender(self._store.engine, self._store.write_gate)
             return self._appender
 
     def close(self) -> None:

@@ -31,6 +31,7 @@ from deskchat.store.store_files import (
     is_damage,
     store_contents,
 )
+from deskchat.store.write_gate import WriteGate
 
 log = logging.getLogger("deskchat.store")
 
@@ -44,6 +45,9 @@ _CONNECTION_PRAGMAS = (
     "PRAGMA busy_timeout = 5000",
     "PRAGMA cache_size = -32000",  # 32 MB per connection
 )
+
+
+_IMMEDIATE = "deskchat_immediate"
 
 
 def _make_engine(path: str, key: StoreKey) -> Engine:
@@ -68,7 +72,9 @@ def _make_engine(path: str, key: StoreKey) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Connection) -> None:
-        conn.exec_driver_sql("BEGIN")
+        # The writer thread takes the write lock at once: a deferred transaction that reads first and then writes
+        # fails with SQLITE_BUSY at its first write (no busy wait) when the spool committed in between.
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(_IMMEDIATE) else "BEGIN")
 
     return engine
 
@@ -84,6 +90,8 @@ class Store:
         self.checked_at_open = checked_at_open
         self._damage_listeners: list[Callable[[], None]] = []
         self._damage_told = threading.Event()
+        #: Orders the writer thread's transactions and the spool's appends (see :mod:`.write_gate`).
+        self.write_gate = WriteGate()
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-writer")
         self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="deskchat-store-reader")
         self._closed = False
@@ -194,7 +202,12 @@ class Store:
         return await asyncio.wrap_future(self._writer.submit(self._transaction, work), loop=loop)
 
     def _transaction(self, work: Callable[[Connection], T]) -> T:
-        with self._noticing_damage(), self.engine.begin() as conn:
+        with (
+            self.write_gate.ordinary(),
+            self._noticing_damage(),
+            self.engine.connect().execution_options(**{_IMMEDIATE: True}) as conn,
+            conn.begin(),
+        ):
             return work(conn)
 
     def close(self) -> None:

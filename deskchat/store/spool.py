@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select
 from deskchat.core.spool import DeadLetter, SpooledEvent
 from deskchat.store.rows import inserted_id
 from deskchat.store.schema import dead_letters, inbound_spool
+from deskchat.store.write_gate import WriteGate
 
 _ERROR_LIMIT = 500
 
@@ -25,8 +26,9 @@ _ERROR_LIMIT = 500
 class SpoolAppender:
     """Durable, thread-safe appends on a connection of their own (see the module docstring)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, gate: WriteGate | None = None) -> None:
         self._lock = threading.Lock()
+        self._gate = gate if gate is not None else WriteGate()
         self._connection: Any = engine.raw_connection()
         cursor = self._connection.cursor()
         try:
@@ -36,7 +38,7 @@ class SpoolAppender:
 
     def append(self, account_id: int, kind: str, payload: bytes, *, now: int) -> int:
         """Append one event and commit it; returns its spool id. Raises what SQLite raises (SQLITE_FULL…)."""
-        with self._lock:
+        with self._lock, self._gate.urgent():
             cursor = self._connection.cursor()
             try:
                 cursor.execute(

@@ -48,15 +48,9 @@ class GapCounter(StallMeter):
         super().__init__()
         self.over_target = 0
 
-    async def _tick(self) -> None:
-        last = time.perf_counter()
-        while True:
-            await asyncio.sleep(self.interval)
-            now = time.perf_counter()
-            gap_ms = (now - last - self.interval) * 1000
-            self.worst_ms = max(self.worst_ms, gap_ms)
-            self.over_target += gap_ms >= TARGET_MS
-            last = now
+    def record(self, gap_ms: float) -> None:
+        super().record(gap_ms)
+        self.over_target += gap_ms >= TARGET_MS
 
 
 def burst_store(conversations: int) -> Profile:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import ctypes
+import os
 import sys
 import tempfile
 import threading
@@ -22,7 +23,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "unit" / "whatsapp"))
 
 import neonize.aioze.events as neonize_events
-from benchlib import StallMeter, report
+from benchlib import StallMeter, machine_load, report
 from neonize.events import EVENT_TO_INT
 from wa_factory import NoDialClient, message_event, text
 
@@ -35,6 +36,7 @@ from deskchat.services.ingest import IngestService
 from deskchat.store import accounts, spool
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
+from deskchat.tuning import tune_for_responsiveness
 
 
 def _payloads(count: int, prefix: str) -> list[bytes]:
@@ -81,6 +83,7 @@ async def bench_live(store: Store, total: int) -> None:
     client = channel.client
     code = EVENT_TO_INT[type(message_event("x", text("x")))]
     payloads = _payloads(total, "L")
+    tune_for_responsiveness()  # as the app does once its window is up
     fed = threading.Event()
     appended_s: list[float] = []
 
@@ -116,6 +119,12 @@ async def bench_live(store: Store, total: int) -> None:
         flush=True,
     )
     report("worst loop stall during live ingest through the spool", f"{worst:.0f} ms", "< 50 ms", worst < 50)
+    own = meter.worst_own_ms
+    print(
+        f"[bench] the same without the time the OS kept the loop's thread off the CPU: {own:.0f} ms "
+        f"(load average {machine_load()} on {os.cpu_count()} CPUs)",
+        flush=True,
+    )
 
 
 def main(total: int) -> None:

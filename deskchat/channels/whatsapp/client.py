@@ -254,6 +254,7 @@ class WhatsAppChannel:
             client.event.spool = partial(self.sinks.spool_append, self.account_id)
         for event_type in EVENT_TYPES:
             client.event(event_type)(self._on_event)
+        client.event.deliver = partial(self._queue_event, generation)
         client.event.qr(self._on_qr)
         self._client = client
         self.events.connecting(generation)
@@ -305,6 +306,10 @@ class WhatsAppChannel:
     async def _on_event(self, client: Any, event: Any) -> None:
         """Every subscribed event: queue it for the ordered consumer, nothing else."""
         self.pipeline.put(Queued(getattr(client, "deskchat_generation", 0), event))
+
+    def _queue_event(self, generation: int, event: Any) -> None:
+        """The same, called on the loop with each event of a batch (:attr:`DeskChatEvent.deliver`)."""
+        self.pipeline.put(Queued(generation, event))
 
     # -- the inbound spool -------------------------------------------------------------------------------------
 

@@ -28,7 +28,7 @@ T = TypeVar("T")
 RETRY_DELAYS: Final = (0.25, 1.0, 4.0, 15.0)
 #: Delays (s) between attempts while the disk is full; the last one repeats until space returns.
 WAIT_DELAYS: Final = (0.25, 0.5, 1.0, 2.0, 5.0)
-MAX_BATCH: Final = 500
+MAX_BATCH: Final = 100
 
 
 def _never_waits(error: BaseException) -> bool:
