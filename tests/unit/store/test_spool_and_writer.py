@@ -11,12 +11,13 @@ from sqlalchemy import Connection
 from deskchat.core.bus import EventBus
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.store import accounts, spool
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 
 
 def test_an_event_spooled_while_a_batch_is_written_fails_neither(store: Store) -> None:
     inbound = InboundSpool(store, EventBus())
-    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja"))
+    account_id = store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Loja", now=now_ms()))
     read_done = threading.Event()
     appended = threading.Event()
     appended_ids: list[int] = []
@@ -30,7 +31,7 @@ def test_an_event_spooled_while_a_batch_is_written_fails_neither(store: Store) -
         before = spool.count(conn, account_id)  # a batch reads first (conversations, duplicates)…
         read_done.set()
         appended.wait(timeout=0.5)  # …while an event arrives (it may also wait for this batch: then it is later)
-        return accounts.create_account(conn, "whatsapp", f"Filial {before}")  # …then writes
+        return accounts.create_account(conn, "whatsapp", f"Filial {before}", now=now_ms())  # …then writes
 
     feeder = threading.Thread(target=go_thread)
     feeder.start()
