@@ -135,6 +135,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 accounts=runtime.accounts,
                 reading=runtime.reading,
                 settings=preferences,
+                conversation_start=runtime.conversation_start,
             )
         )
         window.repaint()

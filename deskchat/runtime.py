@@ -15,6 +15,7 @@ from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
 from deskchat.core.messages import InboundMessage
 from deskchat.services.accounts import AccountsService
+from deskchat.services.conversations_start import ConversationStarter
 from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
 from deskchat.services.messaging import MessagingService
@@ -68,6 +69,7 @@ class Runtime:
         )
         self.reading = ReadingService(store, self.bus, self.channels.get)
         self.media_downloads = MediaDownloads(store, self.bus, self.channels.get)  # media fetched on arrival
+        self.conversation_start = ConversationStarter(store, self.bus, self.channels.get)  # "Nova conversa"
         self._apply_settings()
         self._unfollow_settings = self.settings.subscribe(self._apply_settings)
         # every channel account's lifecycle, state and log; one driver per kind (none in the demo profile)

@@ -33,6 +33,7 @@ class Capability(StrEnum):
     REACTIONS = "reactions"
     CHOSEN_IDS = "chosen_ids"  # accepts the caller's message id, so a resend is the same message
     SUBJECTS = "subjects"  # messages carry a subject and recipients (e-mail)
+    LOOKUP = "lookup"  # can tell whether an address is reachable and under which chat key (a new conversation)
 
 
 @dataclass(frozen=True)
@@ -82,4 +83,14 @@ class ChannelAccount(Protocol):
 
     async def download(self, remote_ref: str) -> bytes:
         """Fetch an attachment's bytes (only with :attr:`Capability.DOWNLOAD_MEDIA`)."""
+        ...
+
+    async def lookup(self, address: str) -> str | None:
+        """The chat key a new conversation with ``address`` (an E.164 phone, a lower-case e-mail address) is kept
+        under, or ``None`` when the channel cannot reach it (a number not on WhatsApp); only with
+        :attr:`Capability.LOOKUP`.
+
+        Raises:
+            ChannelUnavailable: the account cannot ask now (offline, pairing).
+        """
         ...

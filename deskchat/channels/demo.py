@@ -13,7 +13,9 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 from deskchat.channels.base import Capability, SendReceipt
+from deskchat.channels.whatsapp.jids import chat_key_for_phone
 from deskchat.core.events import DeliveryState
+from deskchat.core.identity import normalize_email, normalize_phone
 from deskchat.core.messages import InboundMessage, OutboundMessage
 
 ReceiptSink = Callable[[int, Sequence[str], DeliveryState], Awaitable[int]]
@@ -37,7 +39,7 @@ class DemoChannel:
     """A :class:`~deskchat.channels.base.ChannelAccount` that is always available and sends under the chosen id."""
 
     capabilities: frozenset[Capability] = frozenset(
-        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.CHOSEN_IDS}
+        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.CHOSEN_IDS, Capability.LOOKUP}
     )
 
     def __init__(
@@ -97,6 +99,13 @@ class DemoChannel:
             reply_to_channel_id=channel_id,
         )
         await self._on_reply([answer])
+
+    async def lookup(self, address: str) -> str | None:
+        """Every valid number is "on WhatsApp" (keyed as a real chat would be) and every valid address reachable."""
+        if "@" in address:
+            return normalize_email(address)
+        e164 = normalize_phone(address)
+        return None if e164 is None else chat_key_for_phone(e164)
 
     async def mark_read(self, chat_key: str, channel_ids: Sequence[str]) -> None:
         raise NotImplementedError("the demo channel sends no read receipts")

@@ -39,7 +39,13 @@ if TYPE_CHECKING:
 log = logging.getLogger("deskchat.wa")
 
 WHATSAPP_CAPABILITIES = frozenset(
-    {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.READ_RECEIPTS, Capability.DOWNLOAD_MEDIA}
+    {
+        Capability.SEND_TEXT,
+        Capability.SEND_FILES,
+        Capability.READ_RECEIPTS,
+        Capability.DOWNLOAD_MEDIA,
+        Capability.LOOKUP,
+    }
 )
 
 
@@ -105,6 +111,10 @@ class _RealHandle:
     async def download(self, remote_ref: str) -> bytes:
         data: bytes = await self.channel.download(remote_ref)
         return data
+
+    async def lookup(self, address: str) -> str | None:
+        found: str | None = await self.channel.lookup(address)
+        return found
 
 
 def real_channel(account_id: int, session_dir: Path, owner: WhatsAppDriver) -> WhatsAppHandle:

@@ -16,6 +16,7 @@ from deskchat.config import GROUPS, Setting, Settings
 if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
+    from deskchat.services.conversations_start import ConversationStarter
     from deskchat.services.messaging import MessagingService
     from deskchat.services.reading import ReadingService
     from deskchat.services.tickets import TicketService
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from deskchat.store.database import Store
     from deskchat.ui.bridge import BusBridge
     from deskchat.ui.connections.dialog import ConnectionsDialog
+    from deskchat.ui.new_conversation import NewConversationDialog
     from deskchat.ui.notifier import DesktopNotifier
     from deskchat.ui.panes.chat import ChatPane
     from deskchat.ui.panes.conversations import ConversationPane
@@ -44,6 +46,7 @@ class WindowServices:
     accounts: AccountsService | None = None
     reading: ReadingService | None = None
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
+    conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
 
 
 class MainWindow(QMainWindow):
@@ -84,6 +87,7 @@ class MainWindow(QMainWindow):
         self._unfollow_preferences: Any = lambda: None
         self.connections_dialog: ConnectionsDialog | None = None
         self.preferences_dialog: PreferencesDialog | None = None
+        self.new_conversation_dialog: NewConversationDialog | None = None
         self._restore_state()
         if services is None:
             self.statusBar().showMessage(self.tr("Opening your data…"))
@@ -169,6 +173,12 @@ class MainWindow(QMainWindow):
 
     def _build_menu(self) -> None:
         menu = self.menuBar().addMenu(self.tr("&DeskChat"))
+        self.new_conversation_action = QAction(self.tr("&New conversation…"), self)
+        self.new_conversation_action.setObjectName("newConversationAction")
+        self.new_conversation_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_conversation_action.triggered.connect(self.open_new_conversation)
+        self.new_conversation_action.setEnabled(self.services.conversation_start is not None)
+        menu.addAction(self.new_conversation_action)
         self.connections_action = QAction(self.tr("Service &integrations…"), self)
         self.connections_action.setObjectName("connectionsAction")
         self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
@@ -202,6 +212,25 @@ class MainWindow(QMainWindow):
         self.connections_dialog.show()
         self.connections_dialog.raise_()
         return self.connections_dialog
+
+    def open_new_conversation(self) -> NewConversationDialog | None:
+        """Show "Nova conversa" (non-modal): a conversation with a customer who has not written first."""
+        if self.services.conversation_start is None:
+            return None
+        from deskchat.ui.new_conversation import NewConversationDialog
+
+        if self.new_conversation_dialog is None:
+            self.new_conversation_dialog = NewConversationDialog(self.services.conversation_start, self)
+            self.new_conversation_dialog.started.connect(self._open_started_conversation)
+        self.new_conversation_dialog.show()
+        self.new_conversation_dialog.raise_()
+        self.new_conversation_dialog.activateWindow()
+        return self.new_conversation_dialog
+
+    def _open_started_conversation(self, conversation_id: int) -> None:
+        self.activateWindow()
+        self.open_conversation(conversation_id)
+        self.chat_pane.composer.setFocus()
 
     def open_preferences(self) -> PreferencesDialog:
         """Show the Preferences dialog (window-modal, without a nested event loop)."""

@@ -51,7 +51,15 @@ def app(qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path:
     loop.run_until_complete(runtime.ingest.ingest(customer_messages(account_id)))
     settings = QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat)
     window = MainWindow(
-        WindowServices(store, runtime.bus, runtime.messaging, runtime.tickets, reading=runtime.reading), settings
+        WindowServices(
+            store,
+            runtime.bus,
+            runtime.messaging,
+            runtime.tickets,
+            reading=runtime.reading,
+            conversation_start=runtime.conversation_start,
+        ),
+        settings,
     )
     qtbot.addWidget(window)
     window.show()

@@ -224,6 +224,16 @@ class WhatsAppChannel:
         self._retry_after_send(receipt.channel_id)
         return receipt
 
+    async def lookup(self, phone: str) -> str | None:
+        """The chat key of a new conversation with ``phone``, ``None`` when the number is not on WhatsApp.
+
+        Asks WhatsApp (``is_on_whatsapp``) once per number; the JID it answers with is kept for sending.
+
+        Raises:
+            NotConnected: offline or pairing (a :class:`~deskchat.channels.base.ChannelUnavailable`).
+        """
+        return await self.sender.lookup(phone)
+
     async def mark_read(self, chat_key: str, channel_ids: Sequence[str], sender_jid: str | None = None) -> None:
         await self.sender.mark_read(chat_key, list(channel_ids), sender_jid)
 

@@ -90,6 +90,26 @@ class Sender:
             return build_jid(pn_user) if pn_user else build_jid(address.user, address.server)
         return await self._lookup_number(chat_key, address)
 
+    async def lookup(self, phone: str) -> str | None:
+        """The chat key of a conversation we start with the typed number ``phone``; ``None`` when it is no number or
+        not on WhatsApp. The JID WhatsApp answers with (without the 9th digit for old accounts) is remembered for the
+        sends that follow, so the first message needs no second question.
+
+        Raises:
+            NotConnected: there is no live client to ask.
+        """
+        e164 = normalize_phone(phone)
+        if e164 is None:
+            return None
+        chat_key = chat_key_for_phone(e164)
+        try:
+            await self.resolve(chat_key)
+        except NotConnected:
+            raise
+        except PermanentSendError:
+            return None
+        return chat_key
+
     async def _lookup_number(self, chat_key: str, address: Address) -> Any:
         query = "+" + canonical_pn_user(address.user)
         responses = await self._live_client().is_on_whatsapp(query)
