@@ -228,7 +228,12 @@ class MainWindow(QMainWindow):
         return self.new_conversation_dialog
 
     def _open_started_conversation(self, conversation_id: int) -> None:
+        """The attendant is working on it now: show the "Em atendimento" tab and the chat, ready to type."""
+        from deskchat.core.events import ConversationStatus
+        from deskchat.ui.panes.conversations import TAB_ORDER
+
         self.activateWindow()
+        self.conversation_pane.select_tab(TAB_ORDER.index(ConversationStatus.OPEN))
         self.open_conversation(conversation_id)
         self.chat_pane.composer.setFocus()
 

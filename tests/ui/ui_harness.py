@@ -37,6 +37,8 @@ class FakeChannel:
     """A :class:`~deskchat.channels.base.ChannelAccount` that records what the app sends; fails on demand.
 
     ``offline`` is an account that is not connected (the outbox waits); ``refuse`` a number WhatsApp refuses.
+    ``on_whatsapp`` maps the numbers (E.164) the channel can reach to the chat key it keeps them under; ``lookups``
+    records what was asked; while ``hold_lookups`` is set a lookup waits until it is cleared.
     """
 
     sent: list[OutboundMessage] = field(default_factory=list)
@@ -46,8 +48,17 @@ class FakeChannel:
     offline: bool = False
     account_id: int = 0
     capabilities: frozenset[Capability] = frozenset(
-        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.READ_RECEIPTS, Capability.CHOSEN_IDS}
+        {
+            Capability.SEND_TEXT,
+            Capability.SEND_FILES,
+            Capability.READ_RECEIPTS,
+            Capability.CHOSEN_IDS,
+            Capability.LOOKUP,
+        }
     )
+    on_whatsapp: dict[str, str] = field(default_factory=dict)
+    lookups: list[str] = field(default_factory=list)
+    hold_lookups: bool = False
 
     def available(self) -> bool:
         return not self.offline
@@ -80,6 +91,14 @@ class FakeChannel:
 
     async def download(self, remote_ref: str) -> bytes:
         raise ChannelUnavailable("the fake channel has no media")
+
+    async def lookup(self, address: str) -> str | None:
+        self.lookups.append(address)
+        while self.hold_lookups:
+            await asyncio.sleep(0.01)
+        if self.offline:
+            raise ChannelUnavailable("not connected")
+        return self.on_whatsapp.get(address)
 
 
 @dataclass
