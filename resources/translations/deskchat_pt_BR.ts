@@ -548,130 +548,249 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="73"/>
+        <location filename="../../deskchat/ui/main_window.py" line="76"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="89"/>
+        <location filename="../../deskchat/ui/main_window.py" line="93"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="171"/>
+        <location filename="../../deskchat/ui/main_window.py" line="175"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="172"/>
+        <location filename="../../deskchat/ui/main_window.py" line="176"/>
+        <source>&amp;New conversation…</source>
+        <translation>&amp;Nova conversa…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="182"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="188"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="180"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="187"/>
+        <location filename="../../deskchat/ui/main_window.py" line="197"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="225"/>
+        <location filename="../../deskchat/ui/main_window.py" line="259"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="262"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="270"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="308"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="308"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="278"/>
-        <location filename="../../deskchat/ui/main_window.py" line="279"/>
+        <location filename="../../deskchat/ui/main_window.py" line="312"/>
+        <location filename="../../deskchat/ui/main_window.py" line="313"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="280"/>
+        <location filename="../../deskchat/ui/main_window.py" line="314"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="281"/>
+        <location filename="../../deskchat/ui/main_window.py" line="315"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="282"/>
+        <location filename="../../deskchat/ui/main_window.py" line="316"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="283"/>
+        <location filename="../../deskchat/ui/main_window.py" line="317"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="284"/>
+        <location filename="../../deskchat/ui/main_window.py" line="318"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="285"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="286"/>
+        <location filename="../../deskchat/ui/main_window.py" line="320"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="287"/>
+        <location filename="../../deskchat/ui/main_window.py" line="321"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="288"/>
+        <location filename="../../deskchat/ui/main_window.py" line="322"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="289"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="299"/>
+        <location filename="../../deskchat/ui/main_window.py" line="333"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="302"/>
+        <location filename="../../deskchat/ui/main_window.py" line="336"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
+    </message>
+</context>
+<context>
+    <name>NewConversationDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="48"/>
+        <source>New conversation</source>
+        <extracomment>The conversation to open (new, or the customer&apos;s existing one).</extracomment>
+        <translation>Nova conversa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="62"/>
+        <source>Optional</source>
+        <translation>Opcional</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="70"/>
+        <source>&amp;Account:</source>
+        <translation>&amp;Conta:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="73"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Nome:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="77"/>
+        <source>&amp;Start conversation</source>
+        <translation>&amp;Iniciar conversa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="109"/>
+        <source>No account is connected. Connect one in DeskChat › Service integrations (Ctrl+I).</source>
+        <translation>Nenhuma conta conectada. Conecte uma em DeskChat › Integrações de atendimento (Ctrl+I).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="113"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="113"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="124"/>
+        <source>&amp;E-mail:</source>
+        <translation>&amp;E-mail:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="125"/>
+        <source>customer@company.com</source>
+        <translation>cliente@empresa.com.br</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="127"/>
+        <source>&amp;Phone:</source>
+        <translation>&amp;Telefone:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="128"/>
+        <source>(11) 98765-4321</source>
+        <translation>(11) 98765-4321</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="153"/>
+        <source>Checking the number with WhatsApp…</source>
+        <translation>Verificando o número com o WhatsApp…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="155"/>
+        <source>Checking the address…</source>
+        <translation>Verificando o endereço…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="197"/>
+        <source>No connection to the mailbox — try again when it is connected.</source>
+        <translation>Sem conexão com a caixa de e-mail — tente quando estiver conectada.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="199"/>
+        <source>The mail server did not answer in time — try again in a moment.</source>
+        <translation>O servidor de e-mail não respondeu a tempo — tente de novo em instantes.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="201"/>
+        <source>This account is no longer connected. Choose another one.</source>
+        <translation>Esta conta não está mais conectada. Escolha outra.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="202"/>
+        <source>Invalid phone number. Type it with the area code, e.g. (11) 98765-4321.</source>
+        <translation>Número de telefone inválido. Digite com o DDD, por exemplo (11) 98765-4321.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="203"/>
+        <source>Invalid address. Type an e-mail address such as customer@company.com.</source>
+        <translation>Endereço inválido. Digite um e-mail como cliente@empresa.com.br.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="204"/>
+        <source>This number is not on WhatsApp.</source>
+        <translation>Este número não está no WhatsApp.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="205"/>
+        <source>No connection to WhatsApp — try again when it is connected.</source>
+        <translation>Sem conexão com o WhatsApp — tente quando estiver conectado.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/new_conversation.py" line="206"/>
+        <source>WhatsApp did not answer in time — try again in a moment.</source>
+        <translation>O WhatsApp não respondeu a tempo — tente de novo em instantes.</translation>
     </message>
 </context>
 <context>
