@@ -125,7 +125,8 @@ def same_person(a: str, b: str, *, default_region: str = "BR") -> bool:
 def phone_variants(e164: str) -> frozenset[str]:
     """The E.164 forms of one line: ``e164`` itself plus, for a Brazilian mobile, its other 9th-digit form.
 
-    Only lookups need this (rows written before phones were stored in canonical form). A Brazilian mobile is DDD + 9 + 8 digits starting with 6-9 (current form) or DDD + 8 digits starting
+    Only lookups need this (rows written before phones were stored in canonical form). A Brazilian mobile is
+    DDD + 9 + 8 digits starting with 6-9 (current form) or DDD + 8 digits starting
     with 6-9 (legacy form); landlines (8 digits starting with 2-5) have no variant.
 
     Raises:
