@@ -135,6 +135,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 accounts=runtime.accounts,
                 reading=runtime.reading,
                 settings=preferences,
+                people=runtime.people,
             )
         )
         window.repaint()

@@ -19,6 +19,7 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from deskchat.core.messages import Identity
 from deskchat.store.conversations import preview_text
 
 # Kinds of moved rows in contact_merge_moves.what
@@ -221,6 +222,16 @@ def active_merges_into(conn: Connection, contact_id: int) -> list[Merge]:
         (contact_id,),
     )
     return [_merge(row) for row in rows]
+
+
+def moved_identities(conn: Connection, merge_id: int) -> list[Identity]:
+    """The identities a merge moved (what the absorbed contact was known by)."""
+    rows = conn.exec_driver_sql(
+        "SELECT i.kind, i.value FROM contact_merge_moves m JOIN contact_identities i ON i.id = m.row_id"
+        " WHERE m.merge_id = ? AND m.what = ? ORDER BY i.kind, i.id",
+        (merge_id, IDENTITY),
+    )
+    return [Identity(str(kind), str(value)) for kind, value in rows]
 
 
 def get(conn: Connection, merge_id: int) -> Merge | None:

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.messaging import MessagingService
+    from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
     from deskchat.services.tickets import TicketService
     from deskchat.services.whatsapp_accounts import WhatsAppDriver
@@ -44,6 +45,7 @@ class WindowServices:
     accounts: AccountsService | None = None
     reading: ReadingService | None = None
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
+    people: People | None = None  # merges of contacts and their undo
 
 
 class MainWindow(QMainWindow):
@@ -119,7 +121,7 @@ class MainWindow(QMainWindow):
             self,
             send_file=services.messaging.send_file,
         )
-        self.info_pane = InfoPane(store, self)
+        self.info_pane = InfoPane(store, self, people=services.people)
         for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
             placeholder = self.splitter.replaceWidget(position, pane)
             if placeholder is not None:

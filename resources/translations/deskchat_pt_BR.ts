@@ -366,168 +366,213 @@
 <context>
     <name>InfoPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="51"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="68"/>
         <source>Lead</source>
         <translation>Lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="52"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
         <source>Qualified</source>
         <translation>Qualificado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="53"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
         <source>Proposal</source>
         <translation>Proposta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="54"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
         <source>Negotiation</source>
         <translation>Negociação</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="55"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
         <source>Won</source>
         <translation>Fechado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="56"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="73"/>
         <source>Lost</source>
         <translation>Perdido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="61"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="78"/>
         <source>Open</source>
         <translation>Aberto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="62"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
         <source>Waiting for customer</source>
         <translation>Aguardando cliente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="63"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="80"/>
         <source>Resolved</source>
         <translation>Resolvido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="64"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="81"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="86"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="87"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="89"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="77"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="94"/>
         <source>Phone</source>
         <translation>Telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="96"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="81"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="98"/>
         <source>WhatsApp (LID)</source>
         <translation>WhatsApp (LID)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="83"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="100"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="85"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="102"/>
         <source>CRM id</source>
         <translation>ID no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="107"/>
+        <source>same phone number</source>
+        <translation>mesmo telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="108"/>
+        <source>same WhatsApp number</source>
+        <translation>mesmo número de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="109"/>
+        <source>same WhatsApp account</source>
+        <translation>mesma conta de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="110"/>
+        <source>same e-mail address</source>
+        <translation>mesmo e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="111"/>
+        <source>same CRM record</source>
+        <translation>mesmo registro no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="112"/>
+        <source>joined by hand</source>
+        <translation>junção manual</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="118"/>
+        <source>Joined records</source>
+        <translation>Registros juntados</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="126"/>
+        <source>Undo join</source>
+        <translation>Desfazer junção</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="128"/>
+        <source>Split this record off again, with the conversations and cases it brought</source>
+        <translation>Separar este registro de novo, com as conversas e os casos que ele trouxe</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="149"/>
         <source>No conversation selected</source>
         <translation>Nenhuma conversa selecionada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="117"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="175"/>
         <source>Contact</source>
         <translation>Contato</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="184"/>
         <source>CRM client</source>
         <translation>Cliente no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="128"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
         <source>Not in the CRM yet: this contact will become a lead.</source>
         <translation>Ainda não está no CRM: este contato virará um lead.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="190"/>
         <source>Company</source>
         <translation>Empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="131"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="191"/>
         <source>CNPJ</source>
         <translation>CNPJ</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="132"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="192"/>
         <source>Company type</source>
         <translation>Tipo de empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="133"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="193"/>
         <source>Credit limit</source>
         <translation>Limite de crédito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="137"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="197"/>
         <source>Debt</source>
         <translation>Débito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="138"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="198"/>
         <source>Sales stage</source>
         <translation>Etapa de venda</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="139"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="199"/>
         <source>Responsible</source>
         <translation>Responsável</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
-        <location filename="../../deskchat/ui/panes/info.py" line="143"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="202"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="203"/>
         <source>Linked cases</source>
         <translation>Casos vinculados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="202"/>
         <source>Other cases</source>
         <translation>Outros casos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="148"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="208"/>
         <source>No linked case</source>
         <translation>Nenhum caso vinculado</translation>
     </message>
@@ -548,128 +593,128 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="73"/>
+        <location filename="../../deskchat/ui/main_window.py" line="75"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="89"/>
+        <location filename="../../deskchat/ui/main_window.py" line="91"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="171"/>
+        <location filename="../../deskchat/ui/main_window.py" line="173"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="172"/>
+        <location filename="../../deskchat/ui/main_window.py" line="174"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="180"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="180"/>
+        <location filename="../../deskchat/ui/main_window.py" line="182"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="187"/>
+        <location filename="../../deskchat/ui/main_window.py" line="189"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="225"/>
+        <location filename="../../deskchat/ui/main_window.py" line="227"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="230"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="236"/>
+        <location filename="../../deskchat/ui/main_window.py" line="238"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="276"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="276"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="278"/>
-        <location filename="../../deskchat/ui/main_window.py" line="279"/>
+        <location filename="../../deskchat/ui/main_window.py" line="280"/>
+        <location filename="../../deskchat/ui/main_window.py" line="281"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="280"/>
+        <location filename="../../deskchat/ui/main_window.py" line="282"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="281"/>
+        <location filename="../../deskchat/ui/main_window.py" line="283"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="282"/>
+        <location filename="../../deskchat/ui/main_window.py" line="284"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="283"/>
+        <location filename="../../deskchat/ui/main_window.py" line="285"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="284"/>
+        <location filename="../../deskchat/ui/main_window.py" line="286"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="285"/>
+        <location filename="../../deskchat/ui/main_window.py" line="287"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="286"/>
+        <location filename="../../deskchat/ui/main_window.py" line="288"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="287"/>
+        <location filename="../../deskchat/ui/main_window.py" line="289"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="288"/>
+        <location filename="../../deskchat/ui/main_window.py" line="290"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="289"/>
+        <location filename="../../deskchat/ui/main_window.py" line="291"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="299"/>
+        <location filename="../../deskchat/ui/main_window.py" line="301"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="302"/>
+        <location filename="../../deskchat/ui/main_window.py" line="304"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
