@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import Connection
 
 from deskchat.core.messages import Identity, IdentityKind
 from deskchat.store import contacts, conversations, crm_records, merges
@@ -111,16 +110,14 @@ class InfoPane(QScrollArea):
             "crm": self.tr("same CRM record"),
         }.get(reason, self.tr("joined by hand"))
 
-    def _identity_texts(self, conn: Connection, merge: merges.Merge) -> list[str]:
-        return [self._identity_text(identity)[1] for identity in merges.moved_identities(conn, merge.id)]
-
-    def _merges_box(self, joined: list[tuple[merges.Merge, str, list[str]]], parent: QWidget) -> QGroupBox:
+    def _merges_box(self, joined: list[tuple[merges.Merge, str, list[Identity]]], parent: QWidget) -> QGroupBox:
         box = QGroupBox(self.tr("Joined records"), parent)
         box.setObjectName("contactMerges")
         box_layout = QVBoxLayout(box)
         for merge, name, identities in joined:
             when = QDateTime.fromMSecsSinceEpoch(merge.merged_at).toString("dd/MM/yyyy HH:mm")
-            who = ", ".join(part for part in (name, *identities) if part)
+            shown = [self._identity_text(identity)[1] for identity in identities]
+            who = ", ".join(part for part in (name, *shown) if part)
             label = _plain_label(f"{who} — {self._merge_reason(merge.reason)}, {when}", box)
             box_layout.addWidget(label)
             undo = QPushButton(self.tr("Undo join"), box)
@@ -160,7 +157,7 @@ class InfoPane(QScrollArea):
             linked = crm_records.cases_of_conversation(conn, conversation_id)
             other_cases = [case for case in crm_records.cases_of_contact(conn, row.contact_id) if case not in linked]
             joined = [
-                (merge, contacts.contact_name(conn, merge.absorbed_contact_id), self._identity_texts(conn, merge))
+                (merge, contacts.contact_name(conn, merge.absorbed_contact_id), merges.moved_identities(conn, merge.id))
                 for merge in merges.active_merges_into(conn, row.contact_id)
             ]
 
