@@ -136,6 +136,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 reading=runtime.reading,
                 settings=preferences,
                 conversation_start=runtime.conversation_start,
+                people=runtime.people,
             )
         )
         window.repaint()

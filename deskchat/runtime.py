@@ -20,6 +20,7 @@ from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
 from deskchat.services.messaging import MessagingService
 from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
+from deskchat.services.people import People
 from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
 from deskchat.services.tickets import TicketService
@@ -47,6 +48,7 @@ class Runtime:
         self.ingest = IngestService(store, self.bus)
         self.messaging = MessagingService(store, self.bus)
         self.tickets = TicketService(store, self.bus)
+        self.people = People(store, self.bus, conversations_rekeyed=self.ingest.forget_conversations)
         self.receipts = ReceiptService(store, self.bus)
         self.channels: dict[int, ChannelAccount] = {}
         self._demo_channels: list[DemoChannel] = []

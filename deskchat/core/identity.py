@@ -1,23 +1,27 @@
 """Who a customer is: phone lines, WhatsApp JIDs and e-mail addresses in canonical form.
 
-Phone numbers are stored as E.164 strings ("+5511987654321"). The rules of :func:`normalize_phone`:
+Phone numbers are stored as E.164 strings ("+5511987654321"), one canonical form per line. The rules of
+:func:`normalize_phone`:
 
+* **Invisible formatting** pasted around or inside a number (bidi marks U+200E/F, U+202A-E, U+2066-9, zero-width
+  spaces and joiners, the BOM, no-break spaces) is ignored.
 * **WhatsApp JIDs** (``user[.agent][:device]@s.whatsapp.net``, also the legacy ``@c.us`` and ``@hosted``
-  servers): the user part is already an international number of any country. It is accepted when
-  phonenumbers knows the country code and the length is possible for that country, even when the number
-  is not "valid" by phonenumbers' metadata: the WhatsApp server vouches for the line. This keeps the
-  pre-2016 Brazilian mobile form "551187654321" (12 digits, no 9th digit) that old accounts still use.
-  LIDs (``@lid``), groups (``@g.us``), broadcast lists and anything else give ``None``.
+  servers): the user part is an international number of any country. LIDs (``@lid``), groups (``@g.us``),
+  broadcast lists and anything else give ``None``.
 * **Typed numbers** (what people and systems write): NFKC-normalised, an optional ``tel:`` scheme and a
   trailing extension ("r. 201", "ramal 201", "ext. 201", "x201", "#201") are dropped, "0xx11" becomes
   "011". Any other letter makes the input garbage. The number is parsed with phonenumbers in
   ``default_region``, which understands the Brazilian trunk prefix with or without a carrier code
   ("011", "0 11", "015 11"). An input starting with "00" (and no "+") is first read as "00" + country code
   ("0055 11 ..."), then as phonenumbers reads it (Brazilian "00" + carrier code + country code).
-  The result must be a *valid* number, with one exception: a Brazilian number in the legacy mobile form
-  (DDD + 8 digits starting with 6-9) is accepted when its current form (DDD + 9 + the 8 digits) is valid.
-  Typed numbers are never rewritten to the other 9th-digit form; :func:`same_person` and
-  :func:`phone_variants` treat both forms as one line.
+* **One form per line.** A Brazilian mobile written or sent without the 9th digit (DDD + 8 digits starting
+  with 6-9, the pre-2016 form old WhatsApp accounts still use) becomes its 9-digit form, in every DDD.
+  Mexico's legacy mobile prefix is folded: "+52 1 55 ..." becomes "+52 55 ...".
+* The result must be a number that can exist (phonenumbers' ``is_valid_number``); anything else is ``None``.
+
+The JID WhatsApp itself uses for a line (which may lack the 9th digit) is not a phone identity: the WhatsApp
+adapter keeps it as the ``wa_pn`` identity and sends to it. :func:`phone_variants` still yields the legacy form
+of a Brazilian mobile so that rows stored before canonical forms are found by either form.
 """
 
 from __future__ import annotations
@@ -54,6 +58,14 @@ _TYPED_PHONE_RE: Final = re.compile(r"[0-9\s().+\-\u2010-\u2015]*[0-9][0-9\s().+
 
 _BR_COUNTRY_CODE: Final = 55
 _BR_MOBILE_LEADS: Final = "6789"
+_MX_COUNTRY_CODE: Final = 52
+
+#: Formatting characters that carry no digit: bidi marks and embeddings (often pasted around numbers from
+#: right-to-left text or spreadsheets), zero-width spaces/joiners, word joiner, BOM; no-break spaces become spaces.
+_INVISIBLE: Final = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_INVISIBLE.update(dict.fromkeys([0x00A0, 0x2007, 0x202F], " "))
 
 _LOCAL_RE: Final = r"[\w!#$%&'*+/=?^`{|}~-]+(?:\.[\w!#$%&'*+/=?^`{|}~-]+)*"
 _DOMAIN_RE: Final = r"(?:[^\W_](?:[\w-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9-]+)"
@@ -88,7 +100,7 @@ def normalize_phone(text: str, default_region: str = "BR") -> str | None:
 
     See the module docstring for the accepted forms.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).strip()
     if not text or len(text) > _MAX_PHONE_INPUT:
         return None
     if "@" in text:
@@ -101,21 +113,20 @@ def normalize_phone(text: str, default_region: str = "BR") -> str | None:
 
 
 def same_person(a: str, b: str, *, default_region: str = "BR") -> bool:
-    """Whether two phone numbers or JIDs are the same line (Brazilian 9th-digit forms included).
+    """Whether two phone numbers or JIDs are the same line (both normalise to one canonical form).
 
     ``False`` when either input is not a phone number (LID, group, garbage).
     """
     first = normalize_phone(a, default_region)
     second = normalize_phone(b, default_region)
-    if first is None or second is None:
-        return False
-    return not phone_variants(first).isdisjoint(phone_variants(second))
+    return first is not None and first == second
 
 
 def phone_variants(e164: str) -> frozenset[str]:
     """The E.164 forms of one line: ``e164`` itself plus, for a Brazilian mobile, its other 9th-digit form.
 
-    A Brazilian mobile is DDD + 9 + 8 digits starting with 6-9 (current form) or DDD + 8 digits starting
+    Only lookups need this (rows written before phones were stored in canonical form). A Brazilian mobile is
+    DDD + 9 + 8 digits starting with 6-9 (current form) or DDD + 8 digits starting
     with 6-9 (legacy form); landlines (8 digits starting with 2-5) have no variant.
 
     Raises:
@@ -179,11 +190,7 @@ def _e164(number: phonenumbers.PhoneNumber) -> str:
 
 def _from_jid_user(digits: str) -> str | None:
     number = _parse("+" + digits, None)
-    if number is None:
-        return None
-    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
-        return None
-    return _e164(number)
+    return None if number is None else _canonical(number)
 
 
 def _from_typed(text: str, default_region: str) -> str | None:
@@ -198,15 +205,20 @@ def _from_typed(text: str, default_region: str) -> str | None:
         candidates.insert(0, "+" + digits[2:])
     for candidate in candidates:
         number = _parse(candidate, default_region)
-        if number is not None and (phonenumbers.is_valid_number(number) or _is_legacy_br_mobile(number)):
-            return _e164(number)
+        found = None if number is None else _canonical(number)
+        if found is not None:
+            return found
     return None
 
 
-def _is_legacy_br_mobile(number: phonenumbers.PhoneNumber) -> bool:
-    """Whether ``number`` is a Brazilian mobile without the 9th digit whose current form is valid."""
+def _canonical(number: phonenumbers.PhoneNumber) -> str | None:
+    """The one E.164 form of the line ``number`` (9th digit added, Mexican "1" folded); ``None`` if it cannot exist."""
     national = str(number.national_number)
-    if number.country_code != _BR_COUNTRY_CODE or len(national) != 10 or national[2] not in _BR_MOBILE_LEADS:
-        return False
-    current = _parse(f"+{_BR_COUNTRY_CODE}{national[:2]}9{national[2:]}", None)
-    return current is not None and phonenumbers.number_type(current) == phonenumbers.PhoneNumberType.MOBILE
+    if number.country_code == _BR_COUNTRY_CODE and len(national) == 10 and national[2] in _BR_MOBILE_LEADS:
+        current = _parse(f"+{_BR_COUNTRY_CODE}{national[:2]}9{national[2:]}", None)
+        if current is not None and phonenumbers.number_type(current) == phonenumbers.PhoneNumberType.MOBILE:
+            return _e164(current)
+    if number.country_code == _MX_COUNTRY_CODE and len(national) == 11 and national[0] == "1":
+        folded = _parse(f"+{_MX_COUNTRY_CODE}{national[1:]}", None)
+        return None if folded is None or not phonenumbers.is_valid_number(folded) else _e164(folded)
+    return _e164(number) if phonenumbers.is_valid_number(number) else None

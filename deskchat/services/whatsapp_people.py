@@ -10,8 +10,9 @@ from typing import Any
 from sqlalchemy import Connection
 
 from deskchat.core.bus import EventBus
-from deskchat.core.events import ContactChanged, ConversationChanged
+from deskchat.core.events import ContactChanged, ConversationChanged, ConversationsReset
 from deskchat.core.messages import Identity
+from deskchat.services import people
 from deskchat.services.ingest import IngestService
 from deskchat.store import contacts, conversations, messages
 from deskchat.store.clock import now_ms
@@ -19,15 +20,19 @@ from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.wa")
 
+#: Marker in :func:`link_identities`' result: contacts were merged (a folded conversation may have gone).
+MERGED = -1
+
 
 def link_identities(conn: Connection, account_id: int, lid_user: str, pn_user: str, now: int) -> list[int]:
-    """One person known by a LID and a phone number: both identities on one contact; a conversation kept under
-    the LID moves to the number's key (when the number has none yet). Returns the conversations that changed."""
+    """One person known by a LID and a phone number: both identities on one contact (two contacts are merged, the
+    LID chat folded into the number's chat); a conversation kept under the LID moves to the number's key (when the
+    number has none yet). Returns the conversations that changed, with ``MERGED`` first when contacts merged."""
     from deskchat.channels.whatsapp.jids import chat_key_for_lid, chat_key_for_pn, identities
 
-    people = list(identities(pn_user, lid_user))
-    contact_id = contacts.find_or_create_contact(conn, people, now=now)
-    changed: list[int] = []
+    resolved = people.resolve(conn, identities(pn_user, lid_user), now=now)
+    contact_id = resolved.contact_id
+    changed: list[int] = [MERGED] if resolved.merged else []
     lid_conversation = conversations.by_channel_key(conn, account_id, chat_key_for_lid(lid_user))
     pn_key = chat_key_for_pn(pn_user)
     if lid_conversation is not None and conversations.by_channel_key(conn, account_id, pn_key) is None:
@@ -64,8 +69,11 @@ class WhatsAppPeople:
         changed = await self._store.write(work)
         if changed:
             self._ingest.forget_conversations()  # keys changed: resolve them again
-        for conversation_id in changed:
-            self._bus.publish(ConversationChanged(conversation_id))
+        for conversation_id in dict.fromkeys(changed):
+            if conversation_id != MERGED:
+                self._bus.publish(ConversationChanged(conversation_id))
+        if MERGED in changed:
+            self._bus.publish(ConversationsReset())
 
     async def on_hints(self, account_id: int, hints: Sequence[Any]) -> None:
         def work(conn: Connection) -> list[int]:

@@ -168,7 +168,20 @@ _V4 = [
     "CREATE INDEX ix_conversations_tabs ON conversations(is_group, status)",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4)
+# v6 (numbered when merged after v5): contact merges. A merge records each row it moved from the absorbed contact to
+# the kept one (what = identity | conversation | case | client | name | folded), so an undo moves exactly those back.
+_V6 = [
+    """CREATE TABLE contact_merges (
+        id INTEGER PRIMARY KEY, kept_contact_id INTEGER NOT NULL REFERENCES contacts(id),
+        absorbed_contact_id INTEGER NOT NULL REFERENCES contacts(id), reason TEXT NOT NULL,
+        merged_at INTEGER NOT NULL, undone_at INTEGER)""",
+    "CREATE INDEX ix_contact_merges_kept ON contact_merges(kept_contact_id, undone_at)",
+    """CREATE TABLE contact_merge_moves (
+        merge_id INTEGER NOT NULL REFERENCES contact_merges(id) ON DELETE CASCADE, what TEXT NOT NULL,
+        row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V6)
 LATEST_VERSION = len(STEPS)
 
 

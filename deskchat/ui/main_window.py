@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
     from deskchat.services.messaging import MessagingService
+    from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
     from deskchat.services.tickets import TicketService
     from deskchat.services.whatsapp_accounts import WhatsAppDriver
@@ -47,6 +48,7 @@ class WindowServices:
     reading: ReadingService | None = None
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
     conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
+    people: People | None = None  # merges of contacts and their undo
 
 
 class MainWindow(QMainWindow):
@@ -123,7 +125,7 @@ class MainWindow(QMainWindow):
             self,
             send_file=services.messaging.send_file,
         )
-        self.info_pane = InfoPane(store, self)
+        self.info_pane = InfoPane(store, self, people=services.people)
         for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
             placeholder = self.splitter.replaceWidget(position, pane)
             if placeholder is not None:

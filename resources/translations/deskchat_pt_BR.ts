@@ -366,168 +366,213 @@
 <context>
     <name>InfoPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="51"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="67"/>
         <source>Lead</source>
         <translation>Lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="52"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="68"/>
         <source>Qualified</source>
         <translation>Qualificado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="53"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
         <source>Proposal</source>
         <translation>Proposta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="54"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
         <source>Negotiation</source>
         <translation>Negociação</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="55"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
         <source>Won</source>
         <translation>Fechado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="56"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
         <source>Lost</source>
         <translation>Perdido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="61"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="77"/>
         <source>Open</source>
         <translation>Aberto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="62"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="78"/>
         <source>Waiting for customer</source>
         <translation>Aguardando cliente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="63"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
         <source>Resolved</source>
         <translation>Resolvido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="64"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="80"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="85"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="86"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="87"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="77"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="93"/>
         <source>Phone</source>
         <translation>Telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="81"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="97"/>
         <source>WhatsApp (LID)</source>
         <translation>WhatsApp (LID)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="83"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="99"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="85"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="101"/>
         <source>CRM id</source>
         <translation>ID no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="106"/>
+        <source>same phone number</source>
+        <translation>mesmo telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="107"/>
+        <source>same WhatsApp number</source>
+        <translation>mesmo número de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="108"/>
+        <source>same WhatsApp account</source>
+        <translation>mesma conta de WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="109"/>
+        <source>same e-mail address</source>
+        <translation>mesmo e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="110"/>
+        <source>same CRM record</source>
+        <translation>mesmo registro no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="111"/>
+        <source>joined by hand</source>
+        <translation>junção manual</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="114"/>
+        <source>Joined records</source>
+        <translation>Registros juntados</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="123"/>
+        <source>Undo join</source>
+        <translation>Desfazer junção</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="125"/>
+        <source>Split this record off again, with the conversations and cases it brought</source>
+        <translation>Separar este registro de novo, com as conversas e os casos que ele trouxe</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info.py" line="146"/>
         <source>No conversation selected</source>
         <translation>Nenhuma conversa selecionada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="117"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="172"/>
         <source>Contact</source>
         <translation>Contato</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="181"/>
         <source>CRM client</source>
         <translation>Cliente no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="128"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="185"/>
         <source>Not in the CRM yet: this contact will become a lead.</source>
         <translation>Ainda não está no CRM: este contato virará um lead.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="187"/>
         <source>Company</source>
         <translation>Empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="131"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
         <source>CNPJ</source>
         <translation>CNPJ</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="132"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="189"/>
         <source>Company type</source>
         <translation>Tipo de empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="133"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="190"/>
         <source>Credit limit</source>
         <translation>Limite de crédito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="137"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="194"/>
         <source>Debt</source>
         <translation>Débito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="138"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="195"/>
         <source>Sales stage</source>
         <translation>Etapa de venda</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="139"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="196"/>
         <source>Responsible</source>
         <translation>Responsável</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
-        <location filename="../../deskchat/ui/panes/info.py" line="143"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="199"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="200"/>
         <source>Linked cases</source>
         <translation>Casos vinculados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="142"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="199"/>
         <source>Other cases</source>
         <translation>Outros casos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="148"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="205"/>
         <source>No linked case</source>
         <translation>Nenhum caso vinculado</translation>
     </message>
@@ -548,133 +593,133 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="76"/>
+        <location filename="../../deskchat/ui/main_window.py" line="78"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="93"/>
+        <location filename="../../deskchat/ui/main_window.py" line="95"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="175"/>
+        <location filename="../../deskchat/ui/main_window.py" line="177"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="176"/>
+        <location filename="../../deskchat/ui/main_window.py" line="178"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="182"/>
+        <location filename="../../deskchat/ui/main_window.py" line="184"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="188"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="197"/>
+        <location filename="../../deskchat/ui/main_window.py" line="199"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="259"/>
+        <location filename="../../deskchat/ui/main_window.py" line="261"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="262"/>
+        <location filename="../../deskchat/ui/main_window.py" line="264"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="270"/>
+        <location filename="../../deskchat/ui/main_window.py" line="272"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="308"/>
+        <location filename="../../deskchat/ui/main_window.py" line="310"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="308"/>
+        <location filename="../../deskchat/ui/main_window.py" line="310"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="312"/>
-        <location filename="../../deskchat/ui/main_window.py" line="313"/>
+        <location filename="../../deskchat/ui/main_window.py" line="314"/>
+        <location filename="../../deskchat/ui/main_window.py" line="315"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="314"/>
+        <location filename="../../deskchat/ui/main_window.py" line="316"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="315"/>
+        <location filename="../../deskchat/ui/main_window.py" line="317"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="318"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="320"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="321"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="322"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="324"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="333"/>
+        <location filename="../../deskchat/ui/main_window.py" line="335"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="336"/>
+        <location filename="../../deskchat/ui/main_window.py" line="338"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -1,14 +1,29 @@
-"""The right pane: who the customer is (identities), their CRM client record and linked cases."""
+"""The right pane: who the customer is (identities, merges with "Desfazer junção"), their CRM client record and
+linked cases."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import phonenumbers
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFormLayout, QFrame, QGroupBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGroupBox,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
 
 from deskchat.core.messages import Identity, IdentityKind
-from deskchat.store import contacts, conversations, crm_records
+from deskchat.store import contacts, conversations, crm_records, merges
 from deskchat.store.database import Store
+
+if TYPE_CHECKING:
+    from deskchat.services.people import People
 
 
 def format_money(cents: int) -> str:
@@ -38,9 +53,10 @@ def _plain_label(text: str, parent: QWidget) -> QLabel:
 
 
 class InfoPane(QScrollArea):
-    def __init__(self, store: Store, parent: QWidget | None = None) -> None:
+    def __init__(self, store: Store, parent: QWidget | None = None, *, people: People | None = None) -> None:
         super().__init__(parent)
         self._store = store
+        self._people = people
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.conversation_id: int | None = None
@@ -85,6 +101,41 @@ class InfoPane(QScrollArea):
             return self.tr("CRM id"), identity.value
         return identity.kind, identity.value
 
+    def _merge_reason(self, reason: str) -> str:
+        return {
+            "phone": self.tr("same phone number"),
+            "wa_pn": self.tr("same WhatsApp number"),
+            "wa_lid": self.tr("same WhatsApp account"),
+            "email": self.tr("same e-mail address"),
+            "crm": self.tr("same CRM record"),
+        }.get(reason, self.tr("joined by hand"))
+
+    def _merges_box(self, joined: list[tuple[merges.Merge, str, list[Identity]]], parent: QWidget) -> QGroupBox:
+        box = QGroupBox(self.tr("Joined records"), parent)
+        box.setObjectName("contactMerges")
+        box_layout = QVBoxLayout(box)
+        for merge, name, identities in joined:
+            when = QDateTime.fromMSecsSinceEpoch(merge.merged_at).toString("dd/MM/yyyy HH:mm")
+            shown = [self._identity_text(identity)[1] for identity in identities]
+            who = ", ".join(part for part in (name, *shown) if part)
+            label = _plain_label(f"{who} — {self._merge_reason(merge.reason)}, {when}", box)
+            box_layout.addWidget(label)
+            undo = QPushButton(self.tr("Undo join"), box)
+            undo.setObjectName(f"undoMerge{merge.id}")
+            undo.setToolTip(self.tr("Split this record off again, with the conversations and cases it brought"))
+            undo.setEnabled(self._people is not None)
+            undo.clicked.connect(lambda _=False, merge_id=merge.id: self._undo(merge_id))
+            box_layout.addWidget(undo)
+        return box
+
+    def _undo(self, merge_id: int) -> None:
+        from deskchat.ui.tasks import run_async
+
+        if self._people is None:
+            return
+        task = run_async(self._people.undo_merge(merge_id), self)
+        task.add_done_callback(lambda _: self.show_conversation(self.conversation_id))
+
     def show_conversation(self, conversation_id: int | None) -> None:
         self.conversation_id = conversation_id
         content = QWidget(self)
@@ -105,6 +156,10 @@ class InfoPane(QScrollArea):
             client = crm_records.client_of_contact(conn, row.contact_id)
             linked = crm_records.cases_of_conversation(conn, conversation_id)
             other_cases = [case for case in crm_records.cases_of_contact(conn, row.contact_id) if case not in linked]
+            joined = [
+                (merge, contacts.contact_name(conn, merge.absorbed_contact_id), merges.moved_identities(conn, merge.id))
+                for merge in merges.active_merges_into(conn, row.contact_id)
+            ]
 
         title = _plain_label(name, content)
         title.setObjectName("contactName")
@@ -120,6 +175,8 @@ class InfoPane(QScrollArea):
             label, value = self._identity_text(identity)
             form.addRow(label, _plain_label(value, people))
         layout.addWidget(people)
+        if joined:
+            layout.addWidget(self._merges_box(joined, content))
 
         crm = QGroupBox(self.tr("CRM client"), content)
         crm.setObjectName("crmClient")

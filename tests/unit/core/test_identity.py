@@ -58,11 +58,46 @@ NORMALIZE_PHONE_CASES: list[tuple[str, str | None]] = [
     ("11 2555-1234x201", "+551125551234"),
     # full-width digits
     ("＋５５ １１ ９８７６５-４３２１", "+5511987654321"),
-    # legacy Brazilian mobile without the 9th digit: kept as written when the current form is valid
-    ("+55 11 8765-4321", "+551187654321"),
-    ("(11) 8765-4321", "+551187654321"),
-    ("1187654321", "+551187654321"),
-    ("+55 11 6765-4321", "+551167654321"),
+    # legacy Brazilian mobile without the 9th digit: stored in its 9-digit form, in every DDD
+    ("+55 11 8765-4321", "+5511987654321"),
+    ("(11) 8765-4321", "+5511987654321"),
+    ("1187654321", "+5511987654321"),
+    ("+55 11 6765-4321", "+5511967654321"),
+    ("+55 21 8765-4321", "+5521987654321"),  # Rio
+    ("+55 31 9111-2222", "+5531991112222"),  # Belo Horizonte
+    ("+55 61 9167-4800", "+5561991674800"),  # Brasília (whatsmeow#874)
+    ("(85) 8765-4321", "+5585987654321"),  # Fortaleza
+    ("+55 99 8765-4321", "+5599987654321"),  # Maranhão
+    ("0055 11 8765-4321", "+5511987654321"),
+    ("+55 (11) 9 8765-4321", "+5511987654321"),
+    ("+55 11 2555-1234", "+551125551234"),  # a landline never gets a 9
+    # invisible formatting characters pasted with a number are ignored
+    ("\u200e+55 11 98765-4321\u200f", "+5511987654321"),  # LRM/RLM
+    ("\u202a(11) 98765-4321\u202c", "+5511987654321"),  # LRE/PDF
+    ("\u202b+55 11 98765-4321\u202c", "+5511987654321"),  # RLE
+    ("\u202d11 98765-4321\u202c", "+5511987654321"),  # LRO
+    ("\u202e11 98765-4321\u202c", "+5511987654321"),  # RLO
+    ("\u2066+55 11 98765-4321\u2069", "+5511987654321"),  # LRI/PDI
+    ("\u2067(11) 98765-4321\u2069", "+5511987654321"),  # RLI
+    ("\u2068(11) 98765-4321\u2069", "+5511987654321"),  # FSI
+    ("+55\u00a011\u00a098765-4321", "+5511987654321"),  # no-break spaces
+    ("+55\u202f11\u202f98765\u202f4321", "+5511987654321"),  # narrow no-break spaces
+    ("11\u200b98765\u200c4321\u200d", "+5511987654321"),  # zero-width space, non-joiner, joiner
+    ("\ufeff+55 11 98765-4321", "+5511987654321"),  # BOM from a CSV export
+    ("\u2060+55 11 8765-4321", "+5511987654321"),  # word joiner, legacy form
+    ("5511987654321\u200e@s.whatsapp.net", "+5511987654321"),
+    ("\u200e\u200f", None),
+    # Mexico's legacy "1" after the country code for mobiles is folded
+    ("+52 1 55 1234 5678", "+525512345678"),
+    ("+52 55 1234 5678", "+525512345678"),
+    ("00 52 1 33 1234 5678", "+523312345678"),
+    ("5215512345678@s.whatsapp.net", "+525512345678"),
+    ("525512345678@s.whatsapp.net", "+525512345678"),
+    # other countries are left as they are
+    ("+351 912 345 678", "+351912345678"),
+    ("+54 9 11 2345-6789", "+5491123456789"),  # Argentina keeps its mobile 9
+    ("+1 212 555 0123", "+12125550123"),
+    ("447911123456@s.whatsapp.net", "+447911123456"),
     # special Brazilian numbers
     ("0800 123 4567", "+558001234567"),
     ("4004-0001", "+5540040001"),
@@ -75,8 +110,16 @@ NORMALIZE_PHONE_CASES: list[tuple[str, str | None]] = [
     ("5511987654321.0:3@s.whatsapp.net", "+5511987654321"),
     ("5511987654321@c.us", "+5511987654321"),
     ("5511987654321@S.WhatsApp.Net", "+5511987654321"),
-    ("551187654321@s.whatsapp.net", "+551187654321"),  # legacy form, invalid for phonenumbers
-    ("551187654321:7@s.whatsapp.net", "+551187654321"),
+    ("551187654321@s.whatsapp.net", "+5511987654321"),  # 12-digit JID user: the 9th digit is added
+    ("551187654321:7@s.whatsapp.net", "+5511987654321"),
+    ("552187654321@s.whatsapp.net", "+5521987654321"),
+    ("556191674800@s.whatsapp.net", "+5561991674800"),
+    ("5561991674800@s.whatsapp.net", "+5561991674800"),  # 13-digit JID user
+    ("551125551234@s.whatsapp.net", "+551125551234"),  # 12 digits, a landline: no 9
+    ("5510987654321@s.whatsapp.net", None),  # DDD 10 does not exist
+    ("551012345678@s.whatsapp.net", None),
+    ("5511187654321@s.whatsapp.net", None),  # 13 digits without a mobile 9
+    ("55119876543@s.whatsapp.net", None),  # too short
     ("14155552671@s.whatsapp.net", "+14155552671"),
     ("141555526710@s.whatsapp.net", None),  # too long for +1
     ("55119876543210@s.whatsapp.net", None),  # too long for +55
@@ -106,6 +149,13 @@ NORMALIZE_PHONE_CASES: list[tuple[str, str | None]] = [
     ("+55 20 2555-1234", None),  # DDD 20 does not exist
     ("1234567890123456789", None),
     ("+12345678901234567", None),
+    # numbers that cannot exist
+    ("+55 11 18765-4321", None),  # a 9-digit subscriber must start with 9
+    ("+55 11 0765-4321", None),
+    ("+1 555 555 5555", None),  # fictional 555 range
+    ("+44 20 1234", None),  # too short for London
+    ("+52 1 00 1234 5678", None),
+    ("(11) 98765-4321 r. 201 r. 202", None),
     ("9" * 80, None),
     ("+", None),
     ("()- .", None),
@@ -122,7 +172,7 @@ def test_normalize_phone(text: str, expected: str | None) -> None:
     [
         ("(415) 555-2671", "US", "+14155552671"),
         ("+55 11 98765-4321", "US", "+5511987654321"),
-        ("+55 11 8765-4321", "US", "+551187654321"),
+        ("+55 11 8765-4321", "US", "+5511987654321"),
         ("020 7946 0958", "GB", "+442079460958"),
     ],
 )
@@ -142,6 +192,9 @@ SAME_PERSON_CASES: list[tuple[str, str, bool]] = [
     ("(11) 2555-1234 r. 201", "+55 11 2555-1234", True),
     ("14155552671@s.whatsapp.net", "+1 (415) 555-2671", True),
     ("+55 11 2555-1234", "+55 11 92555-1234", False),  # landline is not a mobile
+    ("\u200e+55 11 8765-4321", "+55 11 98765-4321", True),
+    ("+52 1 55 1234 5678", "525512345678@s.whatsapp.net", True),
+    ("+52 55 1234 5678", "+1 55 1234 5678", False),
     ("+55 11 98765-4321", "+55 21 98765-4321", False),  # other DDD
     ("+55 11 98765-4321", "+55 11 98765-4322", False),
     ("+55 11 98765-4321", "+55 11 88765-4321", False),

@@ -134,7 +134,7 @@ def test_legacy_brazilian_number_lid_and_crm_phone_are_one_contact(run: Any, har
             )
         )
     assert keys == {CHAT_KEY}  # one conversation too
-    assert {("phone", "+551187654321"), ("wa_pn", LEGACY_CUSTOMER), ("wa_lid", CUSTOMER_LID)} <= kinds
+    assert {("phone", "+5511987654321"), ("wa_pn", LEGACY_CUSTOMER), ("wa_lid", CUSTOMER_LID)} <= kinds
 
 
 def test_reactions_edits_and_revokes_apply_to_stored_messages(run: Any, harness: Harness) -> None:

@@ -11,7 +11,7 @@ from deskchat.channels.whatsapp.device import device_name, own_number
     ("jid_user", "shown"),
     [
         ("5511987654321", "+55 11 98765-4321"),
-        ("551187654321", "+55 11 8765-4321"),  # a pre-2016 account keeps its 12-digit id
+        ("551187654321", "+55 11 98765-4321"),  # a pre-2016 account id: the line in its 9-digit form
         ("14155552671", "+1 415-555-2671"),
         ("", ""),
         ("123456789012345", ""),  # not a phone number

@@ -184,7 +184,8 @@ def test_own_message_from_the_phone_is_outgoing_in_the_customers_chat() -> None:
 def test_brazilian_number_without_the_9th_digit_gets_the_canonical_chat_key() -> None:
     message = _inbound(message_event("BR1", text("oi"), chat=jid(LEGACY_CUSTOMER)))
     assert message.chat_key == CHAT_KEY
-    assert Identity("phone", "+551187654321") in message.identities
+    assert Identity("phone", "+5511987654321") in message.identities  # the line, in canonical form
+    assert Identity("phone", "+551187654321") not in message.identities
     assert Identity("wa_pn", LEGACY_CUSTOMER) in message.identities
     assert canonical_pn_user(LEGACY_CUSTOMER) == CUSTOMER
     assert chat_key_for_phone("+5511987654321") == CHAT_KEY
