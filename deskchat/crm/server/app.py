@@ -55,7 +55,7 @@ def _merge_methods(routes: list[Route]) -> list[Route]:
         by_path.setdefault(one.path, []).append(one)
     merged = []
     for path, same in by_path.items():
-        handlers = {method: one.endpoint for one in same for method in (one.methods or ()) if method != "HEAD"}
+        handlers = {method: one.endpoint for one in same for method in (one.methods or ())}
 
         async def dispatch(request: Request, handlers: dict[str, Callable[..., Any]] = handlers) -> Response:
             response: Response = await handlers[request.method](request)

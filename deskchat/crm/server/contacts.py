@@ -68,6 +68,14 @@ def to_json(row: Any) -> Json:
     }
 
 
+def _whole_numbers(fields: Json) -> Json:
+    """JSON allows 15.0 for an integer: store it as 15."""
+    for name in ("score", "credit_limit_cents", "debt_cents"):
+        if isinstance(fields.get(name), float):
+            fields[name] = int(fields[name])
+    return fields
+
+
 def _search_text(fields: Json) -> str:
     parts = [fields["name"], *fields["phones"], *fields["emails"], fields.get("cnpj") or ""]
     return " ".join(parts).lower()
@@ -86,7 +94,7 @@ def _one(conn: Connection, contact_id: str, status: int) -> Outcome:
 
 
 def create(ctx: WriteContext) -> Outcome:
-    fields = {**DEFAULTS, **ctx.body}
+    fields = _whole_numbers({**DEFAULTS, **ctx.body})
     require(ctx.conn, attendants, fields["responsible_id"], "responsible attendant")
     values = {**fields, "search_text": _search_text(fields)}
     try:
@@ -103,7 +111,7 @@ def create(ctx: WriteContext) -> Outcome:
 def patch(ctx: WriteContext) -> Outcome:
     contact_id = ctx.path["contact_id"]
     current = fetch(ctx.conn, contact_id)
-    changes = {name: ctx.body[name] for name in EDITABLE if name in ctx.body}
+    changes = _whole_numbers({name: ctx.body[name] for name in EDITABLE if name in ctx.body})
     if "responsible_id" in changes:
         require(ctx.conn, attendants, changes["responsible_id"], "responsible attendant")
     merged = {**to_json(current), **changes}

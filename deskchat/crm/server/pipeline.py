@@ -161,12 +161,14 @@ class Pipeline:
     ) -> Response:
         key = request.headers.get("idempotency-key")
         if key is None:
-            raise ProblemError(428, "idempotency-key-required", "Every write needs an Idempotency-Key header.")
+            raise ProblemError(400, "idempotency-key-required", "Every write needs an Idempotency-Key header.")
         if not KEY_PATTERN.match(key):
             raise ProblemError(400, "bad-idempotency-key", "The Idempotency-Key must be 1–255 printable characters.")
         if_match = request.headers.get("if-match")
         if operation.needs_if_match and if_match is None and "etag" not in self.config.broken:
             raise ProblemError(428, "if-match-required", "An update needs the If-Match header with the record's ETag.")
+        if if_match is not None and not 1 <= len(if_match) <= 64:
+            raise ProblemError(400, "bad-if-match", "If-Match must hold 1 to 64 characters.")
         body = await self._json_body(request, operation.schema)
         row_id: int | None = None
         if "idempotency" not in self.config.broken:
