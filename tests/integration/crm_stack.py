@@ -89,7 +89,7 @@ class Postgres:
 def _postgres_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"))
     if not found:
-        raise RuntimeError("PostgreSQL is not installed: run bash tests/install-and-run.sh (apt-get install postgresql)")
+        raise RuntimeError("PostgreSQL is not installed: run bash tests/install-and-run.sh (it installs postgresql)")
     return Path(found[-1]).parent
 
 
