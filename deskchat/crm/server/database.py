@@ -14,6 +14,7 @@ from deskchat.crm.server.schema import counters, metadata
 
 CHANGE_SEQ = "change_seq"
 CASE_NUMBER = "case_number"
+READ_ONLY = "deskchat_read_only"  # execution option: a transaction that only reads (SQLite: a deferred BEGIN)
 
 
 def now_ms() -> int:
@@ -37,7 +38,8 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _on_begin(conn: Connection) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            deferred = conn.get_execution_options().get(READ_ONLY, False)
+            conn.exec_driver_sql("BEGIN" if deferred else "BEGIN IMMEDIATE")
 
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
@@ -63,6 +65,8 @@ def next_value(conn: Connection, name: str) -> int:
 
 
 @contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    with engine.begin() as conn:
-        yield conn
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    with engine.connect() as conn:
+        conn.execution_options(**{READ_ONLY: True})
+        with conn.begin():
+            yield conn

@@ -17,7 +17,7 @@ from starlette.responses import Response
 
 from deskchat.crm.server import auth, faults, idempotency
 from deskchat.crm.server.config import ServerConfig
-from deskchat.crm.server.database import CHANGE_SEQ, next_value, now_ms
+from deskchat.crm.server.database import CHANGE_SEQ, next_value, now_ms, read_transaction
 from deskchat.crm.server.faults import Fault
 from deskchat.crm.server.idempotency import StoredResponse
 from deskchat.crm.server.problems import ProblemError
@@ -105,7 +105,7 @@ class Pipeline:
             return None
 
         def lookup() -> str | None:
-            with self.engine.connect() as conn:
+            with read_transaction(self.engine) as conn:
                 return auth.attendant_for_access(conn, token.strip())
 
         return await run_in_threadpool(lookup)
@@ -147,9 +147,10 @@ class Pipeline:
 
         def work() -> StoredResponse:
             try:
-                with self.engine.begin() as conn:
-                    if operation.kind == AUTH:
+                if operation.kind == AUTH:
+                    with self.engine.begin() as conn:
                         return stored_from_outcome(operation.handler(conn, body))
+                with read_transaction(self.engine) as conn:
                     return stored_from_outcome(operation.handler(conn, request, attendant_id))
             except ProblemError as problem:
                 return stored_from_problem(problem)
