@@ -16,7 +16,8 @@ from deskchat.crm import contract_path
 HERE = Path(__file__).parent
 
 
-def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
+def _schemathesis(url: str, folder: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Runs in ``folder``: schemathesis keeps its caches in the working directory."""
     token = httpx.post(f"{url}/api/v1/auth/token", json={"user": SEED_USER, "password": SEED_PASSWORD}).json()
     env = {
         **os.environ,
@@ -42,13 +43,13 @@ def _schemathesis(url: str, *extra: str) -> subprocess.CompletedProcess[str]:
         "--no-color",
         *extra,
     ]
-    return subprocess.run(command, capture_output=True, text=True, env=env, timeout=150, check=False)
+    return subprocess.run(command, capture_output=True, text=True, env=env, cwd=folder, timeout=150, check=False)
 
 
 def test_schemathesis_finds_no_contract_violation(tmp_path: Path) -> None:
     database = f"sqlite:///{tmp_path / 'crm.sqlite3'}"
     with crm_server(database, tmp_path / "server.log", "--rate-limit", "1000000") as server:
-        result = _schemathesis(server.url, "--max-examples", "15", "--workers", "1")
+        result = _schemathesis(server.url, tmp_path, "--max-examples", "15", "--workers", "1")
     assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
 
@@ -59,7 +60,14 @@ def test_schemathesis_reports_a_server_that_breaks_the_contract(tmp_path: Path) 
     broken = ("--rate-limit", "1000000", "--break", "problem-json")
     with crm_server(database, tmp_path / "server.log", *broken) as server:
         result = _schemathesis(
-            server.url, "--max-examples", "5", "--include-path", "/contacts/{contact_id}", "--include-method", "GET"
+            server.url,
+            tmp_path,
+            "--max-examples",
+            "5",
+            "--include-path",
+            "/contacts/{contact_id}",
+            "--include-method",
+            "GET",
         )
     assert result.returncode == 1
     assert "Undocumented Content-Type" in result.stdout or "content type" in result.stdout.lower()
