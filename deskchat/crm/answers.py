@@ -43,10 +43,13 @@ class CrmError(Exception):
 class CrmRetry(CrmError):
     """Transient: try again with the same key, after ``retry_after_s`` when the server named a delay."""
 
-    def __init__(self, reason: str, retry_after_s: float | None = None, *, status: int | None = None) -> None:
+    def __init__(
+        self, reason: str, retry_after_s: float | None = None, *, status: int | None = None, replayed: bool = False
+    ) -> None:
         super().__init__(reason)
         self.retry_after_s = retry_after_s
         self.status = status
+        self.replayed = replayed  # the server replays a failure it stored for this key: only a new key can succeed
 
 
 class CrmRefused(CrmError):
@@ -121,7 +124,8 @@ def check_status(response: httpx.Response) -> None:
         raise CrmConflict("o registro mudou no CRM desde a última leitura (412)", response.headers.get("etag"))
     if status in RETRIED_STATUSES or status >= 500:
         delay = retry_after_seconds(response.headers.get("retry-after"))
-        raise CrmRetry(f"o CRM respondeu {status}; nova tentativa em breve", delay, status=status)
+        replayed = response.headers.get("idempotent-replayed", "").lower() == "true"
+        raise CrmRetry(f"o CRM respondeu {status}; nova tentativa em breve", delay, status=status, replayed=replayed)
     reason = REFUSED_REASONS.get(status, f"o CRM recusou o pedido ({status})")
     raise CrmRefused(reason, status=status)
 

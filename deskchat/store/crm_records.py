@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
 from deskchat.store.rows import inserted_id
-from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, outbox, sync_state
+from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, outbox, secrets, sync_state
 from deskchat.store.sync_state import save_sync_state
 
 
@@ -278,3 +278,25 @@ def wait_behind(conn: Connection, item_id: int, next_attempt_at: int, reason: st
             updated_at=now,
         )
     )
+
+
+def _token_name(account_id: int) -> str:
+    return f"crm_tokens:{account_id}"
+
+
+def save_crm_tokens(conn: Connection, account_id: int, tokens: dict[str, str] | None, *, now: int) -> None:
+    """Keep (or, with None, forget) the CRM account's token pair in the encrypted store's ``secrets`` table."""
+    name = _token_name(account_id)
+    conn.execute(delete(secrets).where(secrets.c.name == name))
+    if tokens is not None:
+        conn.execute(insert(secrets).values(name=name, value=json.dumps(tokens).encode(), updated_at=now))
+
+
+def crm_tokens(conn: Connection, account_id: int) -> dict[str, str] | None:
+    raw = conn.execute(select(secrets.c.value).where(secrets.c.name == _token_name(account_id))).scalar()
+    return None if raw is None else dict(json.loads(bytes(raw)))
+
+
+def replace_outbox_key(conn: Connection, item_id: int, key: str) -> None:
+    """A CRM row whose key only ever gets a stored failure replayed is retried under a new key."""
+    conn.execute(update(outbox).where(outbox.c.id == item_id).values(idempotency_key=key))

@@ -13,6 +13,7 @@ from deskchat.crm.client import CrmClient
 from deskchat.services.crm_lane import CrmLane
 from deskchat.services.crm_pull import CrmPull
 from deskchat.services.crm_push import CrmPush
+from deskchat.services.crm_tokens import CrmTokenVault
 from deskchat.services.outbox import OutboxDrainer
 from deskchat.services.outbox.crm_handler import CrmCallHandler
 from deskchat.store import accounts, outbox
@@ -34,11 +35,16 @@ class Clock:
 class Desk:
     """One DeskChat profile's CRM machinery; build it inside the event loop that will use it."""
 
-    def __init__(self, store: Store, url: str, *, timeout: float = 10.0) -> None:
+    def __init__(self, store: Store, url: str, *, timeout: float = 10.0, account_id: int | None = None) -> None:
         self.store, self.url = store, url
         self.clock = Clock()
-        self.account_id = store.write_now(lambda conn: accounts.create_account(conn, "crm", "CRM", now=START_MS))
-        self.client = CrmClient(url, timeout=httpx.Timeout(timeout))
+        if account_id is None:
+            account_id = store.write_now(lambda conn: accounts.create_account(conn, "crm", "CRM", now=START_MS))
+        self.account_id = account_id
+        self.vault = CrmTokenVault(store, account_id, clock=self.clock)
+        self.client = CrmClient(
+            url, tokens=self.vault.load(), on_tokens=self.vault.keep, timeout=httpx.Timeout(timeout)
+        )
         self.sign_in_requests = 0
         self.lane = CrmLane(self.account_id, clock=self.clock, on_sign_in_required=self._signed_out)
         self.push = CrmPush(store, self.account_id, clock=self.clock)

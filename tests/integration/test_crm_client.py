@@ -130,3 +130,58 @@ def test_no_token_authorization_header_or_payload_reaches_a_log(
     assert caplog.records, "the drain logged something (the check below would be empty otherwise)"
     for secret in (access, refresh, "Bearer", SEED_PASSWORD, canary_body, "canario@example.com"):
         assert secret not in logged
+
+
+def test_the_sign_in_survives_a_restart_and_a_dead_refresh_token_asks_for_a_new_one(
+    store: Store, server: RunningServer
+) -> None:
+    async def first_run() -> int:
+        desk = Desk(store, server.url)
+        try:
+            await desk.sign_in()
+            return desk.account_id
+        finally:
+            await desk.close()
+
+    async def after_restart(account_id: int) -> None:
+        desk = Desk(store, server.url, account_id=account_id)
+        try:
+            assert desk.client.signed_in, "the token pair came back from the encrypted store"
+            assert (await desk.pull.pull_once()).queues == 3
+            saved = desk.vault.load()
+            assert saved is not None
+            revoked = await desk.admin.post("/api/v1/auth/revoke", json={"token": saved.refresh_token})
+            assert revoked.status_code in (200, 204)
+            with pytest.raises(SignInRequired):
+                await desk.client.page("queues")
+            assert desk.vault.load() is None, "dead tokens are forgotten"
+        finally:
+            await desk.close()
+
+    account_id = asyncio.run(first_run())
+    asyncio.run(after_restart(account_id))
+
+
+def test_a_refused_access_token_is_refreshed_silently_and_the_write_goes_through(
+    store: Store, server: RunningServer
+) -> None:
+    async def scenario() -> None:
+        desk = Desk(store, server.url)
+        try:
+            await desk.sign_in()
+            before = desk.vault.load()
+            assert before is not None
+            revoked = await desk.admin.post("/api/v1/auth/revoke", json={"token": before.access_token})
+            assert revoked.status_code in (200, 204)
+            lead_id = await desk.push.create_lead(NewLead("Depois do refresh", "manual"))
+            await desk.drain_until_settled()
+            [row] = desk.rows()
+            assert (row["state"], row["attempts"]) == ("done", 1)
+            assert desk.sign_in_requests == 0
+            after = desk.vault.load()
+            assert after is not None and after.refresh_token != before.refresh_token, "the rotated pair is kept"
+            assert (await desk.ledger())["contacts"].count(lead_id) == 1
+        finally:
+            await desk.close()
+
+    asyncio.run(scenario())

@@ -77,6 +77,20 @@ def test_a_create_that_failed_or_lost_its_answer_ends_on_the_server_exactly_once
     run_desk(store, server, scenario)
 
 
+def test_a_replayed_500_gets_a_new_key_and_the_record_is_created_once(store: Store, server: RunningServer) -> None:
+    async def scenario(desk: Desk) -> None:
+        await desk.faults({"kind": "stored_error", "method": "POST", "path": "/contacts"})
+        lead_id = await one_lead(desk)
+        first_key = desk.rows()[0]["idempotency_key"]
+        await desk.drain_until_settled()
+        [row] = desk.rows()
+        assert (row["state"], row["attempts"]) == ("done", 3)
+        assert row["idempotency_key"] != first_key
+        assert (await desk.ledger())["contacts"].count(lead_id) == 1
+
+    run_desk(store, server, scenario)
+
+
 def test_a_read_timeout_is_retried_and_reconciled_by_looking_the_record_up(store: Store, server: RunningServer) -> None:
     async def scenario(desk: Desk) -> None:
         await desk.faults({"kind": "delay", "delay_ms": 1500, "method": "POST", "path": "/contacts"})

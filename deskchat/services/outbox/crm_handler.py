@@ -11,6 +11,10 @@ the record up by its client-generated id: found, it is done; only a 404 lets it 
 with the same key and If-Match (the CRM replays its stored answer); a history batch is safe to send again (the CRM
 counts known message ids as duplicates).
 
+**Stored failures.** The CRM stores a 500 for a key and replays it to every retry with that key when the write
+rolled back; a replayed 5xx gets the row a new key, which is safe: a create looks its record up first, an update
+carries the same If-Match, and history batches are deduplicated by message id.
+
 **Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
 needs (the payload's ``records``) has not reached the CRM: a case's close never overtakes its accept, and a note
 never goes before its case exists.
@@ -23,6 +27,7 @@ the attendant.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -58,6 +63,7 @@ class CrmCallHandler:
         self._lane = lane
         self._confirmed: dict[int, str] = {}  # item id → the ETag the CRM answered (saved when the item settles)
         self._waiting: set[int] = set()  # items put back behind an earlier write for their record
+        self._new_key: set[int] = set()  # items whose key the CRM answers with a stored failure
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -70,6 +76,8 @@ class CrmCallHandler:
             self._lane.require_sign_in()
             raise ChannelUnavailable(RECONNECT_REASON) from None
         except CrmRetry as problem:
+            if problem.replayed and problem.status is not None and problem.status >= 500:
+                self._new_key.add(item.id)
             if problem.status == 429:
                 delay_s = problem.retry_after_s or backoff_ms(item.attempts + 1) / 1000
                 self._lane.pause_for(int(delay_s * 1000))
@@ -133,6 +141,7 @@ class CrmCallHandler:
     def settle_parked(self, conn: Connection, item: OutboxItem, reason: str, now: int) -> int | None:
         self._confirmed.pop(item.id, None)
         self._waiting.discard(item.id)
+        self._new_key.discard(item.id)
         outbox.park(conn, item.id, reason, now)
         return None
 
@@ -141,5 +150,8 @@ class CrmCallHandler:
             self._waiting.discard(item.id)
             crm_records.wait_behind(conn, item.id, next_at, WAITING_REASON, now=now)
             return None
+        if item.id in self._new_key:
+            self._new_key.discard(item.id)
+            crm_records.replace_outbox_key(conn, item.id, f"deskchat-{uuid.uuid4()}")
         outbox.retry_later(conn, item.id, next_at, reason, now)
         return None
