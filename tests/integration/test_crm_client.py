@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from crm_desk import Desk
-from crm_stack import SEED_PASSWORD, SEED_USER, RunningServer, crm_server
+from crm_stack import SEED_PASSWORD, SEED_USER, RunningServer, crm_server, free_port
 
-from deskchat.crm.answers import SignInRequired
-from deskchat.crm.client import CrmClient
+from deskchat.crm.answers import CrmRetry, SignInRequired
+from deskchat.crm.client import CrmClient, TokenPair
 from deskchat.crm.server.seed import seed_id
 from deskchat.services.crm_push import CaseChange, HistoryMessage, NewCase, NewLead
+from deskchat.services.outbox.crm_handler import CrmCallHandler
 from deskchat.store import crm_records
 from deskchat.store.database import Store
 
@@ -181,6 +182,47 @@ def test_a_refused_access_token_is_refreshed_silently_and_the_write_goes_through
             after = desk.vault.load()
             assert after is not None and after.refresh_token != before.refresh_token, "the rotated pair is kept"
             assert (await desk.ledger())["contacts"].count(lead_id) == 1
+        finally:
+            await desk.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_pull_cut_short_keeps_what_it_stored_and_resumes_where_it_stopped(
+    store: Store, server: RunningServer
+) -> None:
+    async def scenario() -> None:
+        desk = Desk(store, server.url)
+        try:
+            await desk.sign_in()
+            await desk.faults({"kind": "status", "status": 503, "method": "GET", "path": "/cases"})
+            with pytest.raises(CrmRetry):
+                await desk.pull.pull_once()
+            with store.read() as conn:
+                assert crm_records.client_by_crm_id(conn, seed_id("padaria")) is not None
+                assert crm_records.case_by_crm_id(conn, seed_id("caso-padaria")) is None
+            resumed = await desk.pull.pull_once()
+            assert (resumed.contacts, resumed.queues) == (0, 0), "what was stored is not pulled again"
+            assert resumed.cases >= 3
+        finally:
+            await desk.close()
+
+    asyncio.run(scenario())
+
+
+def test_a_crm_that_cannot_be_reached_is_retried_later_with_the_reason_in_words(store: Store) -> None:
+    async def scenario() -> None:
+        desk = Desk(store, f"http://127.0.0.1:{free_port()}")
+        await desk.client.aclose()
+        desk.client = CrmClient(desk.url, tokens=TokenPair("a", "r", "id"))
+        desk.drainer.register(CrmCallHandler(store, desk.client, desk.lane, clock=desk.clock))
+        try:
+            await desk.push.create_lead(NewLead("Sem rede", "manual"))
+            await desk.drainer.drain_once()
+            [row] = desk.rows()
+            assert (row["state"], row["attempts"]) == ("queued", 1)
+            assert "não foi possível conectar ao CRM" in row["last_error"]
+            assert row["next_attempt_at"] > desk.clock.ms
         finally:
             await desk.close()
 
