@@ -1,14 +1,17 @@
-"""Local copies of the CRM's client and case records, as the info panel shows them."""
+"""Local copies of the CRM's client and case records, as the info panel shows them, and where the CRM sync stands."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, insert, select
+from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
 from deskchat.store.rows import inserted_id
-from deskchat.store.schema import conversation_cases, crm_cases, crm_clients
+from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, outbox, secrets, sync_state
+from deskchat.store.sync_state import save_sync_state
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,198 @@ def cases_of_conversation(conn: Connection, conversation_id: int) -> list[CaseRe
         .order_by(crm_cases.c.opened_at.desc())
     )
     return [_case(raw) for raw in rows.mappings()]
+
+
+# -- sync with the CRM --------------------------------------------------------------------------------------------
+
+CRM_SYNC_FOLDER = "crm"
+
+
+@dataclass(frozen=True)
+class CrmSyncState:
+    """Where each pull stands (the CRM's opaque ``next_cursor`` per collection) and the CRM's directory.
+
+    Queues and attendants have no table of their own yet: their names (never a customer's) are kept here, with the
+    cursors, so cases can show "Financeiro" and "Ana" instead of ids.
+    """
+
+    cursors: dict[str, str]
+    queues: dict[str, str]
+    attendants: dict[str, str]
+
+
+def crm_sync_state(conn: Connection, account_id: int) -> CrmSyncState:
+    raw = conn.execute(
+        select(sync_state.c.cursor).where(sync_state.c.account_id == account_id, sync_state.c.folder == CRM_SYNC_FOLDER)
+    ).scalar()
+    saved: dict[str, Any] = json.loads(raw) if raw else {}
+    return CrmSyncState(
+        dict(saved.get("cursors", {})), dict(saved.get("queues", {})), dict(saved.get("attendants", {}))
+    )
+
+
+def save_crm_sync_state(conn: Connection, account_id: int, state: CrmSyncState, *, now: int) -> None:
+    """Store the cursors and directory (in the transaction that stores the rows they cover)."""
+    cursor = json.dumps({"cursors": state.cursors, "queues": state.queues, "attendants": state.attendants})
+    save_sync_state(
+        conn,
+        account_id,
+        CRM_SYNC_FOLDER,
+        uidvalidity=None,
+        highest_uid=None,
+        highest_modseq=None,
+        cursor=cursor,
+        now=now,
+    )
+
+
+def rfc3339_ms(value: Any) -> int | None:
+    if not isinstance(value, str) or not value:
+        return None
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp() * 1000)
+
+
+def _etag_of(row_version: Any) -> str:
+    return f'"{row_version}"' if row_version is not None else ""
+
+
+def apply_pulled_contacts(
+    conn: Connection, items: list[dict[str, Any]], attendants: dict[str, str], *, now: int
+) -> int:
+    """Insert or update the local copy of each CRM contact (matched by its CRM id); returns how many."""
+    for item in items:
+        responsible_id = item.get("responsible_id")
+        fields = {
+            "name": str(item.get("name") or ""),
+            "cnpj": str(item.get("cnpj") or ""),
+            "company_type": str(item.get("company_type") or ""),
+            "credit_limit_cents": int(item.get("credit_limit_cents") or 0),
+            "debt_cents": int(item.get("debt_cents") or 0),
+            "sales_stage": str(item.get("sales_stage") or ""),
+            "responsible": attendants.get(str(responsible_id), "") if responsible_id else "",
+            "etag": _etag_of(item.get("row_version")),
+            "updated_at": now,
+        }
+        changed = conn.execute(update(crm_clients).where(crm_clients.c.crm_id == item["id"]).values(**fields)).rowcount
+        if not changed:
+            conn.execute(insert(crm_clients).values(crm_id=item["id"], **fields))
+    return len(items)
+
+
+def apply_pulled_cases(conn: Connection, items: list[dict[str, Any]], directory: CrmSyncState, *, now: int) -> int:
+    """Insert or update the local copy of each CRM case, tied to the local client and contact it belongs to."""
+    for item in items:
+        owner = conn.execute(
+            select(crm_clients.c.id, crm_clients.c.contact_id).where(crm_clients.c.crm_id == item.get("contact_id"))
+        ).first()
+        assignee_id = item.get("assignee_id")
+        fields = {
+            "client_id": owner.id if owner is not None else None,
+            "contact_id": owner.contact_id if owner is not None else None,
+            "title": str(item.get("subject") or ""),
+            "status": str(item.get("status") or ""),
+            "queue": directory.queues.get(str(item.get("queue_id")), ""),
+            "priority": str(item.get("priority") or "normal"),
+            "assignee": directory.attendants.get(str(assignee_id), "") if assignee_id else "",
+            "opened_at": rfc3339_ms(item.get("opened_at")) or now,
+            "etag": _etag_of(item.get("row_version")),
+            "updated_at": now,
+        }
+        changed = conn.execute(update(crm_cases).where(crm_cases.c.crm_id == item["id"]).values(**fields)).rowcount
+        if not changed:
+            conn.execute(insert(crm_cases).values(crm_id=item["id"], **fields))
+    return len(items)
+
+
+def etag_of_record(conn: Connection, collection: str, crm_id: str) -> str:
+    """The ETag of the version DeskChat last saw of a CRM contact or case ("" when unknown)."""
+    table = crm_clients if collection == "contacts" else crm_cases
+    return str(conn.execute(select(table.c.etag).where(table.c.crm_id == crm_id)).scalar() or "")
+
+
+def set_record_etag(conn: Connection, collection: str, crm_id: str, etag: str, *, now: int) -> None:
+    """The CRM confirmed a write: remember the version it now holds."""
+    if collection not in ("contacts", "cases"):
+        return
+    table = crm_clients if collection == "contacts" else crm_cases
+    conn.execute(update(table).where(table.c.crm_id == crm_id).values(etag=etag, updated_at=now))
+
+
+def update_case_locally(conn: Connection, crm_id: str, *, now: int, **fields: Any) -> None:
+    """A change the attendant made to a case (status, queue, assignee), before the CRM confirms it."""
+    conn.execute(update(crm_cases).where(crm_cases.c.crm_id == crm_id).values(updated_at=now, **fields))
+
+
+def case_by_crm_id(conn: Connection, crm_id: str) -> CaseRecord | None:
+    raw = conn.execute(select(*_CASE_COLUMNS).where(crm_cases.c.crm_id == crm_id)).mappings().first()
+    return _case(raw) if raw is not None else None
+
+
+def client_by_crm_id(conn: Connection, crm_id: str) -> ClientRecord | None:
+    raw = conn.execute(select(*_CLIENT_COLUMNS).where(crm_clients.c.crm_id == crm_id)).mappings().first()
+    return ClientRecord(**raw) if raw is not None else None
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """An earlier CRM write for the same record that has not reached the CRM yet."""
+
+    item_id: int
+    state: str
+    next_attempt_at: int
+
+
+def earlier_write_pending(conn: Connection, account_id: int, item_id: int, records: list[str]) -> Blocker | None:
+    """The first CRM outbox row before ``item_id`` that touches one of ``records`` and is not done (order per record).
+
+    Record keys (``"cases:<uuid>"``) are written into each row's payload by the CRM push service.
+    """
+    if not records:
+        return None
+    touches = or_(*(outbox.c.payload_json.contains(json.dumps(record)) for record in records))
+    row = conn.execute(
+        select(outbox.c.id, outbox.c.state, outbox.c.next_attempt_at)
+        .where(outbox.c.kind == "crm_call", outbox.c.account_id == account_id, outbox.c.id < item_id)
+        .where(outbox.c.state != "done")
+        .where(touches)
+        .order_by(outbox.c.id)
+        .limit(1)
+    ).first()
+    return None if row is None else Blocker(int(row.id), str(row.state), int(row.next_attempt_at))
+
+
+def wait_behind(conn: Connection, item_id: int, next_attempt_at: int, reason: str, *, now: int) -> None:
+    """Put a claimed CRM row back behind an earlier write for its record, without counting the claim as an attempt."""
+    conn.execute(
+        update(outbox)
+        .where(outbox.c.id == item_id)
+        .values(
+            state="queued",
+            next_attempt_at=next_attempt_at,
+            attempts=func.max(outbox.c.attempts - 1, 0),
+            last_error=reason,
+            updated_at=now,
+        )
+    )
+
+
+def _token_name(account_id: int) -> str:
+    return f"crm_tokens:{account_id}"
+
+
+def save_crm_tokens(conn: Connection, account_id: int, tokens: dict[str, str] | None, *, now: int) -> None:
+    """Keep (or, with None, forget) the CRM account's token pair in the encrypted store's ``secrets`` table."""
+    name = _token_name(account_id)
+    conn.execute(delete(secrets).where(secrets.c.name == name))
+    if tokens is not None:
+        conn.execute(insert(secrets).values(name=name, value=json.dumps(tokens).encode(), updated_at=now))
+
+
+def crm_tokens(conn: Connection, account_id: int) -> dict[str, str] | None:
+    raw = conn.execute(select(secrets.c.value).where(secrets.c.name == _token_name(account_id))).scalar()
+    return None if raw is None else dict(json.loads(bytes(raw)))
+
+
+def replace_outbox_key(conn: Connection, item_id: int, key: str) -> None:
+    """A CRM row whose key only ever gets a stored failure replayed is retried under a new key."""
+    conn.execute(update(outbox).where(outbox.c.id == item_id).values(idempotency_key=key))

@@ -1,0 +1,157 @@
+"""The outbox handler for ``crm_call`` rows: one CRM write per row, with the row's key, classified for the drainer.
+
+A row's payload (written by :mod:`deskchat.services.crm_push`) is one of
+
+* ``{"op": "create", "collection": "contacts" | "cases" | "notes", "id": uuid, "body": {...}}``
+* ``{"op": "update", "collection": "contacts" | "cases", "id": uuid, "patch": {...}}``
+* ``{"op": "append", "case_id": uuid, "messages": [...]}`` (a batch of history, ids chosen by DeskChat)
+
+**Lost responses.** A create tried before (its response may have been lost, or DeskChat died mid-call) first looks
+the record up by its client-generated id: found, it is done; only a 404 lets it be created. An update is sent again
+with the same key and If-Match (the CRM replays its stored answer); a history batch is safe to send again (the CRM
+counts known message ids as duplicates).
+
+**Stored failures.** The CRM stores a 500 for a key and replays it to every retry with that key when the write
+rolled back; a replayed 5xx gets the row a new key, which is safe: a create looks its record up first, an update
+carries the same If-Match, and history batches are deduplicated by message id.
+
+**Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
+needs (the payload's ``records``) has not reached the CRM: a case's close never overtakes its accept, and a note
+never goes before its case exists.
+
+**Versions.** An update's If-Match is the version DeskChat last saw of the record (saved by pulls and by this
+handler's own confirmed writes), so two changes to one case go out one after the other; a 412 is a conflict for
+the attendant.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Connection
+
+from deskchat.channels.base import ChannelAccount, ChannelUnavailable, PermanentSendError, RetryAfter, SendReceipt
+from deskchat.crm.answers import CrmConflict, CrmRefused, CrmRetry, SignInRequired
+from deskchat.crm.client import CrmClient
+from deskchat.services.crm_lane import RECONNECT_REASON, CrmLane
+from deskchat.services.outbox.outcomes import SendConflict, backoff_ms
+from deskchat.store import crm_records, outbox
+from deskchat.store.clock import now_ms
+from deskchat.store.database import Store
+from deskchat.store.outbox import OutboxItem, OutboxKind
+
+log = logging.getLogger("deskchat.crm.push")
+
+WAITING_REASON = "aguardando o envio anterior deste registro ao CRM"
+WAIT_BEHIND_PARKED_MS = 60 * 60_000  # behind a write that failed for good: look again hourly (or when it is retried)
+
+
+class CrmTransientError(Exception):
+    """A retryable CRM failure with no delay named by the server: the drainer backs off exponentially."""
+
+
+class CrmCallHandler:
+    kinds: tuple[str, ...] = (OutboxKind.CRM_CALL,)
+
+    def __init__(self, store: Store, client: CrmClient, lane: CrmLane, *, clock: Callable[[], int] = now_ms) -> None:
+        self._store = store
+        self._clock = clock
+        self._client = client
+        self._lane = lane
+        self._confirmed: dict[int, str] = {}  # item id → the ETag the CRM answered (saved when the item settles)
+        self._waiting: set[int] = set()  # items put back behind an earlier write for their record
+        self._new_key: set[int] = set()  # items whose key the CRM answers with a stored failure
+
+    async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
+        return None  # deliver() itself looks a create up before sending it again
+
+    async def deliver(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt:
+        await self._wait_for_earlier_writes(item)
+        try:
+            etag = await self._send(item)
+        except SignInRequired:
+            self._lane.require_sign_in()
+            raise ChannelUnavailable(RECONNECT_REASON) from None
+        except CrmRetry as problem:
+            if problem.replayed and problem.status is not None and problem.status >= 500:
+                self._new_key.add(item.id)
+            if problem.status == 429:
+                delay_s = problem.retry_after_s or backoff_ms(item.attempts + 1) / 1000
+                self._lane.pause_for(int(delay_s * 1000))
+                raise RetryAfter(delay_s, str(problem)) from None
+            if problem.retry_after_s is not None:
+                raise RetryAfter(problem.retry_after_s, str(problem)) from None
+            raise CrmTransientError(str(problem)) from None
+        except CrmRefused as problem:
+            raise PermanentSendError(str(problem)) from None
+        except CrmConflict as problem:
+            raise SendConflict(str(problem)) from None
+        self._confirmed[item.id] = etag
+        return SendReceipt(str(item.payload.get("id", "")))
+
+    async def _wait_for_earlier_writes(self, item: OutboxItem) -> None:
+        """Order per record: an earlier write for the same record (or one this write needs) goes first."""
+        records = [str(record) for record in item.payload.get("records", [])]
+        lane_id = item.account_id if item.account_id is not None else self._lane.account_id
+        blocker = await self._store.read_later(
+            lambda conn: crm_records.earlier_write_pending(conn, lane_id, item.id, records)
+        )
+        if blocker is None:
+            return
+        now = self._clock()
+        due = blocker.next_attempt_at if blocker.state == "queued" else now + WAIT_BEHIND_PARKED_MS
+        self._waiting.add(item.id)
+        raise RetryAfter(max(due - now, 1000) / 1000, WAITING_REASON)
+
+    async def _send(self, item: OutboxItem) -> str:
+        payload: dict[str, Any] = item.payload
+        op, key = payload["op"], item.idempotency_key
+        if op == "append":
+            await self._client.append_messages(str(payload["case_id"]), list(payload["messages"]), key)
+            return ""
+        collection, record_id = str(payload["collection"]), str(payload["id"])
+        if op == "create":
+            if item.attempts > 0 or item.uncertain:
+                held = await self._client.get(collection, record_id)
+                if held is not None:
+                    log.info("outbox item %d: the CRM already holds the record; not created again", item.id)
+                    return held.etag
+            return (await self._client.create(collection, payload["body"], key)).etag
+        if op == "update":
+            etag = await self._store.read_later(lambda conn: crm_records.etag_of_record(conn, collection, record_id))
+            if not etag:
+                current = await self._client.get(collection, record_id)
+                if current is None:
+                    raise CrmRefused("o registro não existe no CRM (404)", status=404)
+                etag = current.etag
+            return (await self._client.update(collection, record_id, payload["patch"], etag, key)).etag
+        raise CrmRefused(f"operação desconhecida: {op}", status=400)
+
+    def settle_done(self, conn: Connection, item: OutboxItem, receipt: SendReceipt, now: int) -> int | None:
+        outbox.finish(conn, item.id, now)
+        etag = self._confirmed.pop(item.id, "")
+        if etag and item.payload.get("op") in ("create", "update"):
+            collection, record_id = str(item.payload["collection"]), str(item.payload["id"])
+            crm_records.set_record_etag(conn, collection, record_id, etag, now=now)
+        return None
+
+    def settle_parked(self, conn: Connection, item: OutboxItem, reason: str, now: int) -> int | None:
+        self._confirmed.pop(item.id, None)
+        self._waiting.discard(item.id)
+        self._new_key.discard(item.id)
+        outbox.park(conn, item.id, reason, now)
+        return None
+
+    def settle_retry(self, conn: Connection, item: OutboxItem, next_at: int, reason: str, now: int) -> int | None:
+        if item.id in self._waiting:
+            self._waiting.discard(item.id)
+            crm_records.wait_behind(conn, item.id, next_at, WAITING_REASON, now=now)
+            return None
+        if item.id in self._new_key:
+            self._new_key.discard(item.id)
+            crm_records.replace_outbox_key(conn, item.id, f"deskchat-{uuid.uuid4()}")
+        outbox.retry_later(conn, item.id, next_at, reason, now)
+        return None
