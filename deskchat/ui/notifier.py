@@ -15,7 +15,7 @@ from collections.abc import Callable
 from importlib import resources
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLoggingCategory, QObject, QPoint, QRect, Qt, QThread, QUrl, Signal, Slot
+from PySide6.QtCore import QLoggingCategory, QObject, QPoint, QRect, Qt, QUrl
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPixmap, QPolygon
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
@@ -69,82 +69,6 @@ def tray_icon(total: int) -> QIcon:
     return QIcon(pixmap)
 
 
-class _SoundWorker(QObject):
-    """Lives on the sound thread: loading the sound (QtMultimedia, the audio device) took 0.4 s measured on the
-    GUI thread, a freeze at the first notification; there it costs the window nothing."""
-
-    loaded = Signal(bool)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.effect: QSoundEffect | None = None
-
-    @Slot()
-    def load(self) -> None:
-        # QtMultimedia lists each optional library it did not find (PipeWire, VA-API video decoding): a WAV needs
-        # none of them, so that category is silenced; every other Qt message still shows.
-        QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
-        try:
-            from PySide6.QtMultimedia import QSoundEffect
-        except ImportError as error:  # PySide6-Addons or libpulse0 missing
-            log.warning("no notification sound: QtMultimedia cannot be loaded (%s)", type(error).__name__)
-            self.loaded.emit(False)
-            return
-        self.effect = QSoundEffect(self)
-        self.effect.setSource(QUrl.fromLocalFile(sound_path()))
-        self.effect.setVolume(0.6)
-        self.loaded.emit(True)
-
-    @Slot()
-    def play(self) -> None:
-        if self.effect is not None:
-            self.effect.play()
-
-
-class SoundPlayer(QObject):
-    """The new-message sound, played on a thread of its own (loaded there on the first request)."""
-
-    _load = Signal()
-    _play = Signal()
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.requests = 0  # sounds asked for (what a test counts: the audio device is the boundary)
-        self.available: bool | None = None  # None until loaded
-        self._thread: QThread | None = None
-        self._worker: _SoundWorker | None = None
-
-    def request_play(self) -> None:
-        self.requests += 1
-        if self._thread is None:
-            self._start()
-        self._play.emit()
-
-    def source_file(self) -> str:
-        return sound_path()
-
-    def _start(self) -> None:
-        self._thread = QThread()
-        self._thread.setObjectName("deskchat-sound")
-        self._worker = _SoundWorker()
-        self._worker.moveToThread(self._thread)
-        self._load.connect(self._worker.load)
-        self._play.connect(self._worker.play)
-        self._worker.loaded.connect(self._loaded)
-        self._thread.finished.connect(self._worker.deleteLater)
-        self._thread.start()
-        self._load.emit()  # queued before the first play: the thread handles them in order
-
-    def _loaded(self, available: bool) -> None:
-        self.available = available
-
-    def stop(self) -> None:
-        if self._thread is not None:
-            self._thread.quit()
-            self._thread.wait(3000)
-            self._thread = None
-
-
 class DesktopNotifier(QObject):
     """Presents what :class:`NotificationService` decides, for one window."""
 
@@ -165,7 +89,8 @@ class DesktopNotifier(QObject):
         self._open_conversation = open_conversation
         self.unread_total = 0
         self.last_notified: int | None = None
-        self.sound_player = SoundPlayer()
+        self.sound: QSoundEffect | None = None
+        self._sound_unavailable = False
         self.tray = QSystemTrayIcon(tray_icon(0), self)
         self.tray.setObjectName("trayIcon")
         self.tray.setToolTip("DeskChat")
@@ -179,7 +104,6 @@ class DesktopNotifier(QObject):
     def close(self) -> None:
         self.service.close()
         self.tray.hide()
-        self.sound_player.stop()
 
     # -- NotificationPresenter -------------------------------------------------------------------------------
 
@@ -234,4 +158,23 @@ class DesktopNotifier(QObject):
         self._window.activateWindow()
 
     def play_sound(self) -> None:
-        self.sound_player.request_play()
+        effect = self.sound_effect()
+        if effect is not None:
+            effect.play()
+
+    def sound_effect(self) -> QSoundEffect | None:
+        """The new-message sound, loaded on first use (``None`` where QtMultimedia cannot be loaded)."""
+        if self.sound is None and not self._sound_unavailable:
+            # QtMultimedia lists each optional library it did not find (PipeWire, VA-API video decoding): a WAV
+            # needs none of them, so that category is silenced; every other Qt message still shows.
+            QLoggingCategory.setFilterRules("qt.multimedia.symbolsresolver.warning=false")
+            try:
+                from PySide6.QtMultimedia import QSoundEffect
+            except ImportError as error:  # PySide6-Addons or libpulse0 missing
+                self._sound_unavailable = True
+                log.warning("no notification sound: QtMultimedia cannot be loaded (%s)", type(error).__name__)
+                return None
+            self.sound = QSoundEffect(self)
+            self.sound.setSource(QUrl.fromLocalFile(sound_path()))
+            self.sound.setVolume(0.6)
+        return self.sound
