@@ -39,6 +39,7 @@ from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.services.inbound_spool import InboundSpool
 from deskchat.store import accounts, spool
+from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
 from deskchat.ui.main_window import MainWindow, WindowServices
@@ -60,7 +61,7 @@ def burst_payloads(customers: int) -> list[bytes]:
 
 
 async def scenario(window: MainWindow, store: Store, runtime: Runtime, customers: int) -> tuple[float, float, float]:
-    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Burst"))
+    account_id = await store.write(lambda conn: accounts.create_account(conn, "whatsapp", "Burst", now=now_ms()))
     inbound = InboundSpool(store, runtime.bus)
     sinks = WhatsAppSinks(
         on_messages=runtime.ingest.ingest,
