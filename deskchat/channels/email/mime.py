@@ -162,7 +162,9 @@ def _leaf_parts(root: Message, defects: list[str]) -> Iterator[tuple[Message, bo
         if part.is_multipart():
             children = part.get_payload()
             if isinstance(children, list):
-                stack.extend((child, depth + 1) for child in reversed(children[:MAX_PARTS]))
+                stack.extend(
+                    (child, depth + 1) for child in reversed(children[:MAX_PARTS]) if isinstance(child, Message)
+                )
             continue
         yield part, False
 
