@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from typing import Any
 
-from deskchat.channels.base import Capability, SendReceipt
+from deskchat.channels.base import Capability, ChannelUnavailable, SendReceipt
 from deskchat.channels.email.account import MailAccount, Security, Server, SignIn
 from deskchat.channels.email.auth import Auth, OAuthAuth, PasswordAuth, SignInRequired, TokenSource
 from deskchat.channels.email.channel import MailChannel
@@ -220,14 +220,12 @@ class EmailDriver:
             wanted = BodyToFetch(row.channel_id, row.folder, row.uidvalidity, row.uid, row.size)
             await handle.channel.fetch_bodies_now([wanted])
 
-    async def is_sent(self, account_id: int, message_id: str) -> bool:
-        """Whether the mailbox's Sent holds ``message_id`` (for a send a crash interrupted)."""
+    async def sent_message_id(self, account_id: int, idempotency_key: str) -> str | None:
+        """The Message-ID of outbox item ``idempotency_key`` when the mailbox's Sent holds it (crash recovery)."""
         handle = self._handles.get(account_id)
         if handle is None:
-            from deskchat.channels.base import ChannelUnavailable
-
             raise ChannelUnavailable("the mailbox is not started")
-        return await handle.channel.is_sent(message_id)
+        return await handle.channel.sent_message_id(idempotency_key)
 
     # -- the accounts service's driver ---------------------------------------------------------------------------
 

@@ -43,3 +43,10 @@ def secret(conn: Connection, name: str) -> bytes | None:
 
 def delete_secret(conn: Connection, name: str) -> None:
     conn.execute(delete(secrets).where(secrets.c.name == name))
+
+
+def channel_key_of(conn: Connection, conversation_id: int) -> str:
+    """The conversation's channel key (for a mailbox, the customer's address)."""
+    return str(
+        conn.exec_driver_sql("SELECT channel_key FROM conversations WHERE id = ?", (conversation_id,)).scalar_one()
+    )

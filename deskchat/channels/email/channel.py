@@ -34,6 +34,7 @@ from deskchat.channels.base import (
 )
 from deskchat.channels.email.account import MailAccount
 from deskchat.channels.email.auth import Auth, SignInRequired
+from deskchat.channels.email.compose import message_id_for
 from deskchat.channels.email.folder_sync import FetchedHeader, FlagChanges, FolderState, FolderSync, HeaderBatch
 from deskchat.channels.email.folder_sync import fetch_bodies as fetch_raw_bodies
 from deskchat.channels.email.idle import IDLE_RENEW_S, IdleWatch, interrupt
@@ -171,12 +172,14 @@ class MailChannel:
         self._wake_sync()
         return SendReceipt(result.message_id)
 
-    async def is_sent(self, message_id: str) -> bool:
-        """Whether a mail with ``message_id`` is in Sent (for a send a crash interrupted)."""
+    async def sent_message_id(self, idempotency_key: str) -> str | None:
+        """The Message-ID of the outbox item ``idempotency_key`` when Sent holds it (a send a crash interrupted)."""
         imap = self._imap
         if imap is None or not self.supervisor.connected:
             raise ChannelUnavailable("the mailbox is not connected")
-        return await self._blocking(is_sent_blocking, imap, await self._sent_folder(), message_id)
+        message_id = message_id_for(idempotency_key, self.account.domain)
+        found = await self._blocking(is_sent_blocking, imap, await self._sent_folder(), message_id)
+        return message_id if found else None
 
     async def download(self, remote_ref: str) -> bytes:
         imap = self._imap
@@ -247,7 +250,17 @@ class MailChannel:
 
     async def _open(self) -> Any:
         auth = await self._credentials()
-        return await self._blocking(partial(open_imap, self.account, auth, **self._imap_options()))
+        loop = asyncio.get_running_loop()
+        opening = loop.run_in_executor(self._commands, partial(open_imap, self.account, auth, **self._imap_options()))
+        try:
+            return await asyncio.shield(opening)
+        except asyncio.CancelledError:
+            opening.add_done_callback(self._close_unused)  # our stop came while logging in: close what it opens
+            raise
+
+    def _close_unused(self, opening: asyncio.Future[Any]) -> None:
+        if not opening.cancelled() and opening.exception() is None:
+            self._commands.submit(_close_quietly, opening.result())
 
     def _imap_options(self) -> dict[str, Any]:
         return {k: v for k, v in self._options.items() if k in ("timeout", "context")}
@@ -268,9 +281,11 @@ class MailChannel:
         future.add_done_callback(partial(self._idle_ended, generation))
 
     def _idle_ended(self, generation: int, future: asyncio.Future[None]) -> None:
-        if future.cancelled() or not self.supervisor.is_current(generation) or self.idle.stopped.is_set():
+        if future.cancelled():
             return
-        error = future.exception()
+        error = future.exception()  # retrieved even when ignored: a stopped IDLE ends with its socket shut down
+        if not self.supervisor.is_current(generation) or self.idle.stopped.is_set():
+            return
         detail = type(error).__name__ if error is not None else "idle ended"
         self.supervisor.connection_ended(generation, Trigger.CLIENT_DIED, detail)
 
