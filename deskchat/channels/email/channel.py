@@ -43,10 +43,11 @@ from deskchat.channels.email.sending import ReplyUnknown, attachment_blocking, i
 from deskchat.channels.email.sent_folder import sent_folder
 from deskchat.channels.email.sinks import BodyToFetch, MailSinks
 from deskchat.channels.email.smtp_send import Rejected
-from deskchat.channels.email.translate import translate_body, translate_flags, translate_headers
+from deskchat.channels.email.translate import Translated, translate_body, translate_flags, translate_headers
 from deskchat.core.connection_states import Status, Trigger
 from deskchat.core.messages import OutboundMessage, SyncState
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
+from deskchat.core.sync_steps import SyncStep
 
 log = logging.getLogger("deskchat.mail")
 
@@ -330,7 +331,7 @@ class MailChannel:
             nonlocal done, commits
             if not self.supervisor.is_current(generation):
                 raise _Superseded()
-            work = self._commit(batch, outgoing=outgoing, historical=first)
+            work = self._commit(self._translate(batch, outgoing=outgoing, historical=first))  # parsed off the loop
             asyncio.run_coroutine_threadsafe(work, loop).result(COMMIT_TIMEOUT_S)
             commits += 1
             if first and isinstance(batch, HeaderBatch):
@@ -343,13 +344,14 @@ class MailChannel:
             state = SyncState(self.account_id, folder, final.uidvalidity, final.highest_uid, final.highest_modseq)
             await self.sinks.on_messages([], sync=state)
 
-    async def _commit(self, batch: HeaderBatch | FlagChanges, *, outgoing: bool, historical: bool) -> None:
+    def _translate(self, batch: HeaderBatch | FlagChanges, *, outgoing: bool, historical: bool) -> Translated:
         if isinstance(batch, HeaderBatch):
-            translated = translate_headers(
+            return translate_headers(
                 self.account_id, self.account.address, batch, outgoing_folder=outgoing, historical=historical
             )
-        else:
-            translated = translate_flags(self.account_id, batch)
+        return translate_flags(self.account_id, batch)
+
+    async def _commit(self, translated: Translated) -> None:
         await self.sinks.on_messages(translated.messages, sync=translated.state, steps=translated.steps)
 
     # -- bodies ----------------------------------------------------------------------------------------------------
@@ -373,10 +375,7 @@ class MailChannel:
             by_folder.setdefault((item.folder, item.uidvalidity), {})[item.uid] = item.channel_id
         fetched = 0
         for (folder, uidvalidity), channel_ids in by_folder.items():
-            raws = await self._blocking(_bodies_of, imap, folder, list(channel_ids))
-            steps = [
-                translate_body(self.account_id, channel_ids[uid], folder, uidvalidity, uid, raw) for uid, raw in raws
-            ]
+            steps = await self._blocking(_bodies_of, self.account_id, imap, folder, uidvalidity, channel_ids)
             if steps:
                 await self.sinks.on_messages([], steps=steps)
                 fetched += len(steps)
@@ -393,8 +392,14 @@ def _message_count(imap: Any, folder: str) -> int:
     return int(status.get(b"MESSAGES", 0))
 
 
-def _bodies_of(imap: Any, folder: str, uids: list[int]) -> list[tuple[int, bytes]]:
-    return list(fetch_raw_bodies(imap, folder, uids))
+def _bodies_of(
+    account_id: int, imap: Any, folder: str, uidvalidity: int, channel_ids: dict[int, str]
+) -> list[SyncStep]:
+    """Fetch and parse the bodies (on the command thread: parsing a 1 MB mail must not stall the loop)."""
+    return [
+        translate_body(account_id, channel_ids[uid], folder, uidvalidity, uid, raw)
+        for uid, raw in fetch_raw_bodies(imap, folder, list(channel_ids))
+    ]
 
 
 def _close_quietly(client: Any) -> None:
