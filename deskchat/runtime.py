@@ -16,10 +16,13 @@ from deskchat.core.events import ChannelStateChanged
 from deskchat.core.messages import InboundMessage
 from deskchat.services.accounts import AccountsService
 from deskchat.services.conversations_start import ConversationStarter
+from deskchat.services.email_accounts import EmailDriver
+from deskchat.services.email_sending import EmailSending
 from deskchat.services.ingest import IngestService
 from deskchat.services.media_downloads import MediaDownloads
 from deskchat.services.messaging import MessagingService
 from deskchat.services.outbox import ChatFileHandler, ChatMessageHandler, OutboxDrainer
+from deskchat.services.outbox.email_handler import MailSendHandler
 from deskchat.services.people import People
 from deskchat.services.reading import ReadingService
 from deskchat.services.receipts import ReceiptService
@@ -77,6 +80,8 @@ class Runtime:
         # every channel account's lifecycle, state and log; one driver per kind (none in the demo profile)
         self.accounts: AccountsService | None = None
         self.whatsapp: WhatsAppDriver | None = None
+        self.email: EmailDriver | None = None
+        self.email_sending = EmailSending(store, self.bus, self.messaging.work_queued)
         if whatsapp_sessions is not None:
             self.accounts = AccountsService(store, self.bus, self.channels)
             self.whatsapp = WhatsAppDriver(
@@ -89,6 +94,9 @@ class Runtime:
                 **({"channel_factory": whatsapp_factory} if whatsapp_factory is not None else {}),
             )
             self.accounts.register(self.whatsapp)
+            self.email = EmailDriver(self.accounts, store, self.bus, self.ingest)
+            self.accounts.register(self.email)
+            self.worker.register(MailSendHandler(store, self.email.sent_message_id))
 
     def _demo_customer(self, account_id: int, chat_key: str) -> InboundMessage | None:
         """Who is behind a demo chat (its title, name and identities), so a demo answer lands in that chat."""

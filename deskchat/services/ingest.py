@@ -19,9 +19,10 @@ from deskchat.core.events import (
     MessageUpdated,
 )
 from deskchat.core.messages import InboundMessage, SyncState
+from deskchat.core.sync_steps import SyncStep
 from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
-from deskchat.store import contacts, conversations, spool, sync_state
+from deskchat.store import contacts, conversations, spool, sync_state, sync_steps
 from deskchat.store import messages as message_store
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
@@ -170,6 +171,7 @@ def _update_conversations(
         conversation_id = stored.conversation_id
         if not (message.outgoing or message.historical or stored.upgraded):
             unread[conversation_id] = unread.get(conversation_id, 0) + 1
+        if not (message.outgoing or message.historical or stored.upgraded or message.automatic):
             newest_incoming[conversation_id] = max(newest_incoming.get(conversation_id, 0), message.sent_at)
         best = newest.get(conversation_id)
         if best is None or message.sent_at >= best.sent_at:
@@ -221,17 +223,23 @@ class IngestService:
         self._stale = True
 
     async def ingest(
-        self, batch: Sequence[InboundMessage], consumed: Sequence[int] = (), sync: SyncState | None = None
+        self,
+        batch: Sequence[InboundMessage],
+        consumed: Sequence[int] = (),
+        sync: SyncState | None = None,
+        steps: Sequence[SyncStep] = (),
     ) -> list[Stored]:
         """Store ``batch`` and announce it; one result per message kept (see :attr:`ignore_groups`).
 
         The channel's own steps run in the same transaction: the spool rows ``consumed`` (the raw events this batch
-        came from) are removed, and ``sync`` (its progress marker) is saved, or none of it happens.
+        came from) are removed, ``steps`` (:mod:`deskchat.core.sync_steps`: e-mail UID map, flags, bodies, case
+        links) are written, and ``sync`` (its progress marker) is saved, or none of it happens.
         """
         if self.ignore_groups:
             batch = [message for message in batch if not message.is_group]
-        if not batch and not consumed and sync is None:
+        if not batch and not consumed and sync is None and not steps:
             return []
+        step_results: list[sync_steps.StepsWritten] = []
         reopen_window = self.reopen_window
         consumed = list(consumed)
 
@@ -247,6 +255,13 @@ class IngestService:
                 raise
             if consumed:
                 spool.remove(conn, consumed)
+            if steps:
+                inserted = {
+                    (message.account_id, message.channel_id)
+                    for message, stored in zip(batch, results, strict=True)
+                    if stored.message_id is not None and not stored.upgraded
+                }
+                step_results[:] = [sync_steps.apply_steps(conn, steps, inserted, now=now)]
             if sync is not None:
                 sync_state.save_sync_state(
                     conn,
@@ -263,6 +278,11 @@ class IngestService:
         results = await self._store.write(work)
         if batch:
             self._announce(batch, results)
+        for written in step_results:
+            for conversation_id, message_id in written.messages:
+                self._bus.publish(MessageUpdated(conversation_id, message_id))
+            for conversation_id in written.conversations | {c for c, _m in written.messages}:
+                self._bus.publish(ConversationChanged(conversation_id))
         return results
 
     def _announce(self, batch: Sequence[InboundMessage], results: list[Stored]) -> None:

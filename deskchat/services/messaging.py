@@ -94,7 +94,7 @@ class FileToSend:
     as_document: bool = False  # e.g. a picture that could not be decoded: never sent as an image
 
 
-def _queue(
+def queue_message(
     conn: Connection,
     conversation_id: int,
     key: str,
@@ -144,7 +144,7 @@ def _queue(
 
 
 def _queue_text(conn: Connection, conversation_id: int, text: str, reply_to: str | None, key: str, now: int) -> int:
-    return _queue(conn, conversation_id, key, reply_to, text, now=now)
+    return queue_message(conn, conversation_id, key, reply_to, text, now=now)
 
 
 def _queue_file(
@@ -157,7 +157,7 @@ def _queue_file(
     now: int,
 ) -> int:
     media_id = media.put_media(conn, file.data, file.mime)
-    message_id = _queue(
+    message_id = queue_message(
         conn,
         conversation_id,
         key,

@@ -168,7 +168,27 @@ _V4 = [
     "CREATE INDEX ix_conversations_tabs ON conversations(is_group, status)",
 ]
 
-# v6 (numbered when merged after v5): contact merges. A merge records each row it moved from the absorbed contact to
+# v5: e-mail. A message may arrive as headers first and get its body later (``body_state``), with a sanitised HTML
+# part. ``mail_uids`` maps each IMAP (folder, UIDVALIDITY, UID) to the stored message with the server's flags; a
+# message is never deleted when the server expunges it (``expunged_at``). ``mail_headers`` keeps what a reply needs.
+_V5 = [
+    "ALTER TABLE messages ADD COLUMN html TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE messages ADD COLUMN body_state TEXT NOT NULL DEFAULT 'full'",
+    """CREATE TABLE mail_uids (
+        account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, folder TEXT NOT NULL,
+        uidvalidity INTEGER NOT NULL, uid INTEGER NOT NULL,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        flags TEXT NOT NULL DEFAULT '', size INTEGER NOT NULL DEFAULT 0, expunged_at INTEGER,
+        PRIMARY KEY (account_id, folder, uidvalidity, uid))""",
+    "CREATE INDEX ix_mail_uids_message ON mail_uids(message_id)",
+    """CREATE TABLE mail_headers (
+        message_id INTEGER PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+        from_address TEXT NOT NULL DEFAULT '', to_json TEXT NOT NULL DEFAULT '[]',
+        cc_json TEXT NOT NULL DEFAULT '[]', refs TEXT NOT NULL DEFAULT '', automatic INTEGER NOT NULL DEFAULT 0)""",
+]
+
+
+# v6: contact merges. A merge records each row it moved from the absorbed contact to
 # the kept one (what = identity | conversation | case | client | name | folded), so an undo moves exactly those back.
 _V6 = [
     """CREATE TABLE contact_merges (
@@ -181,7 +201,7 @@ _V6 = [
         row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V6)
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
 LATEST_VERSION = len(STEPS)
 
 

@@ -89,6 +89,8 @@ messages = Table(
     Column("reply_to_channel_id", Text),
     Column("edited_at", Integer),
     Column("deleted_at", Integer),
+    Column("html", Text, nullable=False, server_default=""),  # sanitised HTML part (e-mail)
+    Column("body_state", Text, nullable=False, server_default="full"),  # headers (body not fetched yet) | full
     UniqueConstraint("account_id", "channel_id"),
 )
 Index("ix_messages_conversation_time", messages.c.conversation_id, messages.c.sent_at, messages.c.id)
@@ -262,6 +264,31 @@ secrets = Table(
     Column("name", Text, primary_key=True),
     Column("value", LargeBinary, nullable=False),
     Column("updated_at", Integer, nullable=False),
+)
+
+mail_uids = Table(
+    "mail_uids",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("folder", Text, primary_key=True),
+    Column("uidvalidity", Integer, primary_key=True),
+    Column("uid", Integer, primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), nullable=False),
+    Column("flags", Text, nullable=False, server_default=""),  # the server's flags, space-separated
+    Column("size", Integer, nullable=False, server_default="0"),
+    Column("expunged_at", Integer),  # gone from the server; the message stays
+)
+Index("ix_mail_uids_message", mail_uids.c.message_id)
+
+mail_headers = Table(
+    "mail_headers",
+    metadata,
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("from_address", Text, nullable=False, server_default=""),
+    Column("to_json", Text, nullable=False, server_default="[]"),
+    Column("cc_json", Text, nullable=False, server_default="[]"),
+    Column("refs", Text, nullable=False, server_default=""),  # References, space-separated, without brackets
+    Column("automatic", Integer, nullable=False, server_default="0"),
 )
 
 #: The FTS5 table is not declared to SQLAlchemy (it has no portable DDL); see migrations. Its rowid is the message id

@@ -1,0 +1,235 @@
+"""Writing a channel's own steps (:mod:`deskchat.core.sync_steps`) in the caller's transaction, and what the e-mail
+sync reads back: the UID map, mail whose body is still to fetch, a folder's state."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, insert
+
+from deskchat.core.messages import Address, SyncState
+from deskchat.core.sync_steps import (
+    CaseLinkRequest,
+    MailBody,
+    MailFlagsChanged,
+    MailSeen,
+    MailUidValidityChanged,
+    SyncStep,
+)
+from deskchat.store.crm_records import link_case
+from deskchat.store.schema import attachments
+
+SEEN_FLAG = "\\Seen"
+OPEN_CASE_STATES = ("open", "waiting")
+
+
+@dataclass
+class StepsWritten:
+    """What the steps changed, for the announcements after the commit."""
+
+    messages: list[tuple[int, int]] = field(default_factory=list)  # (conversation id, message id) with a new body
+    conversations: set[int] = field(default_factory=set)  # list rows that changed (unread counts, links)
+
+
+_MESSAGE = "SELECT id, conversation_id FROM messages WHERE account_id = ? AND channel_id = ?"
+_PUT_UID = """INSERT INTO mail_uids (account_id, folder, uidvalidity, uid, message_id, flags, size, expunged_at)
+    VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
+    ON CONFLICT (account_id, folder, uidvalidity, uid)
+    DO UPDATE SET message_id = excluded.message_id, flags = excluded.flags, size = excluded.size"""
+_PUT_HEADERS = """INSERT OR IGNORE INTO mail_headers (message_id, from_address, to_json, cc_json, refs, automatic)
+    VALUES (?, ?, ?, ?, ?, ?)"""
+_BODY_PENDING = "UPDATE messages SET body_state = 'headers' WHERE id = ?"
+_SET_FLAGS = "UPDATE mail_uids SET flags = ? WHERE account_id = ? AND folder = ? AND uidvalidity = ? AND uid = ?"
+_EXPUNGE = """UPDATE mail_uids SET expunged_at = ?
+    WHERE account_id = ? AND folder = ? AND uidvalidity = ? AND uid = ? AND expunged_at IS NULL"""
+_CONVERSATION_OF_UID = """SELECT m.conversation_id FROM mail_uids u JOIN messages m ON m.id = u.message_id
+    WHERE u.account_id = ? AND u.folder = ? AND u.uidvalidity = ? AND u.uid = ?"""
+_DROP_OLD_UIDS = "DELETE FROM mail_uids WHERE account_id = ? AND folder = ? AND uidvalidity != ?"
+_SET_BODY = """UPDATE messages SET text = ?, html = ?, body_state = 'full'
+    WHERE id = ? AND body_state = 'headers'"""
+#: A conversation's unread badge never counts more incoming mail than the server still shows unseen.
+_FOLLOW_SEEN = """UPDATE conversations SET unread_count = min(unread_count, (
+        SELECT count(*) FROM messages m WHERE m.conversation_id = conversations.id AND m.outgoing = 0
+        AND EXISTS (SELECT 1 FROM mail_uids u WHERE u.message_id = m.id AND u.expunged_at IS NULL
+                    AND instr(' ' || u.flags || ' ', ' \\Seen ') = 0)))
+    WHERE id = ?"""
+_CASES_BY_CRM_ID = "SELECT id FROM crm_cases WHERE crm_id = ?"
+_OPEN_CASE_OF_CONVERSATION = """SELECT k.id FROM crm_cases k JOIN conversations c ON c.contact_id = k.contact_id
+    WHERE c.id = ? AND k.status IN ('open', 'waiting') ORDER BY k.opened_at DESC, k.id DESC LIMIT 1"""
+
+
+def apply_steps(
+    conn: Connection, steps: Sequence[SyncStep], inserted: Collection[tuple[int, str]] = (), *, now: int
+) -> StepsWritten:
+    """Write ``steps`` in order at ``now``; ``inserted`` names the messages this transaction stored."""
+    written = StepsWritten()
+    follow_seen: set[int] = set()
+    for step in steps:
+        if isinstance(step, MailSeen):
+            _mail_seen(conn, step, inserted, follow_seen)
+        elif isinstance(step, MailFlagsChanged):
+            _flags_changed(conn, step, follow_seen, now)
+        elif isinstance(step, MailUidValidityChanged):
+            conn.exec_driver_sql(_DROP_OLD_UIDS, (step.account_id, step.folder, step.uidvalidity))
+        elif isinstance(step, MailBody):
+            _body(conn, step, written)
+        else:
+            _link_cases(conn, step, written, now)
+    for conversation_id in follow_seen:
+        if conn.exec_driver_sql(_FOLLOW_SEEN, (conversation_id,)).rowcount:
+            written.conversations.add(conversation_id)
+    return written
+
+
+def _message(conn: Connection, account_id: int, channel_id: str) -> tuple[int, int] | None:
+    row = conn.exec_driver_sql(_MESSAGE, (account_id, channel_id)).first()
+    return None if row is None else (int(row[0]), int(row[1]))
+
+
+def _addresses_json(addresses: Iterable[Address]) -> str:
+    return json.dumps([[a.address, a.name] for a in addresses], ensure_ascii=False)
+
+
+def _mail_seen(conn: Connection, step: MailSeen, inserted: Collection[tuple[int, str]], follow: set[int]) -> None:
+    found = _message(conn, step.account_id, step.channel_id)
+    if found is None:
+        return  # not stored (a dropped group message cannot happen for mail; nothing to map)
+    message_id, conversation_id = found
+    flags = " ".join(step.flags)
+    conn.exec_driver_sql(
+        _PUT_UID, (step.account_id, step.folder, step.uidvalidity, step.uid, message_id, flags, step.size)
+    )
+    conn.exec_driver_sql(
+        _PUT_HEADERS,
+        (
+            message_id,
+            step.from_address,
+            _addresses_json(step.to),
+            _addresses_json(step.cc),
+            " ".join(step.references),
+            int(step.automatic),
+        ),
+    )
+    if step.body_pending and (step.account_id, step.channel_id) in inserted:
+        conn.exec_driver_sql(_BODY_PENDING, (message_id,))
+    if SEEN_FLAG in step.flags:
+        follow.add(conversation_id)
+
+
+def _flags_changed(conn: Connection, step: MailFlagsChanged, follow: set[int], now: int) -> None:
+    where = (step.account_id, step.folder, step.uidvalidity)
+    for uid, flags in step.flags.items():
+        if conn.exec_driver_sql(_SET_FLAGS, (" ".join(flags), *where, uid)).rowcount:
+            conversation = conn.exec_driver_sql(_CONVERSATION_OF_UID, (*where, uid)).scalar()
+            if conversation is not None:
+                follow.add(int(conversation))
+    for uid in step.expunged:
+        if conn.exec_driver_sql(_EXPUNGE, (now, *where, uid)).rowcount:
+            conversation = conn.exec_driver_sql(_CONVERSATION_OF_UID, (*where, uid)).scalar()
+            if conversation is not None:
+                follow.add(int(conversation))
+
+
+def _body(conn: Connection, step: MailBody, written: StepsWritten) -> None:
+    found = _message(conn, step.account_id, step.channel_id)
+    if found is None:
+        return
+    message_id, conversation_id = found
+    if not conn.exec_driver_sql(_SET_BODY, (step.text, step.html, message_id)).rowcount:
+        return  # already has its body (a replayed batch)
+    if step.attachments:
+        conn.execute(
+            insert(attachments),
+            [
+                {
+                    "message_id": message_id,
+                    "file_name": a.file_name,
+                    "mime": a.mime,
+                    "size": a.size,
+                    "remote_ref": a.remote_ref,
+                }
+                for a in step.attachments
+            ],
+        )
+    written.messages.append((conversation_id, message_id))
+
+
+def _link_cases(conn: Connection, step: CaseLinkRequest, written: StepsWritten, now: int) -> None:
+    found = _message(conn, step.account_id, step.channel_id)
+    if found is None:
+        return
+    _message_id, conversation_id = found
+    linked = False
+    for crm_id in step.case_ids:
+        case_id = conn.exec_driver_sql(_CASES_BY_CRM_ID, (crm_id,)).scalar()
+        if case_id is not None:
+            link_case(conn, conversation_id, int(case_id), "subject", now=now)
+            linked = True
+    if not linked:
+        open_case = conn.exec_driver_sql(_OPEN_CASE_OF_CONVERSATION, (conversation_id,)).scalar()
+        if open_case is None:
+            return
+        link_case(conn, conversation_id, int(open_case), step.fallback, now=now)
+    written.conversations.add(conversation_id)
+
+
+# -- what the e-mail sync reads ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PendingBody:
+    channel_id: str
+    folder: str
+    uidvalidity: int
+    uid: int
+    size: int
+
+
+_LOCAL_UIDS = """SELECT uid FROM mail_uids
+    WHERE account_id = ? AND folder = ? AND uidvalidity = ? AND expunged_at IS NULL"""
+_PENDING_BODIES = """SELECT m.channel_id, u.folder, u.uidvalidity, u.uid, u.size FROM messages m
+    JOIN mail_uids u ON u.message_id = m.id AND u.expunged_at IS NULL
+    JOIN sync_state s ON s.account_id = u.account_id AND s.folder = u.folder AND s.uidvalidity = u.uidvalidity
+    WHERE m.account_id = ? AND m.body_state = 'headers'
+    ORDER BY m.sent_at DESC LIMIT ?"""
+_PENDING_BODY_OF = """SELECT m.channel_id, u.folder, u.uidvalidity, u.uid, u.size FROM messages m
+    JOIN mail_uids u ON u.message_id = m.id AND u.expunged_at IS NULL
+    WHERE m.id = ? AND m.body_state = 'headers' LIMIT 1"""
+_SYNC_STATE = """SELECT uidvalidity, highest_uid, highest_modseq, cursor FROM sync_state
+    WHERE account_id = ? AND folder = ?"""
+
+
+def local_uids(conn: Connection, account_id: int, folder: str, uidvalidity: int) -> set[int]:
+    """The UIDs of ``folder`` (under ``uidvalidity``) held locally and not known to be expunged."""
+    return {int(uid) for (uid,) in conn.exec_driver_sql(_LOCAL_UIDS, (account_id, folder, uidvalidity))}
+
+
+def pending_bodies(conn: Connection, account_id: int, limit: int) -> list[PendingBody]:
+    """Mail whose body is still to fetch, newest first (under each folder's current UIDVALIDITY)."""
+    return [
+        PendingBody(str(c), str(f), int(v), int(u), int(s))
+        for c, f, v, u, s in conn.exec_driver_sql(_PENDING_BODIES, (account_id, limit))
+    ]
+
+
+def pending_body_of(conn: Connection, message_id: int) -> PendingBody | None:
+    """Where to fetch the body of stored message ``message_id`` (None: it has its body, or is not on the server)."""
+    row = conn.exec_driver_sql(_PENDING_BODY_OF, (message_id,)).first()
+    return None if row is None else PendingBody(str(row[0]), str(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+
+def load_sync_state(conn: Connection, account_id: int, folder: str) -> SyncState | None:
+    row = conn.exec_driver_sql(_SYNC_STATE, (account_id, folder)).first()
+    if row is None:
+        return None
+    uidvalidity, highest_uid, highest_modseq, cursor = row
+    return SyncState(
+        account_id,
+        folder,
+        None if uidvalidity is None else int(uidvalidity),
+        None if highest_uid is None else int(highest_uid),
+        None if highest_modseq is None else int(highest_modseq),
+        str(cursor or ""),
+    )

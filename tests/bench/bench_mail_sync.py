@@ -1,0 +1,129 @@
+"""First sync of a 5,000-message mailbox from the local Dovecot, against mbsync (isync) on the same mailbox.
+
+Prints: time until every header is stored (the list is full), time until every body is stored, peak memory growth of
+this process, the worst event-loop stall, mbsync's full sync time and the ratios (targets: headers ≤ 0.3× mbsync,
+bodies ≤ 1.5×, memory growth < 150 MB, stall < 50 ms). ``DESKCHAT_BENCH_MAILS`` changes the count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import resource
+import shutil
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchlib import StallMeter, report, use_bench_keyring
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
+
+from mail_app import MailApp, mail_account
+from mailstack import DOMAIN, MailStack, running_mail_stack
+
+from deskchat.paths import Profile
+from deskchat.store.database import Store
+
+MAILS = int(os.environ.get("DESKCHAT_BENCH_MAILS", "5000"))
+WORDS = "pedido boleto entrega nota fiscal prazo cliente atendimento suporte retorno ".split()
+
+
+def _mail(number: int, user: str) -> bytes:
+    size = 2_000 + (number * 7919) % 18_000
+    text = " ".join(WORDS[(number + i) % len(WORDS)] for i in range(size // 8))
+    head = (
+        f"From: Cliente {number % 300} <c{number % 300}@{DOMAIN}>\r\nTo: {user}\r\nSubject: Pedido {number}\r\n"
+        f"Message-ID: <b{number}.{user}>\r\nDate: Tue, 10 Nov 2026 09:00:00 -0300\r\nMIME-Version: 1.0\r\n"
+    )
+    if number % 100:
+        return (head + f"Content-Type: text/plain; charset=utf-8\r\n\r\n{text}\r\n").encode()
+    attachment = base64.encodebytes(os.urandom(50_000 + (number * 104_729) % 950_000)).decode()
+    return (
+        head
+        + 'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n'
+        f"{text}\r\n--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        f'Content-Disposition: attachment; filename="nota{number}.pdf"\r\n\r\n{attachment}--b--\r\n'
+    ).encode()
+
+
+def _fill(stack: MailStack, user: str) -> None:
+    with smtplib.LMTP("127.0.0.1", stack.dovecot.lmtp_port) as lmtp:
+        for number in range(MAILS):
+            lmtp.sendmail(f"c@{DOMAIN}", [user], _mail(number, user))
+
+
+def _mbsync(stack: MailStack, user: str, root: Path) -> float:
+    maildir = root / "maildir"
+    maildir.mkdir()
+    config = root / "mbsyncrc"
+    config.write_text(
+        f"IMAPAccount bench\nHost 127.0.0.1\nPort {stack.imap_port}\nUser {user}\nPass {user.split('@')[0]}-pw\n"
+        "SSLType None\nAuthMechs LOGIN\n\nIMAPStore far\nAccount bench\n\n"
+        f"MaildirStore near\nPath {maildir}/\nInbox {maildir}/INBOX\n\n"
+        "Channel bench\nFar :far:\nNear :near:\nPatterns INBOX\nCreate Near\nSyncState *\n"
+    )
+    started = time.perf_counter()
+    subprocess.run(["mbsync", "-q", "-c", str(config), "-a"], check=True)
+    return time.perf_counter() - started
+
+
+async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, float, float]:
+    store = Store.open(Profile(profile), passphrase="bench")
+    app = MailApp(store)
+    meter = StallMeter()
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    account_id = await app.driver.add_mailbox(mail_account(stack, user), password=user.split("@")[0] + "-pw")
+    meter.start()
+    started = time.perf_counter()
+    await app.accounts.connect(account_id)
+    await app.until(lambda: app.query("SELECT count(*) FROM messages") == [(MAILS,)], timeout=3600)
+    headers_s = time.perf_counter() - started
+    await app.until(
+        lambda: app.query("SELECT count(*) FROM messages WHERE body_state = 'full'") == [(MAILS,)], timeout=3600
+    )
+    bodies_s = time.perf_counter() - started
+    stall = await meter.stop()
+    growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    await app.stop()
+    store.close()
+    report("worst loop stall", f"{stall:.1f} ms", "< 50 ms", stall < 50)
+    report("peak memory growth", f"{growth_mb:.0f} MB", "< 150 MB", growth_mb < 150)
+    return headers_s, bodies_s, stall
+
+
+def main() -> None:
+    use_bench_keyring()
+    if shutil.which("mbsync") is None:
+        sys.exit("mbsync (isync) is not installed")
+    with tempfile.TemporaryDirectory(prefix="bench-mail-") as folder:
+        root = Path(folder)
+        os.chmod(root, 0o755)
+        with running_mail_stack(root / "stack") as stack:
+            user = stack.dovecot.fresh_mailbox()
+            started = time.perf_counter()
+            _fill(stack, user)
+            print(f"[bench] {MAILS} mails delivered in {time.perf_counter() - started:.1f} s", flush=True)
+            mbsync_s = _mbsync(stack, user, root)
+            print(f"[bench] mbsync full sync: {mbsync_s:.2f} s", flush=True)
+            headers_s, bodies_s, _stall = asyncio.run(_deskchat(stack, user, root / "profile"))
+    report(
+        "all headers stored",
+        f"{headers_s:.2f} s = {headers_s / mbsync_s:.2f}× mbsync",
+        "≤ 0.3×",
+        headers_s <= 0.3 * mbsync_s,
+    )
+    report(
+        "all bodies stored",
+        f"{bodies_s:.2f} s = {bodies_s / mbsync_s:.2f}× mbsync",
+        "≤ 1.5×",
+        bodies_s <= 1.5 * mbsync_s,
+    )
+
+
+if __name__ == "__main__":
+    main()
