@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
-from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
 import platformdirs
 
@@ -26,23 +24,6 @@ def default_profile_dir() -> Path:
     if override:
         return Path(override)
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "profile"
-
-
-def policy_file_location(platform: str, environ: Mapping[str, str]) -> PurePath:
-    """Where IT's policy file is: ``DESKCHAT_POLICY`` if set, else a system-wide path of the OS."""
-    override = environ.get("DESKCHAT_POLICY")
-    if override:
-        return PureWindowsPath(override) if platform == "win32" else PurePosixPath(override)
-    if platform == "win32":
-        return PureWindowsPath(environ.get("ProgramData") or r"C:\ProgramData", APP_NAME, "policy.json")
-    if platform == "darwin":
-        return PurePosixPath("/Library/Application Support", APP_NAME, "policy.json")
-    return PurePosixPath("/etc/deskchat/policy.json")
-
-
-def policy_file() -> Path:
-    """This machine's policy file location (it may not exist: then there is no policy)."""
-    return Path(policy_file_location(sys.platform, os.environ))
 
 
 def make_private_dir(path: Path) -> Path:
