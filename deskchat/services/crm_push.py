@@ -86,6 +86,11 @@ class CrmPush:
         self._account_id = account_id
         self._clock = clock
 
+    @property
+    def account_id(self) -> int:
+        """The CRM account whose lane drains these writes (its queues and attendants are kept under it)."""
+        return self._account_id
+
     def _enqueue(self, conn: Connection, payload: dict[str, Any], records: list[str], now: int) -> int:
         """Queue one CRM write; ``records`` are the records it touches or needs (it waits behind earlier writes
         to any of them: a note waits for its case, a case for its lead)."""
@@ -129,16 +134,33 @@ class CrmPush:
         await self._store.write(write)
         return crm_id
 
-    async def change_case(self, case_crm_id: str, change: CaseChange) -> None:
-        """Accept, transfer, close or reopen: the local case shows it at once; the CRM gets it in order."""
+    async def change_case(self, case_crm_id: str, change: CaseChange, *, shown: dict[str, Any] | None = None) -> None:
+        """Accept, transfer, close or reopen: the local case shows it at once; the CRM gets it in order.
+
+        ``shown`` are local columns to change with it (the queue's or attendant's name, the priority)."""
         now = self._clock()
-        local = {name: change.patch[name] for name in ("status",) if name in change.patch}
+        local: dict[str, Any] = {name: change.patch[name] for name in ("status", "priority") if name in change.patch}
+        local.update(shown or {})
 
         def write(conn: Connection) -> None:
             if local:
                 crm_records.update_case_locally(conn, case_crm_id, now=now, **local)
             payload = {"op": "update", "collection": "cases", "id": case_crm_id, "patch": change.patch}
             self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
+
+        await self._store.write(write)
+
+    async def update_contact(
+        self, contact_crm_id: str, patch: dict[str, Any], *, client_id: int, shown: dict[str, Any]
+    ) -> None:
+        """An edit of a lead's or client's fields: the local record (``shown`` columns) changes at once, the CRM gets
+        the merge ``patch`` in order, after the record's create if that has not reached it yet."""
+        now = self._clock()
+
+        def write(conn: Connection) -> None:
+            crm_records.update_client_locally(conn, client_id, now=now, **shown)
+            payload = {"op": "update", "collection": "contacts", "id": contact_crm_id, "patch": patch}
+            self._enqueue(conn, payload, [f"contacts:{contact_crm_id}"], now)
 
         await self._store.write(write)
 

@@ -10,7 +10,15 @@ from typing import Any
 from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
 
 from deskchat.store.rows import inserted_id
-from deskchat.store.schema import conversation_cases, crm_cases, crm_clients, outbox, secrets, sync_state
+from deskchat.store.schema import (
+    contact_identities,
+    conversation_cases,
+    crm_cases,
+    crm_clients,
+    outbox,
+    secrets,
+    sync_state,
+)
 from deskchat.store.sync_state import save_sync_state
 
 
@@ -300,3 +308,122 @@ def crm_tokens(conn: Connection, account_id: int) -> dict[str, str] | None:
 def replace_outbox_key(conn: Connection, item_id: int, key: str) -> None:
     """A CRM row whose key only ever gets a stored failure replayed is retried under a new key."""
     conn.execute(update(outbox).where(outbox.c.id == item_id).values(idempotency_key=key))
+
+
+# -- the attendant's edits in the info pane -----------------------------------------------------------------------
+
+
+def client_by_id(conn: Connection, client_id: int) -> ClientRecord | None:
+    raw = conn.execute(select(*_CLIENT_COLUMNS).where(crm_clients.c.id == client_id)).mappings().first()
+    return ClientRecord(**raw) if raw is not None else None
+
+
+def case_by_id(conn: Connection, case_id: int) -> CaseRecord | None:
+    raw = conn.execute(select(*_CASE_COLUMNS).where(crm_cases.c.id == case_id)).mappings().first()
+    return _case(raw) if raw is not None else None
+
+
+def contact_of_client(conn: Connection, client_id: int) -> int | None:
+    found = conn.execute(select(crm_clients.c.contact_id).where(crm_clients.c.id == client_id)).scalar()
+    return None if found is None else int(found)
+
+
+def update_client_locally(conn: Connection, client_id: int, *, now: int, **fields: Any) -> None:
+    """A change the attendant made to a client's fields, shown at once, before the CRM confirms it."""
+    conn.execute(update(crm_clients).where(crm_clients.c.id == client_id).values(updated_at=now, **fields))
+
+
+def client_link_reason(conn: Connection, client_id: int) -> str:
+    """Why the client record belongs to its contact: lead | manual | phone | email, or "" (it came so from the CRM)."""
+    return str(conn.execute(select(crm_clients.c.linked_by).where(crm_clients.c.id == client_id)).scalar() or "")
+
+
+def set_client_link(conn: Connection, client_id: int, contact_id: int, linked_by: str, *, now: int) -> None:
+    """Tie a client record to a contact (the attendant chose it, or a lead was created for it) and say why."""
+    conn.execute(
+        update(crm_clients)
+        .where(crm_clients.c.id == client_id)
+        .values(contact_id=contact_id, linked_by=linked_by, updated_at=now)
+    )
+
+
+@dataclass(frozen=True)
+class ClientMatch:
+    """A client found by the attendant's search, with the contact it belongs to locally (None: not yet)."""
+
+    client: ClientRecord
+    contact_id: int | None
+
+
+def search_clients(conn: Connection, text: str, *, limit: int = 20) -> list[ClientMatch]:
+    """Local clients whose name or CNPJ contains ``text``, or whose contact has a phone or e-mail containing it."""
+    text = text.strip()
+    if not text:
+        return []
+    pattern = f"%{_escape_like(text.casefold())}%"
+    digits = "".join(ch for ch in text if ch.isdigit())
+    conditions = [func.lower(crm_clients.c.name).like(pattern, escape="\\")]
+    identity_matches = [func.lower(contact_identities.c.value).like(pattern, escape="\\")]
+    if len(digits) >= 4:
+        digit_pattern = f"%{digits}%"
+        conditions.append(
+            func.replace(func.replace(func.replace(crm_clients.c.cnpj, ".", ""), "/", ""), "-", "").like(digit_pattern)
+        )
+        identity_matches.append(contact_identities.c.value.like(digit_pattern))
+    by_identity = select(contact_identities.c.contact_id).where(or_(*identity_matches))
+    conditions.append(crm_clients.c.contact_id.in_(by_identity.scalar_subquery()))
+    rows = conn.execute(
+        select(*_CLIENT_COLUMNS, crm_clients.c.contact_id.label("owner"))
+        .where(or_(*conditions))
+        .order_by(crm_clients.c.name, crm_clients.c.id)
+        .limit(limit)
+    ).mappings()
+    matches = []
+    for raw in rows:
+        fields = {key: raw[key] for key in raw if key != "owner"}
+        matches.append(ClientMatch(ClientRecord(**fields), raw["owner"]))
+    return matches
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+@dataclass(frozen=True)
+class CaseLink:
+    """A case a conversation is linked to, and why: phone | email | sender | subject | manual."""
+
+    case: CaseRecord
+    linked_by: str
+
+
+def case_links_of_conversation(conn: Connection, conversation_id: int) -> list[CaseLink]:
+    rows = conn.execute(
+        select(*_CASE_COLUMNS, conversation_cases.c.linked_by)
+        .join(conversation_cases, conversation_cases.c.case_id == crm_cases.c.id)
+        .where(conversation_cases.c.conversation_id == conversation_id)
+        .order_by(crm_cases.c.opened_at.desc())
+    ).mappings()
+    links = []
+    for raw in rows:
+        fields = {key: raw[key] for key in raw if key != "linked_by"}
+        links.append(CaseLink(CaseRecord(**fields), str(raw["linked_by"])))
+    return links
+
+
+def move_conversation_to_case(
+    conn: Connection, conversation_id: int, from_case_id: int | None, to_case_id: int, *, now: int
+) -> None:
+    """The attendant moves a conversation from one case (or none) to another: the new link says "manual"."""
+    if from_case_id is not None:
+        conn.execute(
+            delete(conversation_cases).where(
+                conversation_cases.c.conversation_id == conversation_id, conversation_cases.c.case_id == from_case_id
+            )
+        )
+    conn.execute(
+        delete(conversation_cases).where(
+            conversation_cases.c.conversation_id == conversation_id, conversation_cases.c.case_id == to_case_id
+        )
+    )
+    link_case(conn, conversation_id, to_case_id, "manual", now=now)

@@ -201,7 +201,13 @@ _V6 = [
         row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: why a local CRM client record belongs to its contact ("lead": created here, "manual": linked by the attendant,
+# "phone" / "email": matched by an identity; "" when the CRM record came with its contact).
+_V7 = [
+    "ALTER TABLE crm_clients ADD COLUMN linked_by TEXT NOT NULL DEFAULT ''",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(STEPS)
 
 

@@ -144,6 +144,7 @@ crm_clients = Table(
     Column("responsible", Text, nullable=False, server_default=""),
     Column("etag", Text, nullable=False, server_default=""),
     Column("updated_at", Integer, nullable=False),
+    Column("linked_by", Text, nullable=False, server_default=""),  # lead | manual | phone | email | "" (the CRM's)
 )
 
 crm_cases = Table(
