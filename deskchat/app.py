@@ -22,6 +22,7 @@ from deskchat.ui.private_copies import remove_leftover_copies
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
+    from deskchat.services.crm_desk import CrmDesk
     from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.app")
@@ -137,6 +138,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 settings=preferences,
                 conversation_start=runtime.conversation_start,
                 people=runtime.people,
+                crm_desk=_crm_desk(store, runtime, demo=throwaway),
             )
         )
         window.repaint()
@@ -175,6 +177,16 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         return 0
     finally:
         store.close()
+
+
+def _crm_desk(store: Store, runtime: object, *, demo: bool) -> CrmDesk | None:
+    """The info pane's CRM actions over the runtime's CRM push; in the demo, with no CRM, kept locally and queued."""
+    from deskchat.services.crm_desk import CrmDesk, local_crm_desk
+
+    push = getattr(runtime, "crm_push", None)
+    if push is not None:
+        return CrmDesk(store, push)
+    return local_crm_desk(store) if demo else None
 
 
 def interface_language(options: Options, preferences: Settings) -> str:

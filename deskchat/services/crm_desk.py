@@ -286,3 +286,12 @@ def _account_kind(conn: Any, account_id: int) -> str:
     from deskchat.store import accounts
 
     return next((account.kind for account in accounts.list_accounts(conn) if account.id == account_id), "")
+
+
+def local_crm_desk(store: Store) -> CrmDesk | None:
+    """The desk over the store's CRM account when no CRM is connected (the demo): actions are kept and queued."""
+    from deskchat.store import accounts
+
+    with store.read() as conn:
+        account_id = next((row.id for row in accounts.list_accounts(conn) if row.kind == "crm"), None)
+    return None if account_id is None else CrmDesk(store, CrmPush(store, account_id))

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
+    from deskchat.services.crm_desk import CrmDesk
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
@@ -49,6 +50,7 @@ class WindowServices:
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
     conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
     people: People | None = None  # merges of contacts and their undo
+    crm_desk: CrmDesk | None = None  # the info pane's CRM actions (editing, leads, cases)
 
 
 class MainWindow(QMainWindow):
@@ -125,7 +127,7 @@ class MainWindow(QMainWindow):
             self,
             send_file=services.messaging.send_file,
         )
-        self.info_pane = InfoPane(store, self, people=services.people)
+        self.info_pane = InfoPane(store, self, people=services.people, desk=services.crm_desk)
         for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
             placeholder = self.splitter.replaceWidget(position, pane)
             if placeholder is not None:

@@ -205,3 +205,21 @@ def test_case_values_outside_the_contract_are_refused(desk: Desk) -> None:
         with pytest.raises(InvalidValue):
             desk.run(action)
     assert len(desk.queued()) == 2
+
+
+def test_the_demo_profile_edits_locally_and_queues(store: Store) -> None:
+    from deskchat.demo.generator import populate_demo
+    from deskchat.services.crm_desk import local_crm_desk
+
+    populate_demo(store, now_ms=NOW)
+    demo_desk = local_crm_desk(store)
+    assert demo_desk is not None
+    assert {"Vendas", "Suporte", "Financeiro"} <= set(demo_desk.directory().queues.values())
+    with store.read() as conn:
+        client_id = int(conn.exec_driver_sql("SELECT id FROM crm_clients ORDER BY id LIMIT 1").scalar_one())
+    asyncio.run(demo_desk.edit_client(client_id, "credit_limit", "1.000,00"))
+    with store.read() as conn:
+        client = crm_records.client_by_id(conn, client_id)
+        queued = conn.execute(select(outbox.c.kind, outbox.c.state)).all()
+    assert client is not None and client.credit_limit_cents == 100_000
+    assert [(row.kind, row.state) for row in queued] == [("crm_call", "queued")]

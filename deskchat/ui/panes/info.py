@@ -1,92 +1,81 @@
 """The right pane: who the customer is (identities, merges with "Desfazer junção"), their CRM client record and
-linked cases."""
+cases, editable where the attendant may edit.
+
+The CRM boxes are built once per conversation and refreshed in place, so an edit in progress survives new data for
+the same record (the other fields follow it). Where a record's sync state is shown: :meth:`InfoPane.set_sync_badges`.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-import phonenumbers
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtWidgets import (
-    QFormLayout,
-    QFrame,
-    QGroupBox,
-    QLabel,
-    QPushButton,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QFrame, QGroupBox, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from deskchat.core.messages import Identity, IdentityKind
+from deskchat.services.crm_desk import CrmDesk, Directory
 from deskchat.store import contacts, conversations, crm_records, merges
+from deskchat.store.crm_records import CaseLink, CaseRecord, ClientRecord
 from deskchat.store.database import Store
+from deskchat.ui.panes.info_cases import CaseCard, NewCaseForm
+from deskchat.ui.panes.info_client import ClientSection
+from deskchat.ui.panes.info_fields import format_money, format_phone, plain_label
+from deskchat.ui.panes.info_lead import LeadSection
 
 if TYPE_CHECKING:
     from deskchat.services.people import People
 
+__all__ = ["InfoPane", "format_money", "format_phone"]
 
-def format_money(cents: int) -> str:
-    """Brazilian currency: R$ 12.345,67."""
-    whole, fraction = divmod(abs(cents), 100)
-    grouped = f"{whole:,}".replace(",", ".")
-    sign = "-" if cents < 0 else ""
-    return f"{sign}R$ {grouped},{fraction:02d}"
+#: Makes the sync-state badge of one CRM record ("contacts" or "cases", its CRM id); None shows none.
+SyncBadges = Callable[[str, str], QWidget | None]
 
 
-def format_phone(e164: str) -> str:
-    try:
-        number = phonenumbers.parse(e164, None)
-    except phonenumbers.NumberParseException:
-        return e164
-    if number.country_code == 55:
-        return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL))
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL))
-
-
-def _plain_label(text: str, parent: QWidget) -> QLabel:
-    label = QLabel(text, parent)
-    label.setTextFormat(Qt.TextFormat.PlainText)  # names and subjects are data, never markup
-    label.setWordWrap(True)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
+@dataclass(frozen=True)
+class _Seen:
+    name: str
+    identities: list[Identity]
+    joined: list[tuple[merges.Merge, str, list[Identity]]]
+    client: ClientRecord | None
+    client_link: str
+    linked: list[CaseLink]
+    other_cases: list[CaseRecord]
 
 
 class InfoPane(QScrollArea):
-    def __init__(self, store: Store, parent: QWidget | None = None, *, people: People | None = None) -> None:
+    def __init__(
+        self,
+        store: Store,
+        parent: QWidget | None = None,
+        *,
+        people: People | None = None,
+        desk: CrmDesk | None = None,
+    ) -> None:
         super().__init__(parent)
         self._store = store
         self._people = people
+        self._desk = desk
+        self._sync_badges: SyncBadges | None = None
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.conversation_id: int | None = None
+        self.client_section: ClientSection | None = None
+        self.lead_section: LeadSection | None = None
+        self.case_cards: dict[int, CaseCard] = {}
+        self._built_for: int | None = None
         self.show_conversation(None)
 
-    def _translated_stage(self, stage: str) -> str:
-        return {
-            "lead": self.tr("Lead"),
-            "qualificado": self.tr("Qualified"),
-            "proposta": self.tr("Proposal"),
-            "negociação": self.tr("Negotiation"),
-            "fechado": self.tr("Won"),
-            "perdido": self.tr("Lost"),
-        }.get(stage, stage)
+    def set_sync_badges(self, badges: SyncBadges) -> None:
+        """Plug in the per-record sync state (sincronizado / pendente / conflito …): ``badges`` is asked for the
+        badge of the client and of each case each time they are shown."""
+        self._sync_badges = badges
+        self.refresh()
 
-    def _translated_case_status(self, status: str) -> str:
-        return {
-            "open": self.tr("Open"),
-            "waiting": self.tr("Waiting for customer"),
-            "resolved": self.tr("Resolved"),
-            "closed": self.tr("Closed"),
-        }.get(status, status)
-
-    def _translated_priority(self, priority: str) -> str:
-        return {
-            "low": self.tr("Low"),
-            "normal": self.tr("Normal"),
-            "high": self.tr("High"),
-            "urgent": self.tr("Urgent"),
-        }.get(priority, priority)
+    def refresh(self) -> None:
+        """New data may have arrived for the shown conversation: refresh it, keeping any edit in progress."""
+        self.show_conversation(self.conversation_id)
 
     def _identity_text(self, identity: Identity) -> tuple[str, str]:
         if identity.kind == IdentityKind.PHONE:
@@ -118,8 +107,7 @@ class InfoPane(QScrollArea):
             when = QDateTime.fromMSecsSinceEpoch(merge.merged_at).toString("dd/MM/yyyy HH:mm")
             shown = [self._identity_text(identity)[1] for identity in identities]
             who = ", ".join(part for part in (name, *shown) if part)
-            label = _plain_label(f"{who} — {self._merge_reason(merge.reason)}, {when}", box)
-            box_layout.addWidget(label)
+            box_layout.addWidget(plain_label(f"{who} — {self._merge_reason(merge.reason)}, {when}", box))
             undo = QPushButton(self.tr("Undo join"), box)
             undo.setObjectName(f"undoMerge{merge.id}")
             undo.setToolTip(self.tr("Split this record off again, with the conversations and cases it brought"))
@@ -134,81 +122,181 @@ class InfoPane(QScrollArea):
         if self._people is None:
             return
         task = run_async(self._people.undo_merge(merge_id), self)
-        task.add_done_callback(lambda _: self.show_conversation(self.conversation_id))
+        task.add_done_callback(lambda _: self.refresh())
+
+    def _read(self, conversation_id: int) -> _Seen | None:
+        with self._store.read() as conn:
+            row = conversations.get(conn, conversation_id)
+            if row is None:
+                return None
+            client = crm_records.client_of_contact(conn, row.contact_id)
+            linked = crm_records.case_links_of_conversation(conn, conversation_id)
+            linked_ids = {link.case.id for link in linked}
+            return _Seen(
+                name=contacts.contact_name(conn, row.contact_id) or row.title,
+                identities=contacts.identities_of(conn, row.contact_id),
+                joined=[
+                    (
+                        merge,
+                        contacts.contact_name(conn, merge.absorbed_contact_id),
+                        merges.moved_identities(conn, merge.id),
+                    )
+                    for merge in merges.active_merges_into(conn, row.contact_id)
+                ],
+                client=client,
+                client_link="" if client is None else crm_records.client_link_reason(conn, client.id),
+                linked=linked,
+                other_cases=[
+                    case for case in crm_records.cases_of_contact(conn, row.contact_id) if case.id not in linked_ids
+                ],
+            )
 
     def show_conversation(self, conversation_id: int | None) -> None:
-        self.conversation_id = conversation_id
+        seen = None if conversation_id is None else self._read(conversation_id)
+        if conversation_id != self._built_for or seen is None:
+            self._build(conversation_id, seen)
+        else:
+            self._fill(seen)
+
+    def _build(self, conversation_id: int | None, seen: _Seen | None) -> None:
+        self.conversation_id = self._built_for = conversation_id
+        self.client_section = self.lead_section = None
+        self.case_cards = {}
         content = QWidget(self)
         content.setObjectName("infoContent")
         layout = QVBoxLayout(content)
         layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        if conversation_id is None:
-            layout.addWidget(_plain_label(self.tr("No conversation selected"), content))
+        self._content = content
+        if conversation_id is None or seen is None:
+            if conversation_id is None:
+                layout.addWidget(plain_label(self.tr("No conversation selected"), content))
+            self._built_for = None
             self.setWidget(content)
             return
-        with self._store.read() as conn:
-            row = conversations.get(conn, conversation_id)
-            if row is None:
-                self.setWidget(content)
-                return
-            name = contacts.contact_name(conn, row.contact_id) or row.title
-            identities = contacts.identities_of(conn, row.contact_id)
-            client = crm_records.client_of_contact(conn, row.contact_id)
-            linked = crm_records.cases_of_conversation(conn, conversation_id)
-            other_cases = [case for case in crm_records.cases_of_contact(conn, row.contact_id) if case not in linked]
-            joined = [
-                (merge, contacts.contact_name(conn, merge.absorbed_contact_id), merges.moved_identities(conn, merge.id))
-                for merge in merges.active_merges_into(conn, row.contact_id)
-            ]
+        self._directory = self._desk.directory() if self._desk is not None else Directory({}, {})
+        self._about = QWidget(content)
+        QVBoxLayout(self._about).setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._about)
+        self._crm_slot = QVBoxLayout()
+        layout.addLayout(self._crm_slot)
+        self._linked_box = QGroupBox(self.tr("Linked cases"), content)
+        self._linked_box.setObjectName("linkedCases")
+        QVBoxLayout(self._linked_box)
+        self._no_case = plain_label(self.tr("No linked case"), self._linked_box)
+        self._linked_box_layout().addWidget(self._no_case)
+        layout.addWidget(self._linked_box)
+        self._other_box = QGroupBox(self.tr("Other cases"), content)
+        self._other_box.setObjectName("otherCases")
+        QVBoxLayout(self._other_box)
+        layout.addWidget(self._other_box)
+        self._new_case: NewCaseForm | None = None
+        self.setWidget(content)
+        self._fill(seen)
 
-        title = _plain_label(name, content)
-        title.setObjectName("contactName")
+    def _linked_box_layout(self) -> QVBoxLayout:
+        found = self._linked_box.layout()
+        assert isinstance(found, QVBoxLayout)
+        return found
+
+    def _fill(self, seen: _Seen) -> None:
+        self._fill_about(seen)
+        self._fill_crm(seen)
+        self._fill_cases(seen)
+
+    def _fill_about(self, seen: _Seen) -> None:
+        """Name, identities and joins are read-only: rebuilt each time."""
+        about_layout = self._about.layout()
+        assert about_layout is not None
+        while (item := about_layout.takeAt(0)) is not None:
+            if (old := item.widget()) is not None:
+                old.deleteLater()
+        title = plain_label(seen.name, self._about, name="contactName")
         font = title.font()
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         title.setFont(font)
-        layout.addWidget(title)
-
-        people = QGroupBox(self.tr("Contact"), content)
+        about_layout.addWidget(title)
+        people = QGroupBox(self.tr("Contact"), self._about)
         form = QFormLayout(people)
-        for identity in identities:
+        for identity in seen.identities:
             label, value = self._identity_text(identity)
-            form.addRow(label, _plain_label(value, people))
-        layout.addWidget(people)
-        if joined:
-            layout.addWidget(self._merges_box(joined, content))
+            form.addRow(label, plain_label(value, people))
+        about_layout.addWidget(people)
+        if seen.joined:
+            about_layout.addWidget(self._merges_box(seen.joined, self._about))
 
-        crm = QGroupBox(self.tr("CRM client"), content)
-        crm.setObjectName("crmClient")
-        form = QFormLayout(crm)
-        if client is None:
-            form.addRow(_plain_label(self.tr("Not in the CRM yet: this contact will become a lead."), crm))
-        else:
-            form.addRow(self.tr("Company"), _plain_label(client.name, crm))
-            form.addRow(self.tr("CNPJ"), _plain_label(client.cnpj, crm))
-            form.addRow(self.tr("Company type"), _plain_label(client.company_type, crm))
-            form.addRow(self.tr("Credit limit"), _plain_label(format_money(client.credit_limit_cents), crm))
-            debt = _plain_label(format_money(client.debt_cents), crm)
-            if client.debt_cents > 0:
-                debt.setStyleSheet("color: #d93025; font-weight: bold;")
-            form.addRow(self.tr("Debt"), debt)
-            form.addRow(self.tr("Sales stage"), _plain_label(self._translated_stage(client.sales_stage), crm))
-            form.addRow(self.tr("Responsible"), _plain_label(client.responsible, crm))
-        layout.addWidget(crm)
+    def _fill_crm(self, seen: _Seen) -> None:
+        assert self.conversation_id is not None
+        if seen.client is None:
+            if self.lead_section is None:
+                self._clear_crm_slot()
+                self.lead_section = LeadSection(self._content, self._desk, self.conversation_id, self.refresh)
+                self._crm_slot.addWidget(self.lead_section)
+                self.lead_section.show()
+            return
+        if self.client_section is None or self.client_section.client_id != seen.client.id:
+            self._clear_crm_slot()
+            self.client_section = ClientSection(self._content, self._desk, self._directory, self.refresh)
+            self._crm_slot.addWidget(self.client_section)
+            self.client_section.show()
+        self.client_section.show_client(seen.client, seen.client_link)
+        self._badge(self.client_section.set_sync_badge, "contacts", seen.client.crm_id)
 
-        for heading, cases in ((self.tr("Linked cases"), linked), (self.tr("Other cases"), other_cases)):
-            if not cases and heading != self.tr("Linked cases"):
-                continue
-            box = QGroupBox(heading, content)
-            box_layout = QVBoxLayout(box)
-            if not cases:
-                box_layout.addWidget(_plain_label(self.tr("No linked case"), box))
-            for case in cases:
-                text = (
-                    f"#{case.crm_id} — {case.title}\n"
-                    f"{self._translated_case_status(case.status)} · {case.queue} · "
-                    f"{self._translated_priority(case.priority)} · {case.assignee}"
-                )
-                box_layout.addWidget(_plain_label(text, box))
-            layout.addWidget(box)
-        self.setWidget(content)
+    def _clear_crm_slot(self) -> None:
+        for section in (self.client_section, self.lead_section):
+            if section is not None:
+                self._crm_slot.removeWidget(section)
+                section.deleteLater()
+        self.client_section = self.lead_section = None
+
+    def _badge(self, place: Callable[[QWidget], None], collection: str, crm_id: str | None) -> None:
+        if self._sync_badges is not None and crm_id is not None:
+            badge = self._sync_badges(collection, crm_id)
+            if badge is not None:
+                place(badge)
+
+    def _fill_cases(self, seen: _Seen) -> None:
+        wanted = [(link.case, link.linked_by, self._linked_box) for link in seen.linked]
+        wanted += [(case, "", self._other_box) for case in seen.other_cases]
+        keep = {case.id for case, _, _ in wanted}
+        for case_id in [case_id for case_id in self.case_cards if case_id not in keep]:
+            self.case_cards.pop(case_id).deleteLater()
+        for case, linked_by, box in wanted:
+            card = self.case_cards.get(case.id)
+            if card is not None and card.parentWidget() is not box:
+                self.case_cards.pop(case.id).deleteLater()
+                card = None
+            if card is None:
+                move = None if box is self._linked_box or self._desk is None else self._move_here
+                card = CaseCard(box, case, self._desk, self._directory, self.refresh, move_here=move)
+                box_layout = box.layout()
+                assert box_layout is not None
+                box_layout.addWidget(card)
+                card.show()
+                self.case_cards[case.id] = card
+            card.show_case(case, linked_by)
+            self._badge(card.set_sync_badge, "cases", case.crm_id)
+        self._no_case.setVisible(not seen.linked)
+        self._other_box.setVisible(bool(seen.other_cases))
+        if self._new_case is None and self._desk is not None and seen.client is not None and self._directory.queues:
+            assert self.conversation_id is not None
+            self._new_case = NewCaseForm(self._content, self._desk, self.conversation_id, self._directory, self.refresh)
+            content_layout = self._content.layout()
+            assert content_layout is not None
+            content_layout.addWidget(self._new_case)
+
+    def _move_here(self, case_id: int) -> None:
+        from deskchat.ui.tasks import run_async
+
+        if self._desk is None or self.conversation_id is None:
+            return
+        current = next(
+            (card.case_id for card in self.case_cards.values() if card.parentWidget() is self._linked_box), None
+        )
+        desk, conversation_id = self._desk, self.conversation_id
+
+        async def move() -> None:
+            await desk.move_conversation(conversation_id, current, case_id)
+            self.refresh()
+
+        run_async(move(), self)

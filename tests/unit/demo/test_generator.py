@@ -97,7 +97,7 @@ def test_summary_matches_the_store(demo: tuple[Store, DemoSummary], conn: Connec
 
 def test_two_accounts_one_per_channel(conn: Connection) -> None:
     accounts = _rows(conn, "SELECT kind, name, address FROM accounts ORDER BY id")
-    assert [kind for kind, _, _ in accounts] == ["whatsapp", "email"]
+    assert [kind for kind, _, _ in accounts] == ["whatsapp", "email", "crm"]  # the CRM one only queues (no server)
     assert accounts[0][2].startswith("+55 11 9")
     assert accounts[1][2] == "atendimento@distribuidora-exemplo.com.br"
 
