@@ -137,6 +137,149 @@
     </message>
 </context>
 <context>
+    <name>CaseCard</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="59"/>
+        <source>Status</source>
+        <translation>Situação</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="65"/>
+        <source>Priority</source>
+        <translation>Prioridade</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="70"/>
+        <source>Queue</source>
+        <translation>Fila</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="73"/>
+        <source>Nobody</source>
+        <translation>Ninguém</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="75"/>
+        <source>Assignee</source>
+        <translation>Responsável</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="79"/>
+        <source>Sync</source>
+        <translation>Sincronização</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="83"/>
+        <source>Accept</source>
+        <translation>Atender</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="84"/>
+        <source>Close case</source>
+        <translation>Encerrar caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="85"/>
+        <source>Reopen</source>
+        <translation>Reabrir</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="86"/>
+        <source>Move this conversation here</source>
+        <translation>Mover esta conversa para cá</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="102"/>
+        <source>Add a note to this case</source>
+        <translation>Adicionar uma nota a este caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="104"/>
+        <source>Add note</source>
+        <translation>Adicionar nota</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="187"/>
+        <source>Note added; it goes to the CRM with the queue.</source>
+        <translation>Nota adicionada; vai para o CRM com a fila.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="193"/>
+        <source>Pending</source>
+        <translation>Pendente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="194"/>
+        <source>In progress</source>
+        <translation>Em atendimento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="195"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="199"/>
+        <source>Closed</source>
+        <translation>Encerrado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="196"/>
+        <source>Open</source>
+        <translation>Aberto</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="197"/>
+        <source>Waiting for customer</source>
+        <translation>Aguardando cliente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="198"/>
+        <source>Resolved</source>
+        <translation>Resolvido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="204"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="205"/>
+        <source>Low</source>
+        <translation>Baixa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="206"/>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <source>High</source>
+        <translation>Alta</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="210"/>
+        <source>Urgent</source>
+        <translation>Urgente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="215"/>
+        <source>linked by the phone number</source>
+        <translation>vinculado pelo telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="216"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="217"/>
+        <source>linked by the sender</source>
+        <translation>vinculado pelo remetente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
+        <source>linked by the subject [Case #…]</source>
+        <translation>vinculado pelo assunto [Caso #…]</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
+        <source>linked by hand</source>
+        <translation>vinculado à mão</translation>
+    </message>
+</context>
+<context>
     <name>ChatPane</name>
     <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
@@ -187,6 +330,146 @@
         <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
+    </message>
+</context>
+<context>
+    <name>ClientSection</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="22"/>
+        <source>CRM client</source>
+        <translation>Cliente no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="32"/>
+        <source>Company</source>
+        <translation>Empresa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="32"/>
+        <source>A name is needed (at most 200 characters).</source>
+        <translation>Informe um nome (até 200 caracteres).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="33"/>
+        <source>CNPJ</source>
+        <translation>CNPJ</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="33"/>
+        <source>Not a valid CNPJ: check the 14 digits.</source>
+        <translation>CNPJ inválido: confira os 14 dígitos.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="34"/>
+        <source>Company type</source>
+        <translation>Tipo de empresa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="34"/>
+        <source>At most 100 characters.</source>
+        <translation>No máximo 100 caracteres.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="35"/>
+        <source>Credit limit</source>
+        <translation>Limite de crédito</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="35"/>
+        <source>Type an amount such as 12.345,67.</source>
+        <translation>Digite um valor como 12.345,67.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="36"/>
+        <source>Sales stage</source>
+        <translation>Etapa de venda</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="37"/>
+        <source>Responsible</source>
+        <translation>Responsável</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="37"/>
+        <source>Nobody</source>
+        <translation>Ninguém</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="51"/>
+        <source>Debt</source>
+        <translation>Débito</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="53"/>
+        <source>Linked</source>
+        <translation>Vínculo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="57"/>
+        <source>Sync</source>
+        <translation>Sincronização</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="62"/>
+        <source>New</source>
+        <translation>Novo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="63"/>
+        <source>Lead</source>
+        <translation>Lead</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="64"/>
+        <source>Qualified</source>
+        <translation>Qualificado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="65"/>
+        <source>Proposal</source>
+        <translation>Proposta</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="66"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="67"/>
+        <source>Negotiation</source>
+        <translation>Negociação</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="68"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="69"/>
+        <source>Won</source>
+        <translation>Ganho</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="70"/>
+        <source>Lost</source>
+        <translation>Perdido</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="113"/>
+        <source>lead created here</source>
+        <translation>lead criado aqui</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="114"/>
+        <source>linked by hand</source>
+        <translation>vinculado à mão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="115"/>
+        <source>linked by the phone number</source>
+        <translation>vinculado pelo telefone</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="116"/>
+        <source>linked by the sender</source>
+        <translation>vinculado pelo remetente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="117"/>
+        <source>as the CRM holds it</source>
+        <translation>como está no CRM</translation>
     </message>
 </context>
 <context>
@@ -302,6 +585,29 @@
     </message>
 </context>
 <context>
+    <name>FieldEditor</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="94"/>
+        <source>Edit</source>
+        <translation>Editar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="116"/>
+        <source>Save</source>
+        <translation>Salvar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="119"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="177"/>
+        <source>This value cannot be saved.</source>
+        <translation>Este valor não pode ser salvo.</translation>
+    </message>
+</context>
+<context>
     <name>FileSending</name>
     <message>
         <location filename="../../deskchat/ui/file_sending.py" line="143"/>
@@ -366,215 +672,230 @@
 <context>
     <name>InfoPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="67"/>
         <source>Lead</source>
-        <translation>Lead</translation>
+        <translation type="vanished">Lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="68"/>
         <source>Qualified</source>
-        <translation>Qualificado</translation>
+        <translation type="vanished">Qualificado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="69"/>
         <source>Proposal</source>
-        <translation>Proposta</translation>
+        <translation type="vanished">Proposta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="70"/>
         <source>Negotiation</source>
-        <translation>Negociação</translation>
+        <translation type="vanished">Negociação</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="71"/>
         <source>Won</source>
-        <translation>Fechado</translation>
+        <translation type="vanished">Fechado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="72"/>
         <source>Lost</source>
-        <translation>Perdido</translation>
+        <translation type="vanished">Perdido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="77"/>
         <source>Open</source>
-        <translation>Aberto</translation>
+        <translation type="vanished">Aberto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="78"/>
         <source>Waiting for customer</source>
-        <translation>Aguardando cliente</translation>
+        <translation type="vanished">Aguardando cliente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="79"/>
         <source>Resolved</source>
-        <translation>Resolvido</translation>
+        <translation type="vanished">Resolvido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="80"/>
         <source>Closed</source>
-        <translation>Encerrado</translation>
+        <translation type="vanished">Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="85"/>
         <source>Low</source>
-        <translation>Baixa</translation>
+        <translation type="vanished">Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="86"/>
         <source>Normal</source>
-        <translation>Normal</translation>
+        <translation type="vanished">Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="87"/>
         <source>High</source>
-        <translation>Alta</translation>
+        <translation type="vanished">Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
         <source>Urgent</source>
-        <translation>Urgente</translation>
+        <translation type="vanished">Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="93"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="82"/>
         <source>Phone</source>
+        <extracomment>Makes the sync-state badge of one CRM record (&quot;contacts&quot; or &quot;cases&quot;, its CRM id); None shows none.</extracomment>
         <translation>Telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="84"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="97"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="86"/>
         <source>WhatsApp (LID)</source>
         <translation>WhatsApp (LID)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="99"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="101"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="90"/>
         <source>CRM id</source>
         <translation>ID no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="106"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
         <source>same phone number</source>
         <translation>mesmo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="107"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="96"/>
         <source>same WhatsApp number</source>
         <translation>mesmo número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="108"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="97"/>
         <source>same WhatsApp account</source>
         <translation>mesma conta de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="109"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="98"/>
         <source>same e-mail address</source>
         <translation>mesmo e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="110"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="99"/>
         <source>same CRM record</source>
         <translation>mesmo registro no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="111"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="100"/>
         <source>joined by hand</source>
         <translation>junção manual</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="114"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="103"/>
         <source>Joined records</source>
         <translation>Registros juntados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="123"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="111"/>
         <source>Undo join</source>
         <translation>Desfazer junção</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="125"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="113"/>
         <source>Split this record off again, with the conversations and cases it brought</source>
         <translation>Separar este registro de novo, com as conversas e os casos que ele trouxe</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="146"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="172"/>
         <source>No conversation selected</source>
         <translation>Nenhuma conversa selecionada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="172"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="219"/>
         <source>Contact</source>
         <translation>Contato</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="181"/>
         <source>CRM client</source>
-        <translation>Cliente no CRM</translation>
+        <translation type="vanished">Cliente no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="185"/>
         <source>Not in the CRM yet: this contact will become a lead.</source>
-        <translation>Ainda não está no CRM: este contato virará um lead.</translation>
+        <translation type="vanished">Ainda não está no CRM: este contato virará um lead.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="187"/>
         <source>Company</source>
-        <translation>Empresa</translation>
+        <translation type="vanished">Empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
         <source>CNPJ</source>
-        <translation>CNPJ</translation>
+        <translation type="vanished">CNPJ</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="189"/>
         <source>Company type</source>
-        <translation>Tipo de empresa</translation>
+        <translation type="vanished">Tipo de empresa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="190"/>
         <source>Credit limit</source>
-        <translation>Limite de crédito</translation>
+        <translation type="vanished">Limite de crédito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="194"/>
         <source>Debt</source>
-        <translation>Débito</translation>
+        <translation type="vanished">Débito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="195"/>
         <source>Sales stage</source>
-        <translation>Etapa de venda</translation>
+        <translation type="vanished">Etapa de venda</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="196"/>
         <source>Responsible</source>
-        <translation>Responsável</translation>
+        <translation type="vanished">Responsável</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="199"/>
-        <location filename="../../deskchat/ui/panes/info.py" line="200"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="182"/>
         <source>Linked cases</source>
         <translation>Casos vinculados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="199"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
         <source>Other cases</source>
         <translation>Outros casos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="205"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="185"/>
         <source>No linked case</source>
         <translation>Nenhum caso vinculado</translation>
+    </message>
+</context>
+<context>
+    <name>LeadSection</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="24"/>
+        <source>CRM client</source>
+        <translation>Cliente no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="30"/>
+        <source>Not in the CRM yet: this contact will become a lead.</source>
+        <translation>Ainda não está no CRM: este contato virará um lead.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="31"/>
+        <source>Create lead</source>
+        <translation>Criar lead</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="39"/>
+        <source>Search a client: name, CNPJ, phone or e-mail</source>
+        <translation>Buscar cliente: nome, CNPJ, telefone ou e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="48"/>
+        <source>Link to existing client</source>
+        <translation>Vincular a cliente existente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="63"/>
+        <source>(no name)</source>
+        <translation>(sem nome)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="67"/>
+        <source>No client found</source>
+        <translation>Nenhum cliente encontrado</translation>
     </message>
 </context>
 <context>
@@ -593,135 +914,158 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="78"/>
+        <location filename="../../deskchat/ui/main_window.py" line="80"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="95"/>
+        <location filename="../../deskchat/ui/main_window.py" line="97"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="177"/>
+        <location filename="../../deskchat/ui/main_window.py" line="179"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="180"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="186"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="194"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="201"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="261"/>
+        <location filename="../../deskchat/ui/main_window.py" line="263"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="264"/>
+        <location filename="../../deskchat/ui/main_window.py" line="266"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="274"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="312"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="312"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="314"/>
-        <location filename="../../deskchat/ui/main_window.py" line="315"/>
+        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="317"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="318"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="320"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="321"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="322"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="324"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="326"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="327"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="335"/>
+        <location filename="../../deskchat/ui/main_window.py" line="337"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="338"/>
+        <location filename="../../deskchat/ui/main_window.py" line="340"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
+    </message>
+</context>
+<context>
+    <name>NewCaseForm</name>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="234"/>
+        <source>New case</source>
+        <translation>Novo caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="241"/>
+        <source>Subject</source>
+        <translation>Assunto</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="248"/>
+        <source>Create case</source>
+        <translation>Criar caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="268"/>
+        <source>Give the case a subject and a queue.</source>
+        <translation>Dê ao caso um assunto e uma fila.</translation>
     </message>
 </context>
 <context>

@@ -12,21 +12,6 @@ from deskchat.store.crm_records import ClientRecord
 from deskchat.ui.panes.info_fields import FieldEditor, format_money, plain_label
 
 
-def stage_names(widget: QWidget) -> dict[str, str]:
-    """The contract's sales stages (and the older local ones) in words."""
-    return {
-        "novo": widget.tr("New"),
-        "lead": widget.tr("Lead"),
-        "qualificado": widget.tr("Qualified"),
-        "proposta": widget.tr("Proposal"),
-        "negociacao": widget.tr("Negotiation"),
-        "negociação": widget.tr("Negotiation"),
-        "ganho": widget.tr("Won"),
-        "fechado": widget.tr("Won"),
-        "perdido": widget.tr("Lost"),
-    }
-
-
 class ClientSection(QGroupBox):
     """One CRM client; :meth:`show_client` refreshes every field that is not being edited."""
 
@@ -40,7 +25,7 @@ class ClientSection(QGroupBox):
         self._desk = desk
         self._changed = changed
         self.client_id: int | None = None
-        self._stages = stage_names(self)
+        self._stages = self.stage_names()
         form = QFormLayout(self)
         self.fields: dict[str, FieldEditor] = {}
         rows = (
@@ -70,6 +55,20 @@ class ClientSection(QGroupBox):
         self.sync_row.setObjectName("clientSyncBadge")
         QHBoxLayout(self.sync_row).setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Sync"), self.sync_row)
+
+    def stage_names(self) -> dict[str, str]:
+        """The contract's sales stages (and the older local ones) in words."""
+        return {
+            "novo": self.tr("New"),
+            "lead": self.tr("Lead"),
+            "qualificado": self.tr("Qualified"),
+            "proposta": self.tr("Proposal"),
+            "negociacao": self.tr("Negotiation"),
+            "negociação": self.tr("Negotiation"),
+            "ganho": self.tr("Won"),
+            "fechado": self.tr("Won"),
+            "perdido": self.tr("Lost"),
+        }
 
     def set_sync_badge(self, badge: QWidget) -> None:
         """Where the record's sync state is shown (sincronizado / pendente / …): the badge replaces the previous one."""
