@@ -169,112 +169,112 @@
         <translation>Sincronização</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="83"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="85"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="84"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="86"/>
         <source>Close case</source>
         <translation>Encerrar caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="85"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="87"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="86"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="88"/>
         <source>Move this conversation here</source>
         <translation>Mover esta conversa para cá</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="102"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="104"/>
         <source>Add a note to this case</source>
         <translation>Adicionar uma nota a este caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="104"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="106"/>
         <source>Add note</source>
         <translation>Adicionar nota</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="187"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="190"/>
         <source>Note added; it goes to the CRM with the queue.</source>
         <translation>Nota adicionada; vai para o CRM com a fila.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="193"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="196"/>
         <source>Pending</source>
         <translation>Pendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="194"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="197"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="195"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="199"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="198"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="202"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="196"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="199"/>
         <source>Open</source>
         <translation>Aberto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="197"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="200"/>
         <source>Waiting for customer</source>
         <translation>Aguardando cliente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="198"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="201"/>
         <source>Resolved</source>
         <translation>Resolvido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="204"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="205"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="206"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="210"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="211"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="210"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="212"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="213"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="215"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
         <source>linked by the phone number</source>
         <translation>vinculado pelo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="216"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="217"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="220"/>
         <source>linked by the sender</source>
         <translation>vinculado pelo remetente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="221"/>
         <source>linked by the subject [Case #…]</source>
         <translation>vinculado pelo assunto [Caso #…]</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="222"/>
         <source>linked by hand</source>
         <translation>vinculado à mão</translation>
     </message>
@@ -410,64 +410,64 @@
         <translation>Sincronização</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="62"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="64"/>
         <source>New</source>
         <translation>Novo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="63"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="65"/>
         <source>Lead</source>
         <translation>Lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="64"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="66"/>
         <source>Qualified</source>
         <translation>Qualificado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="65"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="67"/>
         <source>Proposal</source>
         <translation>Proposta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="66"/>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="67"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="68"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="69"/>
         <source>Negotiation</source>
         <translation>Negociação</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="68"/>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="69"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="70"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="71"/>
         <source>Won</source>
         <translation>Ganho</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="70"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="72"/>
         <source>Lost</source>
         <translation>Perdido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="113"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="116"/>
         <source>lead created here</source>
         <translation>lead criado aqui</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="114"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="117"/>
         <source>linked by hand</source>
         <translation>vinculado à mão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="115"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="118"/>
         <source>linked by the phone number</source>
         <translation>vinculado pelo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="116"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="119"/>
         <source>linked by the sender</source>
         <translation>vinculado pelo remetente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_client.py" line="117"/>
+        <location filename="../../deskchat/ui/panes/info_client.py" line="120"/>
         <source>as the CRM holds it</source>
         <translation>como está no CRM</translation>
     </message>
@@ -587,22 +587,22 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="94"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="104"/>
         <source>Edit</source>
         <translation>Editar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="116"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="127"/>
         <source>Save</source>
         <translation>Salvar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="119"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="130"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="177"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="188"/>
         <source>This value cannot be saved.</source>
         <translation>Este valor não pode ser salvo.</translation>
     </message>
@@ -1048,22 +1048,22 @@
 <context>
     <name>NewCaseForm</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="234"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="237"/>
         <source>New case</source>
         <translation>Novo caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="241"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="244"/>
         <source>Subject</source>
         <translation>Assunto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="248"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="251"/>
         <source>Create case</source>
         <translation>Criar caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="268"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="271"/>
         <source>Give the case a subject and a queue.</source>
         <translation>Dê ao caso um assunto e uma fila.</translation>
     </message>

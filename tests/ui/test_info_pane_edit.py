@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from loop_harness import until
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QListWidget, QPushButton, QWidget
+from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QListWidget, QPushButton, QWidget
 from sqlalchemy import select
 from ui_harness import App, FakeChannel, customer_messages
 
@@ -103,7 +103,7 @@ def _queued(app: App) -> list[dict[str, Any]]:
 
 
 def _click(app: App, qtbot: Any, name: str, within: QWidget | None = None) -> None:
-    button = (within or _pane(app)).findChild(QPushButton, name)
+    button = (within or _pane(app)).findChild(QAbstractButton, name)
     assert button is not None and button.isVisible(), f"{name} is not shown"
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     app.run(settle())
@@ -293,3 +293,21 @@ def test_hostile_crm_values_are_plain_text_and_cannot_break_the_pane(crm_app: Cr
     assert _pane(crm_app).widget().minimumSizeHint().width() < crm_app.window.width()
     _click(crm_app, qtbot, "client_nameEdit")  # the editor takes the value too, capped by the line edit
     assert len(_child(crm_app, QLineEdit, "client_nameInput").text()) <= 300
+
+
+def test_a_sync_badge_plugged_in_shows_on_the_client_and_each_case(crm_app: CrmApp, qtbot: Any) -> None:
+    client = _create_lead(crm_app, qtbot)
+    crm_app.run(crm_app.desk.create_case(crm_app.conversation_id, "Assunto", next(iter(QUEUES))))
+    asked: list[tuple[str, str]] = []
+
+    def badge(collection: str, crm_id: str) -> QWidget:
+        asked.append((collection, crm_id))
+        label = QLabel(f"pendente {collection}")
+        label.setObjectName(f"badge_{collection}")
+        return label
+
+    _pane(crm_app).set_sync_badges(badge)
+
+    assert ("contacts", client.crm_id) in asked and any(collection == "cases" for collection, _ in asked)
+    assert _child(crm_app, QLabel, "badge_contacts").isVisible()
+    assert _child(crm_app, QLabel, "badge_cases").isVisible()

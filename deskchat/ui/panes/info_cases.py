@@ -77,6 +77,8 @@ class CaseCard(QFrame):
         self.sync_row.setObjectName("caseSyncBadge")
         QHBoxLayout(self.sync_row).setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Sync"), self.sync_row)
+        form.setRowVisible(self.sync_row, False)  # until a sync badge is plugged in
+        self._form = form
         layout.addLayout(form)
 
         buttons = QHBoxLayout()
@@ -128,6 +130,7 @@ class CaseCard(QFrame):
                 old.deleteLater()
         badge.setParent(self.sync_row)
         layout.addWidget(badge)
+        self._form.setRowVisible(self.sync_row, True)
 
     def show_case(self, case: CaseRecord, linked_by: str) -> None:
         number = case.crm_id or ""

@@ -55,6 +55,8 @@ class ClientSection(QGroupBox):
         self.sync_row.setObjectName("clientSyncBadge")
         QHBoxLayout(self.sync_row).setContentsMargins(0, 0, 0, 0)
         form.addRow(self.tr("Sync"), self.sync_row)
+        form.setRowVisible(self.sync_row, False)  # until a sync badge is plugged in
+        self._form = form
 
     def stage_names(self) -> dict[str, str]:
         """The contract's sales stages (and the older local ones) in words."""
@@ -80,6 +82,7 @@ class ClientSection(QGroupBox):
                 old.deleteLater()
         badge.setParent(self.sync_row)
         layout.addWidget(badge)
+        self._form.setRowVisible(self.sync_row, True)
 
     def _saver(self, field: str) -> Callable[[str], Awaitable[None]]:
         async def save(text: str) -> None:

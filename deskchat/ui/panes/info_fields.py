@@ -9,7 +9,16 @@ from typing import Final
 
 import phonenumbers
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 from shiboken6 import Shiboken
 
 from deskchat.services.crm_desk import InvalidValue
@@ -91,7 +100,9 @@ class FieldEditor(QWidget):
         shown_row = QHBoxLayout()
         self.value_label = plain_label("", self, name=f"{name}Value")
         shown_row.addWidget(self.value_label, 1)
-        self.edit_button = QPushButton(self.tr("Edit"), self)
+        self.edit_button = QToolButton(self)
+        self.edit_button.setText(self.tr("Edit"))
+        self.edit_button.setAutoRaise(True)
         self.edit_button.setObjectName(f"{name}Edit")
         self.edit_button.setVisible(save is not None)
         self.edit_button.clicked.connect(self.start_editing)
