@@ -267,11 +267,11 @@ class CrmDesk:
             raise InvalidValue("note")
         return await self._push.add_note(body, case_crm_id=self._case_crm_id(case_id))
 
-    async def move_conversation(self, conversation_id: int, from_case_id: int | None, to_case_id: int) -> None:
-        """Move a conversation to another case by hand (the link then says "manual")."""
+    async def move_conversation(self, conversation_id: int, to_case_id: int) -> None:
+        """Move a conversation to another case by hand: it leaves its cases; the new link says "manual"."""
         now = self._clock()
         await self._store.write(
-            lambda conn: crm_records.move_conversation_to_case(conn, conversation_id, from_case_id, to_case_id, now=now)
+            lambda conn: crm_records.move_conversation_to_case(conn, conversation_id, to_case_id, now=now)
         )
 
     def _case_crm_id(self, case_id: int) -> str:

@@ -411,19 +411,8 @@ def case_links_of_conversation(conn: Connection, conversation_id: int) -> list[C
     return links
 
 
-def move_conversation_to_case(
-    conn: Connection, conversation_id: int, from_case_id: int | None, to_case_id: int, *, now: int
-) -> None:
-    """The attendant moves a conversation from one case (or none) to another: the new link says "manual"."""
-    if from_case_id is not None:
-        conn.execute(
-            delete(conversation_cases).where(
-                conversation_cases.c.conversation_id == conversation_id, conversation_cases.c.case_id == from_case_id
-            )
-        )
-    conn.execute(
-        delete(conversation_cases).where(
-            conversation_cases.c.conversation_id == conversation_id, conversation_cases.c.case_id == to_case_id
-        )
-    )
+def move_conversation_to_case(conn: Connection, conversation_id: int, to_case_id: int, *, now: int) -> None:
+    """The attendant moves a conversation to another case: it leaves the cases it was linked to, and the new link
+    says "manual"."""
+    conn.execute(delete(conversation_cases).where(conversation_cases.c.conversation_id == conversation_id))
     link_case(conn, conversation_id, to_case_id, "manual", now=now)

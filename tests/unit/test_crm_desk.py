@@ -187,7 +187,7 @@ def test_cases_accept_transfer_prioritise_close_reopen_note_and_move(desk: Desk)
     assert calls[4]["patch"] == {"queue_id": OTHER_QUEUE_ID, "assignee_id": None}
     assert calls[-1]["id"] == note_id and calls[-1]["body"]["case_id"] == case.crm_id
 
-    desk.run(desk.desk.move_conversation(desk.conversation_id, case_id, second))
+    desk.run(desk.desk.move_conversation(desk.conversation_id, second))
     with desk.store.read() as conn:
         links = crm_records.case_links_of_conversation(conn, desk.conversation_id)
     assert [(link.case.id, link.linked_by) for link in links] == [(second, "manual")]
@@ -223,3 +223,20 @@ def test_the_demo_profile_edits_locally_and_queues(store: Store) -> None:
         queued = conn.execute(select(outbox.c.kind, outbox.c.state)).all()
     assert client is not None and client.credit_limit_cents == 100_000
     assert [(row.kind, row.state) for row in queued] == [("crm_call", "queued")]
+
+
+def test_linking_to_a_client_another_contact_holds_joins_the_two_people(desk: Desk) -> None:
+    def owned_client(conn: Any) -> tuple[int, int]:
+        owner = contacts.find_or_create_contact(conn, [Identity("email", "compras@padaria.com.br")], "Padaria", now=NOW)
+        return owner, crm_records.save_client(conn, owner, now=NOW, crm_id="c-2", name="Padaria")
+
+    owner, client_id = desk.store.write_now(owned_client)
+    desk.run(desk.desk.link_to_client(desk.conversation_id, client_id))
+
+    with desk.store.read() as conn:
+        row = conversations.get(conn, desk.conversation_id)
+        assert row is not None and row.contact_id == owner  # one person now, undoable from the pane
+        client = crm_records.client_of_contact(conn, owner)
+        assert client is not None and client.id == client_id
+        assert crm_records.client_link_reason(conn, client_id) == "manual"
+    assert desk.queued() == []

@@ -290,13 +290,10 @@ class InfoPane(QScrollArea):
 
         if self._desk is None or self.conversation_id is None:
             return
-        current = next(
-            (card.case_id for card in self.case_cards.values() if card.parentWidget() is self._linked_box), None
-        )
         desk, conversation_id = self._desk, self.conversation_id
 
         async def move() -> None:
-            await desk.move_conversation(conversation_id, current, case_id)
+            await desk.move_conversation(conversation_id, case_id)
             self.refresh()
 
         run_async(move(), self)
