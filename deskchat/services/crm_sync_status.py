@@ -117,6 +117,17 @@ class CrmSyncMonitor:
         now = self._clock()
         account_id = self._lane.account_id if self._lane is not None else None
         summary = await self._store.read_later(lambda conn: crm_queue.queue_summary(conn, account_id, now))
+        return self._publish(summary, now)
+
+    def refresh_now(self) -> CrmSyncChanged:
+        """:meth:`refresh` as a small inline read (for a caller on the GUI thread without a task)."""
+        now = self._clock()
+        account_id = self._lane.account_id if self._lane is not None else None
+        with self._store.read() as conn:
+            summary = crm_queue.queue_summary(conn, account_id, now)
+        return self._publish(summary, now)
+
+    def _publish(self, summary: QueueSummary, now: int) -> CrmSyncChanged:
         status = CrmSyncChanged(self._stalled(summary, now), summary.queued, summary.failed, summary.conflicts)
         seen = (status, summary.fingerprint)
         self.status = status
