@@ -100,7 +100,7 @@ class CrmJournalDialog(QDialog):
             sync = RecordSync(entry.state, entry.reason, entry.retry_at, entry.item_id)
             record = self._operation_text(entry) + (f" — {entry.label}" if entry.label else "")
             for column, text in (
-                (STATE, sync_state_text(self, sync)),
+                (STATE, sync_state_text(sync)),
                 (RECORD, record),
                 (REASON, self._reason_text(entry)),
             ):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from deskchat.store import crm_queue
@@ -29,17 +29,18 @@ def clock_time(ms: int) -> str:
     return QDateTime.fromMSecsSinceEpoch(ms).toString("HH:mm")
 
 
-def sync_state_text(widget: QWidget, sync: RecordSync) -> str:
+def sync_state_text(sync: RecordSync) -> str:
     """The state in words (shared with the journal)."""
     if sync.state == SyncState.SYNCED:
-        return widget.tr("Synced")
+        return QCoreApplication.translate("CrmSyncBadge", "Synced")
     if sync.state == SyncState.RETRY and sync.retry_at is not None:
-        return widget.tr("Waiting to retry at %1").replace("%1", clock_time(sync.retry_at))
+        text = QCoreApplication.translate("CrmSyncBadge", "Waiting to retry at %1")
+        return text.replace("%1", clock_time(sync.retry_at))
     if sync.state == SyncState.CONFLICT:
-        return widget.tr("Conflict — choose which version stays")
+        return QCoreApplication.translate("CrmSyncBadge", "Conflict — choose which version stays")
     if sync.state == SyncState.FAILED:
-        return widget.tr("Failed — action needed")
-    return widget.tr("Pending")
+        return QCoreApplication.translate("CrmSyncBadge", "Failed — action needed")
+    return QCoreApplication.translate("CrmSyncBadge", "Pending")
 
 
 class CrmSyncBadge(QLabel):
@@ -81,7 +82,7 @@ class CrmSyncBadge(QLabel):
             return
         with self._store.read() as conn:
             self.sync = crm_queue.record_sync_state(conn, key, self._clock())
-        self.setText(sync_state_text(self, self.sync))
+        self.setText(sync_state_text(self.sync))
         self.setToolTip(self.sync.reason)
         self.setStyleSheet(f"color: {_COLOURS.get(self.sync.state, '#616161')};")
         self.show()
