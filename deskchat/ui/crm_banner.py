@@ -1,5 +1,6 @@
 """The banner in the status bar while the CRM lane is stalled: "CRM unavailable — N items in the queue", with
-"Reconnect to the CRM" when a sign-in is needed and "Open journal" always. It follows ``crm_sync_changed``."""
+"Reconnect to the CRM" when a sign-in is needed and "Open journal" always; while the lane drains but items failed
+or conflict, "CRM: N items need your attention". It follows ``crm_sync_changed``."""
 
 from __future__ import annotations
 
@@ -33,10 +34,13 @@ class CrmBanner(QWidget):
         layout.addWidget(self.journal_button)
         self.hide()
 
-    def show_status(self, stalled: str, queued: int, _failed: int = 0, _conflicts: int = 0) -> None:
+    def show_status(self, stalled: str, queued: int, failed: int = 0, conflicts: int = 0) -> None:
+        """While the lane is stalled: unavailable, with how many wait; otherwise, while items failed or conflict:
+        how many need the attendant; else hidden."""
         if not stalled:
-            self.hide()
+            self._show_attention(failed + conflicts)
             return
+        self.label.setStyleSheet("color: #c62828; font-weight: bold;")
         why = {
             Stalled.SIGN_IN: self.tr("sign-in needed"),
             Stalled.RATE_LIMITED: self.tr("too many requests, waiting"),
@@ -44,4 +48,13 @@ class CrmBanner(QWidget):
         text = self.tr("CRM unavailable — %n item(s) in the queue", "", queued)
         self.label.setText(f"{text} ({why})" if why else text)
         self.reconnect_button.setVisible(stalled == Stalled.SIGN_IN)
+        self.show()
+
+    def _show_attention(self, count: int) -> None:
+        if count <= 0:
+            self.hide()
+            return
+        self.label.setStyleSheet("color: #ef6c00; font-weight: bold;")
+        self.label.setText(self.tr("CRM: %n item(s) need your attention", "", count))
+        self.reconnect_button.hide()
         self.show()

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QCoreApplication, QDateTime, Qt
+from PySide6.QtCore import QCoreApplication, QDateTime, Qt, Signal
+from PySide6.QtGui import QMouseEvent
 from PySide6.QtWidgets import QLabel, QWidget
 
 from deskchat.store import crm_queue
@@ -45,7 +46,10 @@ def sync_state_text(sync: RecordSync) -> str:
 
 class CrmSyncBadge(QLabel):
     """Embed it and call :meth:`show_record` with the record's key (``"contacts:<uuid>"``, ``"cases:<uuid>"``);
-    with None it hides."""
+    with None it hides. A click on a conflict or a failure emits :attr:`activated` with the outbox item's id (connect
+    it to :meth:`MainWindow.open_crm_item`)."""
+
+    activated = Signal(int)
 
     def __init__(
         self,
@@ -85,4 +89,11 @@ class CrmSyncBadge(QLabel):
         self.setText(sync_state_text(self.sync))
         self.setToolTip(self.sync.reason)
         self.setStyleSheet(f"color: {_COLOURS.get(self.sync.state, '#616161')};")
+        actionable = self.sync.state in (SyncState.CONFLICT, SyncState.FAILED)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if actionable else Qt.CursorShape.ArrowCursor)
         self.show()
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.sync.item_id is not None and self.sync.state in (SyncState.CONFLICT, SyncState.FAILED):
+            self.activated.emit(self.sync.item_id)
+        super().mouseReleaseEvent(event)

@@ -240,7 +240,7 @@ class MainWindow(QMainWindow):
         self.crm_sync = services.crm_sync or CrmSyncMonitor(services.store, services.bus)
         self.crm_conflicts = services.crm_conflicts or ConflictResolver(services.store)
         self.crm_banner: CrmBanner = CrmBanner(self)
-        self.statusBar().insertPermanentWidget(0, self.crm_banner)
+        self.statusBar().insertPermanentWidget(self._first_permanent_index(), self.crm_banner)
         self.crm_banner.journal_requested.connect(self.open_crm_journal)
         self.crm_banner.reconnect_requested.connect(self.open_connections)
         self.bridge.crm_sync_changed.connect(self.crm_banner.show_status)
@@ -266,6 +266,16 @@ class MainWindow(QMainWindow):
         self.crm_journal_dialog.show()
         self.crm_journal_dialog.raise_()
         return self.crm_journal_dialog
+
+    def open_crm_item(self, item_id: int) -> None:
+        """The journal, and for a conflict its dialog (a sync badge's click)."""
+        from deskchat.store.crm_queue import SyncState
+        from deskchat.ui.tasks import run_async
+
+        journal = self.open_crm_journal()
+        entry = next((entry for entry in journal.entries if entry.item_id == item_id), None)
+        if entry is not None and entry.state == SyncState.CONFLICT:
+            run_async(journal.open_conflict(item_id, entry.label), self)
 
     def open_new_conversation(self) -> NewConversationDialog | None:
         """Show "Nova conversa" (non-modal): a conversation with a customer who has not written first."""
@@ -325,9 +335,13 @@ class MainWindow(QMainWindow):
         self._storage_full_label.setObjectName("storageFull")
         self._storage_full_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self._storage_full_label.hide()
-        bar.insertPermanentWidget(0, self._storage_full_label)  # not hidden by temporary messages
+        bar.insertPermanentWidget(self._first_permanent_index(), self._storage_full_label)  # not hidden by messages
         self._version_label = QLabel(f"v{__version__}", self)
         bar.addPermanentWidget(self._version_label)
+
+    def _first_permanent_index(self) -> int:
+        """Where the permanent widgets start in the status bar (after the demo badge, a normal widget)."""
+        return 1 if self.services.demo else 0
 
     def _add_channel_label(self, account_id: int, kind: str, name: str, state: str) -> None:
         """One status-bar entry per account, before the version (accounts added later come at the end)."""

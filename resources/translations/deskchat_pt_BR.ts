@@ -281,31 +281,39 @@
 <context>
     <name>CrmBanner</name>
     <message>
-        <location filename="../../deskchat/ui/crm_banner.py" line="26"/>
+        <location filename="../../deskchat/ui/crm_banner.py" line="27"/>
         <source>Reconnect to the CRM</source>
         <translation>Reconectar ao CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_banner.py" line="30"/>
+        <location filename="../../deskchat/ui/crm_banner.py" line="31"/>
         <source>Open journal</source>
         <translation>Abrir o diário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_banner.py" line="41"/>
+        <location filename="../../deskchat/ui/crm_banner.py" line="45"/>
         <source>sign-in needed</source>
         <translation>entrada necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_banner.py" line="42"/>
+        <location filename="../../deskchat/ui/crm_banner.py" line="46"/>
         <source>too many requests, waiting</source>
         <translation>muitas requisições, aguardando</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../deskchat/ui/crm_banner.py" line="44"/>
+        <location filename="../../deskchat/ui/crm_banner.py" line="48"/>
         <source>CRM unavailable — %n item(s) in the queue</source>
         <translation>
             <numerusform>CRM indisponível — %n item na fila</numerusform>
             <numerusform>CRM indisponível — %n itens na fila</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../deskchat/ui/crm_banner.py" line="58"/>
+        <source>CRM: %n item(s) need your attention</source>
+        <translation>
+            <numerusform>CRM: %n item precisa da sua atenção</numerusform>
+            <numerusform>CRM: %n itens precisam da sua atenção</numerusform>
         </translation>
     </message>
 </context>
@@ -478,27 +486,27 @@
 <context>
     <name>CrmSyncBadge</name>
     <message>
-        <location filename="../../deskchat/ui/crm_sync_badge.py" line="35"/>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="36"/>
         <source>Synced</source>
         <translation>Sincronizado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_sync_badge.py" line="37"/>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="38"/>
         <source>Waiting to retry at %1</source>
         <translation>Aguardando nova tentativa às %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_sync_badge.py" line="40"/>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="41"/>
         <source>Conflict — choose which version stays</source>
         <translation>Conflito — escolha a versão que fica</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_sync_badge.py" line="42"/>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="43"/>
         <source>Failed — action needed</source>
         <translation>Falhou — ação necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_sync_badge.py" line="43"/>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="44"/>
         <source>Pending</source>
         <translation>Pendente</translation>
     </message>
@@ -863,93 +871,93 @@
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="313"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="326"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="334"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="362"/>
+        <location filename="../../deskchat/ui/main_window.py" line="376"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="362"/>
+        <location filename="../../deskchat/ui/main_window.py" line="376"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="366"/>
-        <location filename="../../deskchat/ui/main_window.py" line="367"/>
+        <location filename="../../deskchat/ui/main_window.py" line="380"/>
+        <location filename="../../deskchat/ui/main_window.py" line="381"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="368"/>
+        <location filename="../../deskchat/ui/main_window.py" line="382"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="369"/>
+        <location filename="../../deskchat/ui/main_window.py" line="383"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="370"/>
+        <location filename="../../deskchat/ui/main_window.py" line="384"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="371"/>
+        <location filename="../../deskchat/ui/main_window.py" line="385"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="372"/>
+        <location filename="../../deskchat/ui/main_window.py" line="386"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="373"/>
+        <location filename="../../deskchat/ui/main_window.py" line="387"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="374"/>
+        <location filename="../../deskchat/ui/main_window.py" line="388"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="375"/>
+        <location filename="../../deskchat/ui/main_window.py" line="389"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="376"/>
+        <location filename="../../deskchat/ui/main_window.py" line="390"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="377"/>
+        <location filename="../../deskchat/ui/main_window.py" line="391"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="387"/>
+        <location filename="../../deskchat/ui/main_window.py" line="401"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="390"/>
+        <location filename="../../deskchat/ui/main_window.py" line="404"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -172,6 +172,19 @@ def test_the_banner_shows_while_the_crm_is_unavailable_and_goes_away_when_the_qu
     qtbot.waitUntil(lambda: not banner.isVisible(), timeout=2000)
 
 
+def test_while_the_crm_answers_the_banner_counts_what_needs_the_attendant(app: App, qtbot: QtBot) -> None:
+    account_id, _leads = _queue(app.store, ["Ana", "Bruno"])
+    monitor = CrmSyncMonitor(app.store, app.runtime.bus, CrmLane(account_id))
+    first, second = _claim_all(app.store, account_id, 2)
+    app.store.write_now(lambda conn: outbox.park(conn, first, "o CRM recusou (422)", now_ms()))
+    app.store.write_now(lambda conn: outbox.finish(conn, second, now_ms() + 1))
+    app.run(monitor.refresh())
+    banner = app.window.crm_banner
+    qtbot.waitUntil(banner.isVisible, timeout=2000)
+    assert banner.label.text() == "CRM: 1 item(s) need your attention"
+    assert not banner.reconnect_button.isVisible()
+
+
 def test_the_badge_shows_a_record_state_and_follows_the_queue(app: App, qtbot: QtBot) -> None:
     account_id, (lead,) = _queue(app.store, ["Ana"])
     monitor = CrmSyncMonitor(app.store, app.runtime.bus, CrmLane(account_id))
