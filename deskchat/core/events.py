@@ -133,3 +133,14 @@ class StorageFullChanged(Event):
     """The disk is full (``full``): received messages wait (in the spool, or in the channel) until space returns."""
 
     full: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CrmSyncChanged(Event):
+    """The CRM queue or lane changed: sync badges and the journal refresh; ``stalled`` says why the lane does not
+    drain ("" when it does: "unavailable", "sign_in" or "rate_limited") with ``queued`` items waiting."""
+
+    stalled: str
+    queued: int
+    failed: int
+    conflicts: int

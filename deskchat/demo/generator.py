@@ -20,6 +20,7 @@ from deskchat.core.events import ChannelKind
 from deskchat.core.messages import Identity, IdentityKind
 from deskchat.demo import brazil
 from deskchat.demo.crm_directory import write_crm_directory
+from deskchat.demo.crm_queue import write_demo_crm_queue
 from deskchat.demo.plan import build_plan
 from deskchat.demo.plan_model import DemoPlan
 from deskchat.demo.render import DemoMessage, render, whatsapp_jid
@@ -226,6 +227,7 @@ def _write(conn: Connection, plan: DemoPlan, rendered: list[list[DemoMessage]]) 
     writer.people(rendered)
     conversation_ids = writer.conversations(rendered)
     writer.cases(conversation_ids)
+    write_demo_crm_queue(conn, plan.clock.now)
     writer.log(rendered)
     write_crm_directory(conn, now=plan.clock.day_start)
     return DemoSummary(

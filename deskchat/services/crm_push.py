@@ -14,7 +14,7 @@ from typing import Any, Final, Literal
 
 from sqlalchemy import Connection
 
-from deskchat.store import crm_records, outbox
+from deskchat.store import crm_queue, crm_records, outbox
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxKind
@@ -96,7 +96,10 @@ class CrmPush:
         to any of them: a note waits for its case, a case for its lead)."""
         key = f"deskchat-{uuid.uuid4()}"
         payload = {**payload, "records": records}
-        return outbox.enqueue(conn, OutboxKind.CRM_CALL, key, payload, now=now, account_id=self._account_id)
+        record_key = records[0] if records else None
+        return outbox.enqueue(
+            conn, OutboxKind.CRM_CALL, key, payload, now=now, account_id=self._account_id, record_key=record_key
+        )
 
     async def create_lead(self, lead: NewLead, *, contact_id: int | None = None) -> str:
         """A new lead: the local client record and its create, together; returns its CRM id."""
@@ -143,9 +146,10 @@ class CrmPush:
         local.update(shown or {})
 
         def write(conn: Connection) -> None:
+            base = crm_queue.base_values(conn, "cases", case_crm_id, change.patch)  # for a 412's merge
             if local:
                 crm_records.update_case_locally(conn, case_crm_id, now=now, **local)
-            payload = {"op": "update", "collection": "cases", "id": case_crm_id, "patch": change.patch}
+            payload = {"op": "update", "collection": "cases", "id": case_crm_id, "patch": change.patch, "base": base}
             self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
 
         await self._store.write(write)

@@ -207,7 +207,23 @@ _V7 = [
     "ALTER TABLE crm_clients ADD COLUMN linked_by TEXT NOT NULL DEFAULT ''",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# v8, the CRM journal: each CRM outbox row names the record it writes (``record_key``, "cases:<uuid>", the first of its
+# payload's ``records``), indexed, so a record's sync state and the journal read one index; rows written before are
+# filled from their payload. A write the CRM refused with 412 keeps the CRM's fresh version and the fields both sides
+# changed in ``crm_conflicts`` until the attendant decides.
+_V8 = [
+    "ALTER TABLE outbox ADD COLUMN record_key TEXT",
+    """UPDATE outbox SET record_key = json_extract(payload_json, '$.records[0]')
+        WHERE kind = 'crm_call' AND json_valid(payload_json)""",
+    "CREATE INDEX ix_outbox_record ON outbox(record_key, state)",
+    "CREATE INDEX ix_outbox_kind_updated ON outbox(kind, updated_at)",
+    """CREATE TABLE crm_conflicts (
+        outbox_id INTEGER PRIMARY KEY REFERENCES outbox(id) ON DELETE CASCADE, record_key TEXT NOT NULL,
+        etag TEXT NOT NULL DEFAULT '', theirs_json TEXT NOT NULL DEFAULT '{}',
+        fields_json TEXT NOT NULL DEFAULT '[]', detected_at INTEGER NOT NULL)""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST_VERSION = len(STEPS)
 
 

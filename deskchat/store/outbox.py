@@ -72,7 +72,9 @@ def enqueue(
     account_id: int | None = None,
     message_id: int | None = None,
     channel_id: str | None = None,
+    record_key: str | None = None,
 ) -> int:
+    """Queue one row; a CRM row names the record it writes in ``record_key`` ("cases:<uuid>")."""
     return inserted_id(
         conn.execute(
             insert(outbox).values(
@@ -82,6 +84,7 @@ def enqueue(
                 payload_json=json.dumps(payload, ensure_ascii=False),
                 idempotency_key=idempotency_key,
                 channel_id=channel_id,
+                record_key=record_key,
                 created_at=now,
                 updated_at=now,
             )

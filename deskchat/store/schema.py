@@ -189,8 +189,22 @@ outbox = Table(
     Column("created_at", Integer, nullable=False),
     Column("updated_at", Integer, nullable=False),
     Column("channel_id", Text),  # the channel's id for the message, chosen before the first send and reused
+    Column("record_key", Text),  # a CRM row's record ("cases:<uuid>"): its sync state and the journal
 )
 Index("ix_outbox_due", outbox.c.state, outbox.c.next_attempt_at)
+Index("ix_outbox_record", outbox.c.record_key, outbox.c.state)
+Index("ix_outbox_kind_updated", outbox.c.kind, outbox.c.updated_at)
+
+crm_conflicts = Table(
+    "crm_conflicts",
+    metadata,
+    Column("outbox_id", Integer, ForeignKey("outbox.id", ondelete="CASCADE"), primary_key=True),
+    Column("record_key", Text, nullable=False),
+    Column("etag", Text, nullable=False, server_default=""),  # the CRM's version when the conflict was found
+    Column("theirs_json", Text, nullable=False, server_default="{}"),  # the CRM's record then
+    Column("fields_json", Text, nullable=False, server_default="[]"),  # [{field, mine, theirs}] both sides changed
+    Column("detected_at", Integer, nullable=False),
+)
 
 inbound_spool = Table(
     "inbound_spool",

@@ -14,6 +14,7 @@ from deskchat.core.events import (
     ContactChanged,
     ConversationChanged,
     ConversationsReset,
+    CrmSyncChanged,
     HistorySyncProgressed,
     IntegrationLogged,
     MessageStored,
@@ -38,6 +39,7 @@ class BusBridge(QObject):
     integration_logged = Signal(int)  # account id
     history_progressed = Signal(int, int, int)  # account id, percent, messages stored so far
     storage_full_changed = Signal(bool)  # the disk is full: received messages wait for space
+    crm_sync_changed = Signal(str, int, int, int)  # why the CRM lane is stalled ("" if not), queued, failed, conflicts
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -75,6 +77,11 @@ class BusBridge(QObject):
                 Priority.UI,
             ),
             bus.subscribe(StorageFullChanged, lambda e: self.storage_full_changed.emit(e.full), Priority.UI),
+            bus.subscribe(
+                CrmSyncChanged,
+                lambda e: self.crm_sync_changed.emit(e.stalled, e.queued, e.failed, e.conflicts),
+                Priority.UI,
+            ),
         ]
 
     def _conversation_changed(self, event: ConversationChanged) -> None:

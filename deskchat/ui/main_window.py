@@ -17,7 +17,9 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
+    from deskchat.services.crm_conflicts import ConflictResolver
     from deskchat.services.crm_desk import CrmDesk
+    from deskchat.services.crm_sync_status import CrmSyncMonitor
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
@@ -26,6 +28,8 @@ if TYPE_CHECKING:
     from deskchat.store.database import Store
     from deskchat.ui.bridge import BusBridge
     from deskchat.ui.connections.dialog import ConnectionsDialog
+    from deskchat.ui.crm_banner import CrmBanner
+    from deskchat.ui.crm_journal import CrmJournalDialog
     from deskchat.ui.new_conversation import NewConversationDialog
     from deskchat.ui.notifier import DesktopNotifier
     from deskchat.ui.panes.chat import ChatPane
@@ -51,6 +55,8 @@ class WindowServices:
     conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
     people: People | None = None  # merges of contacts and their undo
     crm_desk: CrmDesk | None = None  # the info pane's CRM actions (editing, leads, cases)
+    crm_sync: CrmSyncMonitor | None = None  # the CRM queue's state (banner, journal); the window reads one if None
+    crm_conflicts: ConflictResolver | None = None  # the attendant's decisions on CRM conflicts
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +67,8 @@ class MainWindow(QMainWindow):
     chat_pane: ChatPane
     info_pane: InfoPane
     bridge: BusBridge
+    crm_sync: CrmSyncMonitor
+    crm_conflicts: ConflictResolver
 
     def __init__(
         self,
@@ -92,6 +100,7 @@ class MainWindow(QMainWindow):
         self.connections_dialog: ConnectionsDialog | None = None
         self.preferences_dialog: PreferencesDialog | None = None
         self.new_conversation_dialog: NewConversationDialog | None = None
+        self.crm_journal_dialog: CrmJournalDialog | None = None
         self._restore_state()
         if services is None:
             self.statusBar().showMessage(self.tr("Opening your data…"))
@@ -152,6 +161,7 @@ class MainWindow(QMainWindow):
         self.bridge.channel_state_changed.connect(self.set_channel_state)
         self.bridge.history_progressed.connect(self.show_history_progress)
         self.bridge.storage_full_changed.connect(self.show_storage_full)
+        self._attach_crm_sync(services)
         self.conversation_pane.conversation_selected.connect(self.open_conversation)
         self._attach_notifier(services)
 
@@ -197,6 +207,11 @@ class MainWindow(QMainWindow):
         self.preferences_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.preferences_action.triggered.connect(self.open_preferences)
         menu.addAction(self.preferences_action)
+        self.crm_journal_action = QAction(self.tr("CRM sync &journal…"), self)
+        self.crm_journal_action.setObjectName("crmJournalAction")
+        self.crm_journal_action.setShortcut(QKeySequence("Ctrl+J"))
+        self.crm_journal_action.triggered.connect(self.open_crm_journal)
+        menu.addAction(self.crm_journal_action)
         menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -216,6 +231,63 @@ class MainWindow(QMainWindow):
         self.connections_dialog.show()
         self.connections_dialog.raise_()
         return self.connections_dialog
+
+    def _attach_crm_sync(self, services: WindowServices) -> None:
+        """The CRM banner in the status bar and the journal, over the runtime's monitor (or one of the window's own,
+        looking every few seconds, where the runtime runs no CRM, as in the demo)."""
+        from deskchat.services.crm_conflicts import ConflictResolver
+        from deskchat.services.crm_sync_status import POLL_S, CrmSyncMonitor
+        from deskchat.ui.crm_banner import CrmBanner
+
+        self.crm_sync = services.crm_sync or CrmSyncMonitor(services.store, services.bus)
+        self.crm_conflicts = services.crm_conflicts or ConflictResolver(services.store)
+        self.crm_banner: CrmBanner = CrmBanner(self)
+        self.statusBar().insertPermanentWidget(self._first_permanent_index(), self.crm_banner)
+        self.crm_banner.journal_requested.connect(self.open_crm_journal)
+        self.crm_banner.reconnect_requested.connect(self.open_connections)
+        self.bridge.crm_sync_changed.connect(self.crm_banner.show_status)
+        status = self.crm_sync.status
+        self.crm_banner.show_status(status.stalled, status.queued)
+        if services.crm_sync is None:
+            self._crm_poll = QTimer(self)
+            self._crm_poll.setInterval(int(POLL_S * 1000))
+            self._crm_poll.timeout.connect(self.crm_sync.refresh_now)
+            self._crm_poll.start()
+            QTimer.singleShot(0, self.crm_sync.refresh_now)
+        self.info_pane.set_sync_badges(self._crm_sync_badge)
+
+    def _crm_sync_badge(self, collection: str, crm_id: str) -> QWidget:
+        """The sync state of one CRM record, for the info pane (a click on a problem opens it)."""
+        from deskchat.ui.crm_sync_badge import CrmSyncBadge
+
+        badge = CrmSyncBadge(self.services.store, self.bridge)
+        badge.show_record(f"{collection}:{crm_id}")
+        badge.activated.connect(self.open_crm_item)
+        return badge
+
+    def open_crm_journal(self) -> CrmJournalDialog:
+        """Show the CRM sync journal (non-modal): what waits, what failed and why, what conflicts."""
+        from deskchat.ui.crm_journal import CrmJournalDialog
+
+        if self.crm_journal_dialog is None:
+            self.crm_journal_dialog = CrmJournalDialog(
+                self.services.store, self.crm_sync, self.crm_conflicts, self.bridge, self
+            )
+        else:
+            self.crm_journal_dialog.reload()
+        self.crm_journal_dialog.show()
+        self.crm_journal_dialog.raise_()
+        return self.crm_journal_dialog
+
+    def open_crm_item(self, item_id: int) -> None:
+        """The journal, and for a conflict its dialog (a sync badge's click)."""
+        from deskchat.store.crm_queue import SyncState
+        from deskchat.ui.tasks import run_async
+
+        journal = self.open_crm_journal()
+        entry = next((entry for entry in journal.entries if entry.item_id == item_id), None)
+        if entry is not None and entry.state == SyncState.CONFLICT:
+            run_async(journal.open_conflict(item_id, entry.label), self)
 
     def open_new_conversation(self) -> NewConversationDialog | None:
         """Show "Nova conversa" (non-modal): a conversation with a customer who has not written first."""
@@ -275,9 +347,13 @@ class MainWindow(QMainWindow):
         self._storage_full_label.setObjectName("storageFull")
         self._storage_full_label.setStyleSheet("color: #c62828; font-weight: bold;")
         self._storage_full_label.hide()
-        bar.insertPermanentWidget(0, self._storage_full_label)  # not hidden by temporary messages
+        bar.insertPermanentWidget(self._first_permanent_index(), self._storage_full_label)  # not hidden by messages
         self._version_label = QLabel(f"v{__version__}", self)
         bar.addPermanentWidget(self._version_label)
+
+    def _first_permanent_index(self) -> int:
+        """Where the permanent widgets start in the status bar (after the demo badge, a normal widget)."""
+        return 1 if self.services.demo else 0
 
     def _add_channel_label(self, account_id: int, kind: str, name: str, state: str) -> None:
         """One status-bar entry per account, before the version (accounts added later come at the end)."""
@@ -401,4 +477,7 @@ class MainWindow(QMainWindow):
             self.chat_pane.drafts.save_now()
             self.bridge.detach()
             self.notifier.close()
+            poll = getattr(self, "_crm_poll", None)
+            if poll is not None:
+                poll.stop()
         super().closeEvent(event)

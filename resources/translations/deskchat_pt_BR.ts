@@ -562,6 +562,239 @@
     </message>
 </context>
 <context>
+    <name>CrmBanner</name>
+    <message>
+        <location filename="../../deskchat/ui/crm_banner.py" line="27"/>
+        <source>Reconnect to the CRM</source>
+        <translation>Reconectar ao CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_banner.py" line="31"/>
+        <source>Open journal</source>
+        <translation>Abrir o diário</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_banner.py" line="45"/>
+        <source>sign-in needed</source>
+        <translation>entrada necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_banner.py" line="46"/>
+        <source>too many requests, waiting</source>
+        <translation>muitas requisições, aguardando</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../deskchat/ui/crm_banner.py" line="48"/>
+        <source>CRM unavailable — %n item(s) in the queue</source>
+        <translation>
+            <numerusform>CRM indisponível — %n item na fila</numerusform>
+            <numerusform>CRM indisponível — %n itens na fila</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../deskchat/ui/crm_banner.py" line="58"/>
+        <source>CRM: %n item(s) need your attention</source>
+        <translation>
+            <numerusform>CRM: %n item precisa da sua atenção</numerusform>
+            <numerusform>CRM: %n itens precisam da sua atenção</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>CrmConflictDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="81"/>
+        <source>CRM conflict</source>
+        <translation>Conflito no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="85"/>
+        <source>%1 was changed in the CRM while your change waited. Choose what stays:</source>
+        <translation>%1 foi alterado no CRM enquanto a sua alteração aguardava. Escolha o que fica:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="86"/>
+        <source>This record</source>
+        <translation>Este registro</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="100"/>
+        <source>Send</source>
+        <translation>Enviar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="109"/>
+        <source>Status</source>
+        <translation>Status</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="110"/>
+        <source>Priority</source>
+        <translation>Prioridade</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="111"/>
+        <source>Queue</source>
+        <translation>Fila</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="112"/>
+        <source>Assignee</source>
+        <translation>Responsável</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="113"/>
+        <source>Subject</source>
+        <translation>Assunto</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="114"/>
+        <source>Name</source>
+        <translation>Nome</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="115"/>
+        <source>Sales stage</source>
+        <translation>Etapa de venda</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="116"/>
+        <source>Credit limit (cents)</source>
+        <translation>Limite de crédito (centavos)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="117"/>
+        <source>Debt (cents)</source>
+        <translation>Débito (centavos)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="118"/>
+        <source>CNPJ</source>
+        <translation>CNPJ</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="119"/>
+        <source>Company type</source>
+        <translation>Tipo de empresa</translation>
+    </message>
+</context>
+<context>
+    <name>CrmJournalDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="48"/>
+        <source>CRM sync journal</source>
+        <translation>Diário de sincronização do CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="59"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="59"/>
+        <source>Record</source>
+        <translation>Registro</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="59"/>
+        <source>Reason</source>
+        <translation>Motivo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="66"/>
+        <source>Try all now</source>
+        <translation>Tentar todos agora</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="70"/>
+        <source>Close</source>
+        <translation>Fechar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="80"/>
+        <source>New lead</source>
+        <translation>Novo lead</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="81"/>
+        <source>Client change</source>
+        <translation>Alteração do cliente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="82"/>
+        <source>New case</source>
+        <translation>Novo caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="83"/>
+        <source>Case change</source>
+        <translation>Alteração do caso</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="84"/>
+        <source>Note</source>
+        <translation>Nota</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="85"/>
+        <source>Message history</source>
+        <translation>Histórico de mensagens</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="87"/>
+        <source>CRM change</source>
+        <translation>Alteração no CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="115"/>
+        <source>%1 waiting, %2 failed, %3 in conflict</source>
+        <translation>%1 aguardando, %2 com falha, %3 em conflito</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="120"/>
+        <source>Everything is synced with the CRM.</source>
+        <translation>Tudo sincronizado com o CRM.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="126"/>
+        <source>Resolve…</source>
+        <translation>Resolver…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_journal.py" line="129"/>
+        <source>Try now</source>
+        <translation>Tentar agora</translation>
+    </message>
+</context>
+<context>
+    <name>CrmSyncBadge</name>
+    <message>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="36"/>
+        <source>Synced</source>
+        <translation>Sincronizado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="38"/>
+        <source>Waiting to retry at %1</source>
+        <translation>Aguardando nova tentativa às %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="41"/>
+        <source>Conflict — choose which version stays</source>
+        <translation>Conflito — escolha a versão que fica</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="43"/>
+        <source>Failed — action needed</source>
+        <translation>Falhou — ação necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_sync_badge.py" line="44"/>
+        <source>Pending</source>
+        <translation>Pendente</translation>
+    </message>
+</context>
+<context>
     <name>DesktopNotifier</name>
     <message>
         <location filename="../../deskchat/ui/notifier.py" line="122"/>
@@ -914,133 +1147,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="80"/>
+        <location filename="../../deskchat/ui/main_window.py" line="88"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="97"/>
+        <location filename="../../deskchat/ui/main_window.py" line="106"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="179"/>
+        <location filename="../../deskchat/ui/main_window.py" line="189"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="180"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="186"/>
+        <location filename="../../deskchat/ui/main_window.py" line="196"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="202"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="194"/>
+        <location filename="../../deskchat/ui/main_window.py" line="204"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="201"/>
+        <location filename="../../deskchat/ui/main_window.py" line="210"/>
+        <source>CRM sync &amp;journal…</source>
+        <translation>&amp;Diário de sincronização do CRM…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="216"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="263"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="266"/>
+        <location filename="../../deskchat/ui/main_window.py" line="328"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="274"/>
+        <location filename="../../deskchat/ui/main_window.py" line="336"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="312"/>
+        <location filename="../../deskchat/ui/main_window.py" line="378"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="312"/>
+        <location filename="../../deskchat/ui/main_window.py" line="378"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="382"/>
+        <location filename="../../deskchat/ui/main_window.py" line="383"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="384"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="385"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="386"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="387"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="388"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="389"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="390"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="391"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="326"/>
+        <location filename="../../deskchat/ui/main_window.py" line="392"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="327"/>
+        <location filename="../../deskchat/ui/main_window.py" line="393"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="337"/>
+        <location filename="../../deskchat/ui/main_window.py" line="403"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="340"/>
+        <location filename="../../deskchat/ui/main_window.py" line="406"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -1780,6 +2018,41 @@
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="322"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
+    </message>
+</context>
+<context>
+    <name>_FieldChoice</name>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="40"/>
+        <source>Mine: %1</source>
+        <translation>O meu: %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="41"/>
+        <source>In the CRM: %1</source>
+        <translation>No CRM: %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="48"/>
+        <source>Keep mine</source>
+        <translation>Manter o meu</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="48"/>
+        <source>Use the CRM&apos;s</source>
+        <translation>Usar o do CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/crm_conflict.py" line="48"/>
+        <source>Edit</source>
+        <translation>Editar</translation>
+    </message>
+</context>
+<context>
+    <name>widget</name>
+    <message>
+        <source>Pending</source>
+        <translation type="obsolete">Pendentes</translation>
     </message>
 </context>
 </TS>

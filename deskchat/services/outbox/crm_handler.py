@@ -36,6 +36,7 @@ from sqlalchemy import Connection
 from deskchat.channels.base import ChannelAccount, ChannelUnavailable, PermanentSendError, RetryAfter, SendReceipt
 from deskchat.crm.answers import CrmConflict, CrmRefused, CrmRetry, SignInRequired
 from deskchat.crm.client import CrmClient
+from deskchat.services.crm_conflicts import MERGED_REASON, merge_after_conflict
 from deskchat.services.crm_lane import RECONNECT_REASON, CrmLane
 from deskchat.services.outbox.outcomes import SendConflict, backoff_ms
 from deskchat.store import crm_records, outbox
@@ -88,6 +89,8 @@ class CrmCallHandler:
         except CrmRefused as problem:
             raise PermanentSendError(str(problem)) from None
         except CrmConflict as problem:
+            if await merge_after_conflict(self._store, self._client, item, clock=self._clock):
+                raise RetryAfter(0, MERGED_REASON) from None  # merged by itself: goes again at once
             raise SendConflict(str(problem)) from None
         self._confirmed[item.id] = etag
         return SendReceipt(str(item.payload.get("id", "")))
