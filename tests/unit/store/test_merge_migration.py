@@ -12,11 +12,12 @@ from deskchat.store.database import Store, _make_engine
 from deskchat.store.keys import create_key
 from deskchat.store.migrations import LATEST_VERSION, STEPS, migrate, schema_version
 
-#: The merge step is the last one in this branch; it moves if steps are inserted before it.
-MERGE_STEP = len(STEPS)
+#: The step that adds the contact-merge tables (schema v6).
+MERGE_STEP = 6
 
 
 def test_a_store_from_the_step_before_is_migrated_and_can_merge(profile: Profile) -> None:
+    assert any("contact_merges" in statement for statement in STEPS[MERGE_STEP - 1])
     profile.ensure()
     engine = _make_engine(str(profile.store_file), create_key(profile.store_meta_file))
     with engine.connect() as conn:
