@@ -203,8 +203,8 @@ class EmailDriver:
                 account_id, str(status.state), status.detail, status.banned_until, status.retry_in
             ),
             on_log=accounts.logged,
-            on_first_sync_progress=lambda account_id, done, total: accounts.history_progressed(
-                account_id, done * 100 // max(total, 1), 0
+            on_first_sync_progress=lambda account_id, done, total, stored: accounts.history_progressed(
+                account_id, done * 100 // max(total, 1), stored
             ),
         )
 
