@@ -141,6 +141,8 @@ class MailChannel:
         self._wake: asyncio.Event | None = None
         self._bodies_wanted: asyncio.Event | None = None
         self.stuck = False
+        #: Folders the attendant chose to sync besides INBOX and Sent (their mail counts as incoming).
+        self.extra_folders: tuple[str, ...] = ()
 
     # -- ChannelAccount ----------------------------------------------------------------------------------------
 
@@ -204,6 +206,18 @@ class MailChannel:
         if imap is None:
             raise ChannelUnavailable("the mailbox is not connected")
         return await self._blocking(attachment_blocking, imap, remote_ref)
+
+    async def list_folders(self) -> list[str]:
+        """The server's folders that can hold mail (for the attendant to choose which to sync)."""
+        imap = self._imap
+        if imap is None or not self.supervisor.connected:
+            raise ChannelUnavailable("the mailbox is not connected")
+        return await self._blocking(_selectable_folders, imap)
+
+    def choose_folders(self, extra: Sequence[str]) -> None:
+        """Sync ``extra`` folders too from now on (besides INBOX and Sent); a running connection syncs them at once."""
+        self.extra_folders = tuple(dict.fromkeys(name for name in extra if name))
+        self._wake_sync()
 
     async def fetch_bodies_now(self, wanted: Sequence[BodyToFetch]) -> None:
         """Fetch these bodies before the background queue (the attendant opened the mail)."""
@@ -322,8 +336,9 @@ class MailChannel:
         return self._sent
 
     async def _sync_all(self, generation: int) -> None:
-        for folder in (INBOX, await self._sent_folder()):
-            await self._sync_folder(generation, folder, outgoing=folder != INBOX)
+        sent = await self._sent_folder()
+        for folder in dict.fromkeys((INBOX, sent, *self.extra_folders)):
+            await self._sync_folder(generation, folder, outgoing=folder == sent)
         if self._bodies_wanted is not None:
             self._bodies_wanted.set()
 
@@ -436,6 +451,10 @@ class MailChannel:
 def _message_count(imap: Any, folder: str) -> int:
     status = imap.folder_status(folder, [b"MESSAGES"])
     return int(status.get(b"MESSAGES", 0))
+
+
+def _selectable_folders(imap: Any) -> list[str]:
+    return [str(name) for flags, _delimiter, name in imap.list_folders() if b"\\Noselect" not in flags]
 
 
 def _raw_bodies(imap: Any, group: BodyGroup) -> list[tuple[int, bytes]]:

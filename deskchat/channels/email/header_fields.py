@@ -41,6 +41,11 @@ LIST_FIELDS: Final = (
 _MSGID_RE: Final = re.compile(r"<([^<>\s]{1,250})>")
 _AUTO_REPLY_PRECEDENCE: Final = frozenset({"bulk", "junk", "list", "auto_reply"})
 _ENCODED_WORD: Final = "=?"
+_ADDR_SPEC: Final = r'[^<>()\[\]\\,;:\s"@]+@[^<>()\[\]\\,;:\s"@]+'
+_ONE_ADDRESS: Final = rf'\s*(?:(?:"[^"\\]*"|[^"<>()\[\]\\,;:@]*)\s*<{_ADDR_SPEC}>|{_ADDR_SPEC})\s*'
+#: An address list of the usual shapes (``Name <a@b>``, ``"Last, First" <a@b>``, ``a@b``): others (groups,
+#: comments, routes, stray brackets) are left to the thorough parser, whose reading they must match.
+_SIMPLE_ADDRESS_LIST: Final = re.compile(rf"{_ONE_ADDRESS}(?:,{_ONE_ADDRESS})*")
 
 
 def read_header_fields(raw: bytes) -> ParsedMail:
@@ -87,11 +92,18 @@ def _text(message: Message, name: str) -> str:
 
 
 def _addresses(message: Message, name: str) -> list[Address]:
-    values = message.get_all(name, [])
-    if any(not isinstance(value, str) for value in values):
+    value = message.get(name)  # the first such header, as the thorough parser reads it
+    if value is None:
+        return []
+    if not isinstance(value, str):
         raise ValueError("8-bit header")
+    unfolded = value.replace("\r\n", "").replace("\n", "")
+    if not unfolded.strip():
+        return []
+    if _SIMPLE_ADDRESS_LIST.fullmatch(unfolded) is None:
+        raise ValueError("an unusual address list")
     result: list[Address] = []
-    for display_name, addr_spec in getaddresses(values)[:MAX_ADDRESSES]:
+    for display_name, addr_spec in getaddresses([unfolded])[:MAX_ADDRESSES]:
         address = normalize_email(addr_spec)
         if address is not None:
             result.append(Address(address, plain_line(_decoded(display_name), 200)))
