@@ -11,7 +11,7 @@ from typing import Final
 from deskchat.channels.email.sinks import BodyToFetch
 
 GROUP_MAX_MAILS: Final = 250
-GROUP_MAX_BYTES: Final = 8 * 1024 * 1024
+GROUP_MAX_BYTES: Final = 4 * 1024 * 1024
 
 
 @dataclass
