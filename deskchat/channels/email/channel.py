@@ -34,7 +34,14 @@ from deskchat.channels.base import (
 )
 from deskchat.channels.email.account import MailAccount
 from deskchat.channels.email.auth import Auth, SignInRequired
-from deskchat.channels.email.body_groups import GROUP_MAX_MAILS, BodyGroup, body_groups
+from deskchat.channels.email.bodies import (
+    GROUP_MAX_MAILS,
+    BodyGroup,
+    body_groups,
+    fetch_parse_store,
+    parse_bodies,
+    raw_bodies,
+)
 from deskchat.channels.email.commit_chain import CommitChain
 from deskchat.channels.email.compose import message_id_for
 from deskchat.channels.email.folder_sync import (
@@ -45,14 +52,13 @@ from deskchat.channels.email.folder_sync import (
     FolderSync,
     HeaderBatch,
 )
-from deskchat.channels.email.folder_sync import fetch_bodies as fetch_raw_bodies
 from deskchat.channels.email.idle import IDLE_RENEW_S, IdleWatch, interrupt
 from deskchat.channels.email.imap_session import LoginRefused, open_imap
 from deskchat.channels.email.sending import ReplyUnknown, attachment_blocking, is_sent_blocking, send_blocking
 from deskchat.channels.email.sent_folder import sent_folder
 from deskchat.channels.email.sinks import BodyToFetch, MailSinks
 from deskchat.channels.email.smtp_send import Rejected
-from deskchat.channels.email.translate import Translated, translate_body, translate_flags, translate_headers
+from deskchat.channels.email.translate import Translated, translate_flags, translate_headers
 from deskchat.core.connection_states import Status, Trigger
 from deskchat.core.messages import OutboundMessage, SyncState
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
@@ -417,30 +423,18 @@ class MailChannel:
         if imap is None:
             raise _Superseded()
         loop = asyncio.get_running_loop()
-        groups = body_groups(wanted, max_mails=self._body_group)
-        fetched = 0
-        committing: asyncio.Future[object] | None = None
-        fetching = loop.run_in_executor(self._commands, _raw_bodies, imap, groups[0]) if groups else None
-        try:
-            for index, group in enumerate(groups):
-                assert fetching is not None
-                raw = await fetching
-                if index + 1 < len(groups):
-                    fetching = loop.run_in_executor(self._commands, _raw_bodies, imap, groups[index + 1])
-                steps = await loop.run_in_executor(self._parser, _parse_bodies, self.account_id, group, raw)
-                if committing is not None:
-                    await committing
-                    committing = None
-                if steps:
-                    committing = asyncio.ensure_future(self.sinks.on_messages([], steps=steps))
-                    fetched += len(steps)
-            if committing is not None:
-                await committing
-        except BaseException:
-            if committing is not None:
-                committing.cancel()
-            raise
-        return fetched
+        account_id = self.account_id
+
+        async def fetch(group: BodyGroup) -> list[tuple[int, bytes]]:
+            return await loop.run_in_executor(self._commands, raw_bodies, imap, group)
+
+        async def parse(group: BodyGroup, raw: list[tuple[int, bytes]]) -> list[SyncStep]:
+            return await loop.run_in_executor(self._parser, parse_bodies, account_id, group, raw)
+
+        async def store(steps: list[SyncStep]) -> object:
+            return await self.sinks.on_messages([], steps=steps)
+
+        return await fetch_parse_store(body_groups(wanted, max_mails=self._body_group), fetch, parse, store)
 
     # -- threads ---------------------------------------------------------------------------------------------------
 
@@ -455,20 +449,6 @@ def _message_count(imap: Any, folder: str) -> int:
 
 def _selectable_folders(imap: Any) -> list[str]:
     return [str(name) for flags, _delimiter, name in imap.list_folders() if b"\\Noselect" not in flags]
-
-
-def _raw_bodies(imap: Any, group: BodyGroup) -> list[tuple[int, bytes]]:
-    """The raw mails of ``group``, in one FETCH (on the command thread)."""
-    return list(fetch_raw_bodies(imap, group.folder, list(group.channel_ids), batch=len(group.channel_ids)))
-
-
-def _parse_bodies(account_id: int, group: BodyGroup, raw: list[tuple[int, bytes]]) -> list[SyncStep]:
-    """Parse fetched mails (on the parser thread: parsing a 1 MB mail must not stall the loop)."""
-    return [
-        translate_body(account_id, group.channel_ids[uid], group.folder, group.uidvalidity, uid, body)
-        for uid, body in raw
-        if uid in group.channel_ids
-    ]
 
 
 def _close_quietly(client: Any) -> None:
