@@ -63,9 +63,11 @@ def test_a_folder_chosen_by_the_attendant_is_synced_and_the_choice_is_kept(mail_
         assert _count(app, "SELECT count(*) FROM messages WHERE channel_id = ?", f"v1.{user}") == 0
         assert "Clientes VIP" in await app.driver.folders(account_id)
 
-        await app.driver.set_synced_folders(account_id, ["Clientes VIP"])
+        await app.driver.set_synced_folders(account_id, ["Apagada", "Clientes VIP"])  # one was deleted meanwhile
         await app.until(lambda: _count(app, "SELECT count(*) FROM messages WHERE channel_id = ?", f"v1.{user}") == 1)
         await app.until(lambda: _count(app, "SELECT count(*) FROM messages WHERE body_state = 'headers'") == 0)
+        assert app.state(account_id) == "online"  # a missing folder does not stop the others
+        await app.driver.set_synced_folders(account_id, ["Clientes VIP"])
         assert app.driver.synced_folders(account_id) == ["Clientes VIP"]
         await app.stop()
 

@@ -26,6 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Final, TypeVar
 
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
 from deskchat.channels.base import (
     Capability,
     ChannelUnavailable,
@@ -343,8 +345,17 @@ class MailChannel:
 
     async def _sync_all(self, generation: int) -> None:
         sent = await self._sent_folder()
-        for folder in dict.fromkeys((INBOX, sent, *self.extra_folders)):
+        for folder in (INBOX, sent):
             await self._sync_folder(generation, folder, outgoing=folder == sent)
+        for folder in self.extra_folders:
+            if folder in (INBOX, sent):
+                continue
+            try:
+                await self._sync_folder(generation, folder, outgoing=False)
+            except IMAPClientAbortError:
+                raise  # the connection dropped: the supervisor reconnects
+            except IMAPClientError:  # a chosen folder deleted or renamed on the server: the others go on syncing
+                self.sinks.on_log(self.account_id, "folder_unavailable", "")
         if self._bodies_wanted is not None:
             self._bodies_wanted.set()
 
