@@ -33,6 +33,9 @@ from deskchat.store.database import Store
 ChannelFactory = Callable[[int, MailAccount, "EmailDriver"], MailChannel]
 
 
+SYNCED_FOLDERS = "synced_folders"  # settings key: the folders synced besides INBOX and Sent
+
+
 def _secret_name(account_id: int) -> str:
     return f"mail:{account_id}:sign_in"
 
@@ -203,8 +206,8 @@ class EmailDriver:
                 account_id, str(status.state), status.detail, status.banned_until, status.retry_in
             ),
             on_log=accounts.logged,
-            on_first_sync_progress=lambda account_id, done, total: accounts.history_progressed(
-                account_id, done * 100 // max(total, 1), 0
+            on_first_sync_progress=lambda account_id, done, total, stored: accounts.history_progressed(
+                account_id, done * 100 // max(total, 1), stored
             ),
         )
 
@@ -236,6 +239,36 @@ class EmailDriver:
             raise ChannelUnavailable("the mailbox is not started")
         return await handle.channel.sent_message_id(idempotency_key)
 
+    # -- folders synced by choice ---------------------------------------------------------------------------------
+
+    async def folders(self, account_id: int) -> list[str]:
+        """The folders of the mailbox's server (it must be connected), for the attendant to choose from."""
+        handle = self._handles.get(account_id)
+        if handle is None:
+            raise ChannelUnavailable("the mailbox is not started")
+        return await handle.channel.list_folders()
+
+    def synced_folders(self, account_id: int) -> list[str]:
+        """The folders synced besides INBOX and Sent (the attendant's choice)."""
+        with self._store.read() as conn:
+            return _chosen_folders(mail_accounts.settings_of(conn, account_id))
+
+    async def set_synced_folders(self, account_id: int, names: Sequence[str]) -> None:
+        """Sync ``names`` too, besides INBOX and Sent (kept in the account's settings; a running mailbox syncs them at
+        once). Folders dropped from the choice stop syncing; their mail stays in the store."""
+        chosen = list(dict.fromkeys(str(name) for name in names if str(name).upper() != "INBOX"))
+
+        def write(conn: Any) -> None:
+            settings = mail_accounts.settings_of(conn, account_id)
+            address = next((row.address for row in account_store.list_accounts(conn) if row.id == account_id), "")
+            mail_accounts.save_settings(conn, account_id, address, {**settings, SYNCED_FOLDERS: chosen})
+
+        await self._store.write(write)
+        self.accounts.logged(account_id, "folders_chosen", str(len(chosen)))
+        handle = self._handles.get(account_id)
+        if handle is not None:
+            handle.channel.choose_folders(chosen)
+
     # -- the accounts service's driver ---------------------------------------------------------------------------
 
     def create(self, account_id: int) -> MailHandle:
@@ -243,6 +276,7 @@ class EmailDriver:
             settings = mail_accounts.settings_of(conn, account_id)
             address = next((row.address for row in account_store.list_accounts(conn) if row.id == account_id), "")
         handle = MailHandle(self._factory(account_id, account_from_settings(address, settings), self), self)
+        handle.channel.extra_folders = tuple(_chosen_folders(settings))
         self._handles[account_id] = handle
         return handle
 
@@ -252,6 +286,11 @@ class EmailDriver:
 
     async def load(self) -> None:
         return None  # imapclient is small and already imported
+
+
+def _chosen_folders(settings: dict[str, Any]) -> list[str]:
+    chosen = settings.get(SYNCED_FOLDERS, [])
+    return [str(name) for name in chosen] if isinstance(chosen, list) else []
 
 
 def _blank_provider() -> OAuthProvider:

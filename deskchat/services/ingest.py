@@ -189,6 +189,15 @@ def _update_conversations(
     )
 
 
+def _new_html(batch: Sequence[InboundMessage], results: list[Stored]) -> list[tuple[int, str]]:
+    """(row id, HTML) of the messages this batch inserted with an HTML part (a mail whose body came with it)."""
+    return [
+        (stored.message_id, message.html)
+        for message, stored in zip(batch, results, strict=True)
+        if message.html and stored.message_id is not None and not stored.upgraded
+    ]
+
+
 class IngestService:
     """Stores channel messages and tells the rest of the app.
 
@@ -253,6 +262,8 @@ class IngestService:
             except BaseException:
                 self._cache.clear()  # it may name rows of the transaction being rolled back
                 raise
+            if batch:
+                sync_steps.put_html(conn, _new_html(batch, results))
             if consumed:
                 spool.remove(conn, consumed)
             if steps:

@@ -55,6 +55,8 @@ _FOLLOW_SEEN = """UPDATE conversations SET unread_count = min(unread_count, (
         AND EXISTS (SELECT 1 FROM mail_uids u WHERE u.message_id = m.id AND u.expunged_at IS NULL
                     AND instr(' ' || u.flags || ' ', ' \\Seen ') = 0)))
     WHERE id = ?"""
+_PUT_HTML = "UPDATE messages SET html = ? WHERE id = ?"
+_HTML_OF = "SELECT html FROM messages WHERE id = ?"
 _CASES_BY_CRM_ID = "SELECT id FROM crm_cases WHERE crm_id = ?"
 _OPEN_CASE_OF_CONVERSATION = """SELECT k.id FROM crm_cases k JOIN conversations c ON c.contact_id = k.contact_id
     WHERE c.id = ? AND k.status IN ('open', 'waiting') ORDER BY k.opened_at DESC, k.id DESC LIMIT 1"""
@@ -81,6 +83,18 @@ def apply_steps(
         if conn.exec_driver_sql(_FOLLOW_SEEN, (conversation_id,)).rowcount:
             written.conversations.add(conversation_id)
     return written
+
+
+def put_html(conn: Connection, rows: Iterable[tuple[int, str]]) -> None:
+    """Store the sanitised HTML part of messages just inserted (``(message id, html)``: a mail that came whole)."""
+    params = [(html, message_id) for message_id, html in rows if html]
+    if params:
+        conn.exec_driver_sql(_PUT_HTML, params)
+
+
+def mail_html(conn: Connection, message_id: int) -> str:
+    """The sanitised HTML part of a stored mail ("" when it has none)."""
+    return str(conn.exec_driver_sql(_HTML_OF, (message_id,)).scalar() or "")
 
 
 def _message(conn: Connection, account_id: int, channel_id: str) -> tuple[int, int] | None:

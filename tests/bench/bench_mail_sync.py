@@ -1,8 +1,11 @@
 """First sync of a 5,000-message mailbox from the local Dovecot, against mbsync (isync) on the same mailbox.
 
 Prints: time until every header is stored (the list is full), time until every body is stored, peak memory growth of
-this process, the worst event-loop stall, mbsync's full sync time and the ratios (targets: headers ≤ 0.3× mbsync,
-bodies ≤ 1.5×, memory growth < 150 MB, stall < 50 ms). ``DESKCHAT_BENCH_MAILS`` changes the count.
+this process, the worst event-loop stall (and its share without the time the OS kept the loop's thread off the CPU,
+which on a shared machine can be most of it), mbsync's full sync time and the ratios (targets: headers ≤ 0.3×
+mbsync, bodies ≤ 1.5×, memory growth < 150 MB, stall < 50 ms). ``DESKCHAT_BENCH_MAILS`` changes the count.
+
+Run: ``.venv/bin/python tests/bench/bench_mail_sync.py`` (needs Dovecot and mbsync, as the test suite does).
 """
 
 from __future__ import annotations
@@ -26,8 +29,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from mail_app import MailApp, mail_account
 from mailstack import DOMAIN, MailStack, running_mail_stack
 
+from deskchat.core.events import MessageUpdated
 from deskchat.paths import Profile
 from deskchat.store.database import Store
+from deskchat.tuning import tune_for_responsiveness
 
 MAILS = int(os.environ.get("DESKCHAT_BENCH_MAILS", "5000"))
 WORDS = "pedido boleto entrega nota fiscal prazo cliente atendimento suporte retorno ".split()
@@ -72,26 +77,42 @@ def _mbsync(stack: MailStack, user: str, root: Path) -> float:
     return time.perf_counter() - started
 
 
+async def _until_count(app: MailApp, sql: str, expected: int, timeout: float = 3600) -> None:
+    """Wait until ``sql`` counts ``expected``, re-counting after every commit. The count runs off the loop: a scan
+    of 50 MB of stored mail on the loop would be the benchmark's own stall, not the app's (the window never counts)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            app.ingest.changed.clear()
+            count = await app.store.read_later(lambda conn: conn.exec_driver_sql(sql).scalar_one())
+            if count == expected:
+                return
+            await app.ingest.changed.wait()
+
+
 async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, float, float]:
     store = Store.open(Profile(profile), passphrase="bench")
     app = MailApp(store)
     meter = StallMeter()
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     account_id = await app.driver.add_mailbox(mail_account(stack, user), password=user.split("@")[0] + "-pw")
+    bodies: set[int] = set()
+    app.bus.subscribe(MessageUpdated, lambda event: bodies.add(event.message_id))  # a body stored
+    app.query("SELECT 1")  # the loop thread's store connection, open long before in the app (key derivation)
+    tune_for_responsiveness()  # as the app does once its window is up (1 ms GIL switch, start-up frozen out of GC)
     meter.start()
     started = time.perf_counter()
     await app.accounts.connect(account_id)
-    await app.until(lambda: app.query("SELECT count(*) FROM messages") == [(MAILS,)], timeout=3600)
+    await _until_count(app, "SELECT count(*) FROM messages", MAILS)
     headers_s = time.perf_counter() - started
-    await app.until(
-        lambda: app.query("SELECT count(*) FROM messages WHERE body_state = 'full'") == [(MAILS,)], timeout=3600
-    )
+    await app.until(lambda: len(bodies) >= MAILS, timeout=3600)  # told by the bus: no count over 50 MB per commit
+    await _until_count(app, "SELECT count(*) FROM messages WHERE body_state = 'full'", MAILS)  # checked once
     bodies_s = time.perf_counter() - started
     stall = await meter.stop()
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     await app.stop()
     store.close()
     report("worst loop stall", f"{stall:.1f} ms", "< 50 ms", stall < 50)
+    print(f"[bench]   of which this process's own (without waiting for a CPU): {meter.worst_own_ms:.1f} ms")
     report("peak memory growth", f"{growth_mb:.0f} MB", "< 150 MB", growth_mb < 150)
     return headers_s, bodies_s, stall
 

@@ -57,8 +57,11 @@ def mail_account(stack: MailStack, user: str, sign_in: SignIn = SignIn.PASSWORD,
 class MailApp:
     """Build inside a running loop."""
 
-    def __init__(self, store: Store, *, idle_renew_s: float | None = None) -> None:
+    def __init__(
+        self, store: Store, *, idle_renew_s: float | None = None, channel_options: dict[str, Any] | None = None
+    ) -> None:
         self.store = store
+        self.channel_options = channel_options or {}
         self.bus = EventBus()
         self.ingest = WatchedIngest(store, self.bus)
         self.channels: dict[int, Any] = {}
@@ -71,7 +74,11 @@ class MailApp:
     def _channel(self, account_id: int, account: MailAccount, owner: EmailDriver) -> Any:
         from deskchat.channels.email.channel import MailChannel
 
-        options: dict[str, Any] = {"backoff": Backoff(0.2, 1.0, random=lambda: 1.0), "imap_options": {"timeout": 10}}
+        options: dict[str, Any] = {
+            "backoff": Backoff(0.2, 1.0, random=lambda: 1.0),
+            "imap_options": {"timeout": 10},
+            **self.channel_options,
+        }
         if self.idle_renew_s is not None:
             options["idle_renew_s"] = self.idle_renew_s
         return MailChannel(account_id, account, lambda: owner.credentials(account_id), owner.sinks(), **options)

@@ -1,8 +1,8 @@
 """Child process of the mail kill test: the real e-mail adapter on a real SQLCipher store.
 
 ``PROFILE IMAP_PORT SMTP_PORT USER EXPECTED``: open the store (adding the mailbox the first time), connect, print
-"committing" after the first commit of this run, and "synced" once EXPECTED mails have their bodies stored; then wait
-to be killed (or exit when EXPECTED is 0).
+"committing" after the first commit of this run (or at once when nothing is left to sync), and "synced" once
+EXPECTED mails have their bodies stored; then wait to be killed (or exit when EXPECTED is 0).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ PASSPHRASE = "mail kill-test passphrase"
 
 async def main(profile_dir: Path, imap_port: int, smtp_port: int, user: str, expected: int) -> None:
     store = Store.open(Profile(profile_dir), passphrase=PASSPHRASE)
-    app = MailApp(store)
+    app = MailApp(store, channel_options={"header_batch": 150, "body_group": 20})  # many commits to stop between
     rows = store.write_now(accounts.list_accounts)
     if rows:
         account_id = rows[0].id
@@ -36,13 +36,14 @@ async def main(profile_dir: Path, imap_port: int, smtp_port: int, user: str, exp
             SignIn.PASSWORD,
         )
         account_id = await app.driver.add_mailbox(account, password=user.split("@")[0] + "-pw")
-    commits = app.ingest.commits
-    await app.accounts.connect(account_id)
-    await app.until(lambda: app.ingest.commits > commits, timeout=60)
-    print("committing", flush=True)
 
     def complete() -> bool:
         return app.query("SELECT count(*) FROM messages WHERE body_state = 'full'") == [(expected,)]
+
+    commits = app.ingest.commits
+    await app.accounts.connect(account_id)
+    await app.until(lambda: app.ingest.commits > commits or complete(), timeout=60)
+    print("committing", flush=True)
 
     await app.until(complete, timeout=120)
     print("synced", flush=True)

@@ -26,6 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from typing import Any, Final, TypeVar
 
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError
+
 from deskchat.channels.base import (
     Capability,
     ChannelUnavailable,
@@ -34,16 +36,31 @@ from deskchat.channels.base import (
 )
 from deskchat.channels.email.account import MailAccount
 from deskchat.channels.email.auth import Auth, SignInRequired
+from deskchat.channels.email.bodies import (
+    GROUP_MAX_MAILS,
+    BodyGroup,
+    body_groups,
+    fetch_parse_store,
+    parse_bodies,
+    raw_bodies,
+)
+from deskchat.channels.email.commit_chain import CommitChain
 from deskchat.channels.email.compose import message_id_for
-from deskchat.channels.email.folder_sync import FetchedHeader, FlagChanges, FolderState, FolderSync, HeaderBatch
-from deskchat.channels.email.folder_sync import fetch_bodies as fetch_raw_bodies
+from deskchat.channels.email.folder_sync import (
+    HEADER_BATCH,
+    FetchedHeader,
+    FlagChanges,
+    FolderState,
+    FolderSync,
+    HeaderBatch,
+)
 from deskchat.channels.email.idle import IDLE_RENEW_S, IdleWatch, interrupt
 from deskchat.channels.email.imap_session import LoginRefused, open_imap
 from deskchat.channels.email.sending import ReplyUnknown, attachment_blocking, is_sent_blocking, send_blocking
 from deskchat.channels.email.sent_folder import sent_folder
 from deskchat.channels.email.sinks import BodyToFetch, MailSinks
 from deskchat.channels.email.smtp_send import Rejected
-from deskchat.channels.email.translate import Translated, translate_body, translate_flags, translate_headers
+from deskchat.channels.email.translate import Translated, translate_flags, translate_headers
 from deskchat.core.connection_states import Status, Trigger
 from deskchat.core.messages import OutboundMessage, SyncState
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
@@ -57,7 +74,8 @@ INBOX: Final = "INBOX"
 MAIL_CAPABILITIES: Final = frozenset(
     {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.SUBJECTS, Capability.DOWNLOAD_MEDIA}
 )
-BODY_BATCH: Final = 20
+#: Mail whose body is still to fetch, read from the store at a time (one look-up per this many).
+BODIES_PER_QUERY: Final = 1_000
 COMMIT_TIMEOUT_S: Final = 120.0
 REPLY_UNKNOWN_REASON: Final = (
     "O servidor recebeu o e-mail mas a confirmação se perdeu, e ele não está em Enviados: confira com o "
@@ -89,6 +107,8 @@ class MailChannel:
         backoff: the reconnect delays.
         idle_renew_s: how long one IDLE lasts before it is re-issued.
         imap_options: extra arguments for :func:`~.imap_session.open_imap` and the SMTP send (tests: timeouts).
+        header_batch: mails per header FETCH and commit; body_group: mails per body FETCH and commit (tests make
+            them small to stop a sync between many commits).
     """
 
     def __init__(
@@ -101,14 +121,19 @@ class MailChannel:
         backoff: Backoff | None = None,
         idle_renew_s: float = IDLE_RENEW_S,
         imap_options: dict[str, Any] | None = None,
+        header_batch: int = HEADER_BATCH,
+        body_group: int = GROUP_MAX_MAILS,
     ) -> None:
         self.account_id = account_id
         self.account = account
         self.sinks = sinks
         self._credentials = credentials
         self._options = imap_options or {}
+        self._header_batch = header_batch
+        self._body_group = body_group
         self._commands = ThreadPoolExecutor(1, thread_name_prefix=f"mail-{account_id}")
         self._idle_thread = ThreadPoolExecutor(1, thread_name_prefix=f"mail-idle-{account_id}")
+        self._parser = ThreadPoolExecutor(1, thread_name_prefix=f"mail-parse-{account_id}")
         self.supervisor = ConnectionSupervisor(
             self,
             on_status=partial(sinks.on_state, account_id),
@@ -124,6 +149,8 @@ class MailChannel:
         self._wake: asyncio.Event | None = None
         self._bodies_wanted: asyncio.Event | None = None
         self.stuck = False
+        #: Folders the attendant chose to sync besides INBOX and Sent (their mail counts as incoming).
+        self.extra_folders: tuple[str, ...] = ()
 
     # -- ChannelAccount ----------------------------------------------------------------------------------------
 
@@ -187,6 +214,18 @@ class MailChannel:
         if imap is None:
             raise ChannelUnavailable("the mailbox is not connected")
         return await self._blocking(attachment_blocking, imap, remote_ref)
+
+    async def list_folders(self) -> list[str]:
+        """The server's folders that can hold mail (for the attendant to choose which to sync)."""
+        imap = self._imap
+        if imap is None or not self.supervisor.connected:
+            raise ChannelUnavailable("the mailbox is not connected")
+        return await self._blocking(_selectable_folders, imap)
+
+    def choose_folders(self, extra: Sequence[str]) -> None:
+        """Sync ``extra`` folders too from now on (besides INBOX and Sent); a running connection syncs them at once."""
+        self.extra_folders = tuple(dict.fromkeys(name for name in extra if name))
+        self._wake_sync()
 
     async def fetch_bodies_now(self, wanted: Sequence[BodyToFetch]) -> None:
         """Fetch these bodies before the background queue (the attendant opened the mail)."""
@@ -305,8 +344,18 @@ class MailChannel:
         return self._sent
 
     async def _sync_all(self, generation: int) -> None:
-        for folder in (INBOX, await self._sent_folder()):
-            await self._sync_folder(generation, folder, outgoing=folder != INBOX)
+        sent = await self._sent_folder()
+        for folder in (INBOX, sent):
+            await self._sync_folder(generation, folder, outgoing=folder == sent)
+        for folder in self.extra_folders:
+            if folder in (INBOX, sent):
+                continue
+            try:
+                await self._sync_folder(generation, folder, outgoing=False)
+            except IMAPClientAbortError:
+                raise  # the connection dropped: the supervisor reconnects
+            except IMAPClientError:  # a chosen folder deleted or renamed on the server: the others go on syncing
+                self.sinks.on_log(self.account_id, "folder_unavailable", "")
         if self._bodies_wanted is not None:
             self._bodies_wanted.set()
 
@@ -324,22 +373,34 @@ class MailChannel:
         if imap is None:
             raise _Superseded()
         total = await self._blocking(_message_count, imap, folder) if first else 0
+        chain = CommitChain(loop, COMMIT_TIMEOUT_S)
         done = 0
         commits = 0
 
-        def commit(batch: HeaderBatch | FlagChanges) -> None:  # on the command thread: blocks until committed
-            nonlocal done, commits
+        def commit(batch: HeaderBatch | FlagChanges) -> None:  # on the command thread
+            nonlocal commits
             if not self.supervisor.is_current(generation):
                 raise _Superseded()
-            work = self._commit(self._translate(batch, outgoing=outgoing, historical=first))  # parsed off the loop
-            asyncio.run_coroutine_threadsafe(work, loop).result(COMMIT_TIMEOUT_S)
-            commits += 1
-            if first and isinstance(batch, HeaderBatch):
-                done += len(batch.headers)
-                self.sinks.on_first_sync_progress(self.account_id, done, max(total, done))
+            translated = self._translate(batch, outgoing=outgoing, historical=first)  # parsed off the loop
+            count = len(batch.headers) if first and isinstance(batch, HeaderBatch) else 0
 
-        syncer = FolderSync(imap, folder)
-        final = await self._blocking(syncer.run, known, memory.uids, commit)
+            async def store() -> None:
+                nonlocal done
+                await self._commit(translated)
+                if count:
+                    done += count
+                    self.sinks.on_first_sync_progress(self.account_id, done, max(total, done), count)
+
+            chain.submit(store)  # the next batch is fetched while this one is committed
+            commits += 1
+
+        def run() -> FolderState:
+            try:
+                return FolderSync(imap, folder, batch_size=self._header_batch).run(known, memory.uids, commit)
+            finally:
+                chain.wait()
+
+        final = await self._blocking(run)
         if first and commits == 0:  # an empty folder: its state still marks the first sync as done
             state = SyncState(self.account_id, folder, final.uidvalidity, final.highest_uid, final.highest_modseq)
             await self.sinks.on_messages([], sync=state)
@@ -361,25 +422,30 @@ class MailChannel:
             assert self._bodies_wanted is not None
             await self._bodies_wanted.wait()
             self._bodies_wanted.clear()
-            while wanted := await self.sinks.pending_bodies(self.account_id, BODY_BATCH):
+            while wanted := await self.sinks.pending_bodies(self.account_id, BODIES_PER_QUERY):
                 fetched = await self._fetch_bodies(list(wanted))
                 if fetched == 0:
                     break  # none of them is on the server any more: wait for the next sync
 
     async def _fetch_bodies(self, wanted: list[BodyToFetch]) -> int:
+        """Fetch, parse and store ``wanted`` in groups, pipelined: while the command thread fetches a group, the
+        parser thread parses the one before and the store commits the one before that."""
         imap = self._imap
         if imap is None:
             raise _Superseded()
-        by_folder: dict[tuple[str, int], dict[int, str]] = {}
-        for item in wanted:
-            by_folder.setdefault((item.folder, item.uidvalidity), {})[item.uid] = item.channel_id
-        fetched = 0
-        for (folder, uidvalidity), channel_ids in by_folder.items():
-            steps = await self._blocking(_bodies_of, self.account_id, imap, folder, uidvalidity, channel_ids)
-            if steps:
-                await self.sinks.on_messages([], steps=steps)
-                fetched += len(steps)
-        return fetched
+        loop = asyncio.get_running_loop()
+        account_id = self.account_id
+
+        async def fetch(group: BodyGroup) -> list[tuple[int, bytes]]:
+            return await loop.run_in_executor(self._commands, raw_bodies, imap, group)
+
+        async def parse(group: BodyGroup, raw: list[tuple[int, bytes]]) -> list[SyncStep]:
+            return await loop.run_in_executor(self._parser, parse_bodies, account_id, group, raw)
+
+        async def store(steps: list[SyncStep]) -> object:
+            return await self.sinks.on_messages([], steps=steps)
+
+        return await fetch_parse_store(body_groups(wanted, max_mails=self._body_group), fetch, parse, store)
 
     # -- threads ---------------------------------------------------------------------------------------------------
 
@@ -392,14 +458,8 @@ def _message_count(imap: Any, folder: str) -> int:
     return int(status.get(b"MESSAGES", 0))
 
 
-def _bodies_of(
-    account_id: int, imap: Any, folder: str, uidvalidity: int, channel_ids: dict[int, str]
-) -> list[SyncStep]:
-    """Fetch and parse the bodies (on the command thread: parsing a 1 MB mail must not stall the loop)."""
-    return [
-        translate_body(account_id, channel_ids[uid], folder, uidvalidity, uid, raw)
-        for uid, raw in fetch_raw_bodies(imap, folder, list(channel_ids))
-    ]
+def _selectable_folders(imap: Any) -> list[str]:
+    return [str(name) for flags, _delimiter, name in imap.list_folders() if b"\\Noselect" not in flags]
 
 
 def _close_quietly(client: Any) -> None:

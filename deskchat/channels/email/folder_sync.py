@@ -13,6 +13,8 @@ Rules (from isync, OfflineIMAP and Delta Chat; see the README's e-mail section):
 * ``UID SEARCH UID n:*`` also returns the highest UID when it is below ``n``: results are filtered.
 * Flags and expunges follow the server: with CONDSTORE/QRESYNC, ``CHANGEDSINCE`` and ``VANISHED (EARLIER)``;
   without them, a full UID listing (only an explicit listing marks a message gone, never a missing reply).
+* Only the header fields the list shows are fetched (``BODY.PEEK[HEADER.FIELDS (...)]``), in large chunks: one
+  round trip and one commit per thousand mails.
 * Bodies are not fetched here (headers first): :func:`fetch_bodies` fetches whole messages on demand.
 """
 
@@ -24,12 +26,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final, Protocol
 
+from deskchat.channels.email.header_fields import LIST_FIELDS
+
 log = logging.getLogger("deskchat.mail")
 
-HEADER_BATCH: Final = 200  # Thunderbird's mail.imap.hdr_chunk_size
-BODY_BATCH: Final = 20
+HEADER_BATCH: Final = 1_000  # mails per header FETCH and per commit
+BODY_BATCH: Final = 200
 FLAG_BATCH: Final = 1_000
-HEADER_ITEMS: Final = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", "BODY.PEEK[HEADER]")
+HEADER_SECTION: Final = f"HEADER.FIELDS ({' '.join(name.upper() for name in LIST_FIELDS)})"
+HEADER_ITEMS: Final = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", f"BODY.PEEK[{HEADER_SECTION}]")
 
 
 class ImapConnection(Protocol):
@@ -54,7 +59,7 @@ class FetchedHeader:
     flags: tuple[str, ...]
     internal_date: int | None  # unix ms
     size: int
-    header: bytes  # the raw header block, parsed by the caller with :func:`deskchat.channels.email.mime.parse`
+    header: bytes  # the raw list fields (:data:`LIST_FIELDS`), read by the caller with ``read_header_fields``
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,10 +152,12 @@ class FolderSync:
         return new_state
 
 
-def fetch_bodies(connection: ImapConnection, folder: str, uids: Sequence[int]) -> Iterable[tuple[int, bytes]]:
-    """The whole raw messages ``uids`` (``BODY.PEEK[]``: reading them does not mark them seen), a batch at a time."""
+def fetch_bodies(
+    connection: ImapConnection, folder: str, uids: Sequence[int], *, batch: int = BODY_BATCH
+) -> Iterable[tuple[int, bytes]]:
+    """The whole raw messages ``uids`` (``BODY.PEEK[]``: reading them does not mark them seen), ``batch`` at a time."""
     connection.select_folder(folder, readonly=True)
-    for chunk in _chunks(sorted(uids), BODY_BATCH):
+    for chunk in _chunks(sorted(uids), batch):
         fetched = connection.fetch(chunk, ["BODY.PEEK[]"])
         for uid in chunk:
             data = fetched.get(uid, {})
@@ -182,7 +189,7 @@ def _modseq(data: dict[bytes, Any]) -> int:
 def _header(uid: int, data: dict[bytes, Any]) -> FetchedHeader:
     moment = data.get(b"INTERNALDATE")
     internal = int(moment.timestamp() * 1000) if isinstance(moment, datetime) else None
-    header = data.get(b"BODY[HEADER]", b"")
+    header = next((value for key, value in data.items() if key.startswith(b"BODY[HEADER")), b"")
     return FetchedHeader(
         uid=uid,
         flags=_flags(data),

@@ -74,7 +74,7 @@ def _ignore_log(account_id: int, event: str, detail: str) -> None:
     return None
 
 
-def _ignore_progress(account_id: int, done: int, total: int) -> None:
+def _ignore_progress(account_id: int, done: int, total: int, stored: int) -> None:
     return None
 
 
@@ -90,5 +90,6 @@ class MailSinks:
     pending_bodies: Callable[[int, int], Awaitable[Sequence[BodyToFetch]]] = _no_bodies
     on_state: Callable[[int, Status], None] = _ignore_state
     on_log: Callable[[int, str, str], None] = _ignore_log
-    #: The first sync's progress: headers stored so far, of how many.
-    on_first_sync_progress: Callable[[int, int, int], None] = _ignore_progress
+    #: The first sync's progress (called on the event loop after each commit): headers stored so far in the folder,
+    #: of how many, and how many this commit stored.
+    on_first_sync_progress: Callable[[int, int, int, int], None] = _ignore_progress

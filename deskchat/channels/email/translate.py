@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass
 
 from deskchat.channels.email.folder_sync import FetchedHeader, FlagChanges, HeaderBatch
+from deskchat.channels.email.header_fields import read_header_fields
 from deskchat.channels.email.mime import ParsedMail, parse
 from deskchat.core.messages import Attachment, Identity, IdentityKind, InboundMessage, SyncState, ThreadRefs
 from deskchat.core.sync_steps import (
@@ -66,7 +67,7 @@ def _one(
     outgoing_folder: bool,
     historical: bool,
 ) -> tuple[InboundMessage, list[SyncStep]]:
-    mail = parse(header.header)
+    mail = read_header_fields(header.header)
     channel_id = channel_id_of(mail, header.header)
     outgoing = outgoing_folder or (bool(mail.from_address) and mail.from_address == own_address)
     if outgoing:
