@@ -109,18 +109,28 @@
         <translation>ver mensagem completa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="181"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="365"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="180"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="380"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="187"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="186"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="188"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="202"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="297"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="312"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -130,7 +140,7 @@
         <translation>(não foi possível mostrar este item)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/models/chat.py" line="75"/>
+        <location filename="../../deskchat/ui/models/chat.py" line="88"/>
         <source>Loading a long message…</source>
         <extracomment>A bubble shows at most this much of a text; the rest opens in a viewer (&quot;ver mensagem completa&quot;). A quoted message is shown on one line: never more than this is kept.</extracomment>
         <translation>Carregando mensagem longa…</translation>
@@ -139,52 +149,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="102"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="103"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="104"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="106"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="118"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="121"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="133"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="194"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="194"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="191"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="196"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="192"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="197"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="198"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -233,28 +243,28 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="55"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="65"/>
         <source>Search messages (Ctrl+F)</source>
         <extracomment>A tab of the list: one ticket status, or the groups.</extracomment>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="134"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="125"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="135"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="126"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="136"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="127"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="137"/>
         <source>Groups</source>
         <translation>Grupos</translation>
     </message>
@@ -603,123 +613,123 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="177"/>
+        <location filename="../../deskchat/ui/main_window.py" line="178"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="179"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="185"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="191"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="193"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="200"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="261"/>
+        <location filename="../../deskchat/ui/main_window.py" line="263"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="264"/>
+        <location filename="../../deskchat/ui/main_window.py" line="266"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="274"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="312"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="312"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="314"/>
-        <location filename="../../deskchat/ui/main_window.py" line="315"/>
+        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="317"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="318"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="320"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="321"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="322"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="324"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="326"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="327"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="335"/>
+        <location filename="../../deskchat/ui/main_window.py" line="337"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="338"/>
+        <location filename="../../deskchat/ui/main_window.py" line="340"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -888,6 +898,30 @@
         <location filename="../../deskchat/ui/reply_bar.py" line="47"/>
         <source>Replying to: %1</source>
         <translation>Respondendo a: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyChannelPicker</name>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="41"/>
+        <source>Reply by</source>
+        <extracomment>The attendant chose to reply by this conversation (started first when it was a new channel).</extracomment>
+        <translation>Responder por</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="95"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="95"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="97"/>
+        <source>%1 · %2 (new conversation)</source>
+        <translation>%1 · %2 (nova conversa)</translation>
     </message>
 </context>
 <context>
