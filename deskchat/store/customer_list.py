@@ -7,17 +7,19 @@ conversations are never folded: each is a row of its own.
 
 Which conversation stands for the customer (its *representative*) is the most active one, the latest among equals.
 The list pages over the representatives only, in the order of the index ``ix_conversations_list``; telling whether a
-conversation is a representative is one probe of ``ix_conversations_contact``, so every query stays indexed.
+conversation is a representative is one probe of ``ix_conversations_customer``, so every query stays indexed.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
 from sqlalchemy import Connection, select, text
 
 from deskchat.core.events import ConversationStatus
+from deskchat.store import row_values
 from deskchat.store.conversations import LIST_COLUMNS, ConversationRow, ListCursor, ListScope, list_row
 from deskchat.store.schema import accounts, conversations
 
@@ -34,9 +36,10 @@ def _rank_sql(table: str) -> str:
 
 
 #: The outer conversation stands for its customer: no other customer conversation of the contact is more active, or
-#: as active and newer. One probe of ix_conversations_contact per candidate row.
+#: as active and newer. One probe of ix_conversations_customer per candidate row (index only for most customers).
 _REPRESENTATIVE = text(
     "(conversations.is_group = 1 OR NOT EXISTS (SELECT 1 FROM conversations AS other"
+    " INDEXED BY ix_conversations_customer"
     " WHERE other.contact_id = conversations.contact_id AND other.is_group = 0 AND other.id != conversations.id"
     f" AND ({_rank_sql('other')} < {_rank_sql('conversations')}"
     f" OR ({_rank_sql('other')} = {_rank_sql('conversations')}"
@@ -77,10 +80,20 @@ def customer_row(members: Sequence[ConversationRow]) -> ConversationRow:
     )
 
 
+_SHARED_AMONG = (
+    "SELECT contact_id FROM conversations INDEXED BY ix_conversations_customer WHERE is_group = 0"
+    " AND contact_id IN (SELECT value FROM json_each(?)) GROUP BY contact_id HAVING count(*) > 1"
+)
+
+
 def _members_of_contacts(conn: Connection, contact_ids: Iterable[int]) -> dict[int, list[ConversationRow]]:
-    """Every customer (non-group) conversation of ``contact_ids``, by contact."""
+    """Every customer (non-group) conversation of those of ``contact_ids`` who have several, by contact (a customer
+    with one conversation is absent: the caller's row is all of it). Finding them reads only an index."""
     found: dict[int, list[ConversationRow]] = {}
-    ids = sorted(set(contact_ids))
+    wanted = sorted(set(contact_ids))
+    if not wanted:
+        return found
+    ids = [int(cid) for (cid,) in conn.exec_driver_sql(_SHARED_AMONG, (json.dumps(wanted),))]
     for first in range(0, len(ids), _MEMBERS_CHUNK):
         query = (
             select(*LIST_COLUMNS)
@@ -151,27 +164,73 @@ def row_of(conn: Connection, conversation_id: int) -> ConversationRow | None:
     return rows_of(conn, [conversation_id]).get(conversation_id)
 
 
-#: (id, status, is_group) of each list row's conversation: groups, and the representative of each customer.
-_ROW_KEYS = (
-    "SELECT id, status, is_group FROM conversations WHERE is_group = 1 OR NOT EXISTS (SELECT 1 FROM conversations AS"
-    " other WHERE other.contact_id = conversations.contact_id AND other.is_group = 0 AND other.id != conversations.id"
-    f" AND ({_rank_sql('other')} < {_rank_sql('conversations')}"
-    f" OR ({_rank_sql('other')} = {_rank_sql('conversations')}"
-    " AND (other.last_message_at > conversations.last_message_at"
-    " OR (other.last_message_at = conversations.last_message_at AND other.id > conversations.id)))))"
+# -- tab counts -------------------------------------------------------------------------------------------------------
+# Most customers write on one channel: their conversation is their row. So the counts start from the per-conversation
+# count (one pass over ix_conversations_tabs, as before the list folded customers) and correct only the customers with
+# several conversations, found in ix_conversations_customer; when there are none (the count of distinct customers
+# says so), that second read is skipped. Nothing here reads the conversations table row by row.
+
+_PER_CONVERSATION = (
+    "SELECT is_group, status, count(*) FROM conversations INDEXED BY ix_conversations_tabs GROUP BY is_group, status"
 )
+_CUSTOMERS = (
+    "SELECT count(DISTINCT contact_id) FROM conversations INDEXED BY ix_conversations_customer WHERE is_group = 0"
+)
+_SHARED = (
+    "SELECT id, contact_id, status, last_message_at FROM conversations INDEXED BY ix_conversations_contact"
+    " WHERE is_group = 0 AND contact_id IN"
+    " (SELECT contact_id FROM conversations INDEXED BY ix_conversations_customer WHERE is_group = 0"
+    " GROUP BY contact_id HAVING count(*) > 1)"
+)
+_TAB_KEYS = "SELECT id, status, is_group FROM conversations INDEXED BY ix_conversations_tabs"
 
 
-def tab_keys(conn: Connection) -> list[tuple[int, str, bool]]:
-    """(conversation id, status, is_group) of every list row: which tab each row counts in (a full recount)."""
-    return [(int(cid), str(status), bool(is_group)) for cid, status, is_group in conn.exec_driver_sql(_ROW_KEYS)]
+def _shared_customers(conn: Connection) -> dict[int, list[tuple[int, str, int]]]:
+    """contact id → (conversation id, status, last activity) of each customer with several conversations."""
+    found: dict[int, list[tuple[int, str, int]]] = {}
+    for cid, contact_id, status, last_at in conn.exec_driver_sql(_SHARED):
+        found.setdefault(int(contact_id), []).append(
+            (int(cid), row_values.text(status, "conversations.status"), int(last_at or 0))
+        )
+    return found
+
+
+def _representative_key(members: list[tuple[int, str, int]]) -> tuple[int, str, int]:
+    return min(members, key=lambda member: (STATUS_RANK.get(member[1], 2), -member[2], -member[0]))
 
 
 def counts(conn: Connection) -> dict[tuple[str, bool], int]:
-    """(status, is_group) → how many list rows (customers, groups)."""
+    """(status, is_group) → how many list rows (customers, groups): index reads only, cheap enough for the GUI thread
+    at start."""
     found: dict[tuple[str, bool], int] = {
         (status.value, kind): 0 for status in ConversationStatus for kind in (False, True)
     }
-    for _cid, status, is_group in tab_keys(conn):
-        found[(status, is_group)] = found.get((status, is_group), 0) + 1
+    customer_conversations = 0
+    for is_group, status, n in conn.exec_driver_sql(_PER_CONVERSATION):
+        key = (row_values.text(status, "conversations.status"), row_values.flag(is_group))
+        found[key] = found.get(key, 0) + int(n)
+        customer_conversations += 0 if key[1] else int(n)
+    if customer_conversations == int(conn.exec_driver_sql(_CUSTOMERS).scalar_one()):
+        return found  # every customer has one conversation: each is a row
+    for members in _shared_customers(conn).values():
+        for _cid, status, _last_at in members:
+            found[(status, False)] -= 1
+        best = _representative_key(members)[1]
+        found[(best, False)] = found.get((best, False), 0) + 1
     return found
+
+
+def tab_keys(conn: Connection) -> list[tuple[int, str, bool]]:
+    """(conversation id, status, is_group) of every list row: which tab each row counts in (a full recount; it reads
+    every conversation, so run it off the GUI thread)."""
+    hidden = {
+        cid
+        for members in _shared_customers(conn).values()
+        for cid, _status, _last_at in members
+        if cid != _representative_key(members)[0]
+    }
+    return [
+        (int(cid), row_values.text(status, "conversations.status"), row_values.flag(is_group))
+        for cid, status, is_group in conn.exec_driver_sql(_TAB_KEYS)
+        if int(cid) not in hidden
+    ]

@@ -201,7 +201,13 @@ _V6 = [
         row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: one row per customer in the list. The tab counts group the customer conversations by contact and take the most
+# active ticket of each (customer_list.counts): this index holds all three, so the count reads only the index.
+_V7 = [
+    "CREATE INDEX ix_conversations_customer ON conversations(is_group, contact_id, status)",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(STEPS)
 
 
