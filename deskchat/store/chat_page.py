@@ -94,6 +94,15 @@ def timeline_members(conn: Connection, conversation_id: int) -> list[TimelineMem
     return members
 
 
+_CUSTOMER = "SELECT contact_id FROM conversations WHERE id = ? AND is_group = 0"
+
+
+def customer_of(conn: Connection, conversation_id: int) -> int | None:
+    """The contact whose timeline ``conversation_id`` belongs to; None for a group or a conversation that is gone."""
+    found = conn.exec_driver_sql(_CUSTOMER, (conversation_id,)).scalar()
+    return int(found) if found is not None else None
+
+
 def timeline_page_before(
     conn: Connection, conversation_ids: Sequence[int], before: messages.PageCursor | None, limit: int
 ) -> list[MessageRow]:

@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
             services.store,
             services.bus,
             self.preferences,
-            open_conversation_id=lambda: self.chat_pane.model.conversation_id,
+            is_open=self.chat_pane.model.shows,  # every conversation of the open customer's timeline
             open_conversation=self.open_conversation,
         )
 

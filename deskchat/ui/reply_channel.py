@@ -13,8 +13,11 @@ from typing import Protocol
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from deskchat.services.conversations_start import StartRefused
 from deskchat.store.chat_page import NewChannel, TimelineMember, new_channels
 from deskchat.store.database import Store
+from deskchat.ui.new_conversation import refusal_text
+from deskchat.ui.notices import WindowNotices
 from deskchat.ui.tasks import run_async
 
 
@@ -38,6 +41,7 @@ class ReplyChannelPicker(QWidget):
         self._starter: Starter | None = None
         self._options: list[TimelineMember | NewChannel] = []
         self._filling = False
+        self._current = -1  # the option the composer sends by (where a refused new channel goes back to)
         self.label = QLabel(self.tr("Reply by"), self)
         self.combo = QComboBox(self)
         self.combo.setObjectName("replyChannelCombo")
@@ -73,7 +77,8 @@ class ReplyChannelPicker(QWidget):
                 ),
                 0,
             )
-            self.combo.setCurrentIndex(chosen if self._options else -1)
+            self._current = chosen if self._options else -1
+            self.combo.setCurrentIndex(self._current)
         finally:
             self._filling = False
         self.setVisible(len(self._options) > 1)
@@ -102,10 +107,25 @@ class ReplyChannelPicker(QWidget):
             return
         option = self._options[position]
         if isinstance(option, TimelineMember):
+            self._current = position
             self.chosen.emit(option.conversation_id)
         elif self._starter is not None:
             run_async(self._start(self._starter, option), self)
 
     async def _start(self, starter: Starter, option: NewChannel) -> None:
-        started = await starter.start(option.account_id, option.address)
+        """Start the new channel; a refusal (the channel offline, the number not on WhatsApp) is told in words and
+        the picker goes back to the channel it was on."""
+        try:
+            started = await starter.start(option.account_id, option.address)
+        except StartRefused as refused:
+            self._go_back()
+            WindowNotices(self.window()).warning(refusal_text(refused.refusal, option.channel))
+            return
         self.chosen.emit(started.conversation_id)
+
+    def _go_back(self) -> None:
+        self._filling = True
+        try:
+            self.combo.setCurrentIndex(self._current)
+        finally:
+            self._filling = False

@@ -15,7 +15,14 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from deskchat.store import messages
-from deskchat.store.chat_page import PageExtras, TimelineMember, page_extras, timeline_members, timeline_page_before
+from deskchat.store.chat_page import (
+    PageExtras,
+    TimelineMember,
+    customer_of,
+    page_extras,
+    timeline_members,
+    timeline_page_before,
+)
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.ui.paint_guard import guarded
@@ -99,6 +106,8 @@ def default_target(members: list[TimelineMember], opened: int) -> int:
 class ChatModel(QAbstractListModel):
     #: The conversation the composer sends to changed (the reply channel): its id.
     target_changed = Signal(int)
+    #: A conversation joined the timeline (the customer wrote on a new channel): :attr:`members` changed.
+    members_changed = Signal()
 
     def __init__(self, store: Store, parent: Any = None) -> None:
         super().__init__(parent)
@@ -107,6 +116,7 @@ class ChatModel(QAbstractListModel):
         self.conversation_id: int | None = None  # the reply channel's conversation
         self.members: list[TimelineMember] = []  # the conversations of the timeline
         self._channel_of: dict[int, str] = {}  # conversation id → its channel, for every member
+        self._customer: int | None = None  # the contact whose timeline this is (None: a group, or nothing open)
         self._items: list[ChatItem] = []
         self._has_older = False
         self._loading = False
@@ -157,11 +167,13 @@ class ChatModel(QAbstractListModel):
         self.conversation_id = conversation_id
         self.members = []
         self._channel_of = {}
+        self._customer = None
         self._items = []
         self._has_older = False
         if conversation_id is not None:
             with self._store.read() as conn:
                 self._set_members(timeline_members(conn, conversation_id))
+                self._customer = customer_of(conn, conversation_id)
                 self.conversation_id = default_target(self.members, conversation_id)
                 rows = timeline_page_before(conn, self.member_ids or [conversation_id], None, PAGE_SIZE)
                 extras = page_extras(conn, rows, ())
@@ -237,8 +249,32 @@ class ChatModel(QAbstractListModel):
     def _shows(self, conversation_id: int) -> bool:
         return conversation_id == self.conversation_id or conversation_id in self._channel_of
 
+    def shows(self, conversation_id: int) -> bool:
+        """Whether ``conversation_id`` is part of the open timeline: one of its conversations, or a conversation of
+        the same customer started since it was opened (one indexed read)."""
+        if self._shows(conversation_id):
+            return True
+        if self._customer is None:
+            return False
+        with self._store.read() as conn:
+            return customer_of(conn, conversation_id) == self._customer
+
+    def _join_if_same_customer(self, conversation_id: int) -> bool:
+        """A message of a conversation outside the timeline: if it is the customer's (a channel just started), the
+        conversation joins the timeline; False if it is someone else's."""
+        if self._customer is None or self.conversation_id is None:
+            return False
+        with self._store.read() as conn:
+            if customer_of(conn, conversation_id) != self._customer:
+                return False
+            self._set_members(timeline_members(conn, self.conversation_id))
+        self.members_changed.emit()
+        return True
+
     def on_message_stored(self, conversation_id: int, message_id: int) -> None:
-        if not self._shows(conversation_id) or self.row_of(message_id) >= 0:
+        if not self._shows(conversation_id) and not self._join_if_same_customer(conversation_id):
+            return
+        if self.row_of(message_id) >= 0:
             return
         with self._store.read() as conn:
             row = messages.get(conn, message_id)

@@ -117,6 +117,9 @@ class ChatPane(QWidget):
         self.reply_bar = ReplyBar(self)
         self.reply_channel = ReplyChannelPicker(store, self)  # shown when the customer has several channels
         self.reply_channel.chosen.connect(self.send_by)
+        self.model.members_changed.connect(
+            lambda: self.reply_channel.show_for(self.model.members, self.model.conversation_id)
+        )
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
