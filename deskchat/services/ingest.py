@@ -92,7 +92,20 @@ def _conversation_for(conn: Connection, message: InboundMessage, cache: Conversa
     return conversation_id
 
 
-def _new_message(message: InboundMessage, conversation_id: int) -> NewMessage:
+def thread_parent(conn: Connection, message: InboundMessage, earlier: set[tuple[int, str]]) -> str | None:
+    """Which message a mail answers: its In-Reply-To when that mail is stored (or earlier in ``earlier``, the batch),
+    else the newest stored References entry; when none is stored, In-Reply-To (else the last reference), so the
+    parent still resolves if it arrives later. Messages without thread headers keep what the channel said."""
+    thread = message.thread
+    if thread is None or not (thread.in_reply_to or thread.references):
+        return message.reply_to_channel_id
+    candidates = list(dict.fromkeys(c for c in (thread.in_reply_to, *reversed(thread.references)) if c))
+    known = message_store.known_channel_ids(conn, message.account_id, candidates)
+    known.update(c for c in candidates if (message.account_id, c) in earlier)
+    return next((c for c in candidates if c in known), candidates[0])
+
+
+def _new_message(message: InboundMessage, conversation_id: int, reply_to: str | None) -> NewMessage:
     delivery = message.delivery or (DeliveryState.SENT if message.outgoing else DeliveryState.RECEIVED)
     return NewMessage(
         conversation_id=conversation_id,
@@ -105,7 +118,7 @@ def _new_message(message: InboundMessage, conversation_id: int) -> NewMessage:
         kind=message.kind,
         sender_name=message.sender_name,
         subject=message.subject,
-        reply_to_channel_id=message.reply_to_channel_id,
+        reply_to_channel_id=reply_to,
         attachments=message.attachments,
     )
 
@@ -129,12 +142,17 @@ def store_batch(
     conversation_ids: list[int] = []
     rows: list[NewMessage] = []
     seen: dict[tuple[int, str], int] = {}  # this batch's conversations, without touching the LRU per message
+    earlier: set[tuple[int, str]] = set()  # (account, channel id) of this batch's mails so far, for threading
     for message in batch:
         key = (message.account_id, message.chat_key)
         conversation_id = seen.get(key) or _conversation_for(conn, message, cache, now)
         seen[key] = conversation_id
         conversation_ids.append(conversation_id)
-        rows.append(_new_message(message, conversation_id))
+        reply_to = message.reply_to_channel_id
+        if message.thread is not None:
+            reply_to = thread_parent(conn, message, earlier)
+            earlier.add((message.account_id, message.channel_id))
+        rows.append(_new_message(message, conversation_id, reply_to))
     results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD, now=now)
     _update_conversations(conn, batch, results, reopen_window)
     return results

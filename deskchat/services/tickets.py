@@ -26,7 +26,8 @@ def load_ticket(conn: Connection, conversation_id: int) -> tickets.Ticket:
 
 def save_ticket(conn: Connection, conversation_id: int, ticket: tickets.Ticket) -> None:
     closed_at = from_datetime(ticket.closed_at) if ticket.closed_at is not None else None
-    conversations.set_status(conn, conversation_id, ticket.status, closed_at)
+    # the ticket is the customer's: all their channel conversations move together (one row, one tab)
+    conversations.set_customer_status(conn, conversation_id, ticket.status, closed_at)
 
 
 def apply_customer_message(

@@ -36,6 +36,21 @@ class ConversationRow:
     last_preview: str
     last_outgoing: bool
     is_group: bool
+    #: In the customer list (:mod:`deskchat.store.customer_list`): every conversation the row stands for, their
+    #: channels, and the list position when the row shows a newer conversation than the one it is sorted by.
+    member_ids: tuple[int, ...] = ()
+    channels: tuple[str, ...] = ()
+    list_order: tuple[int, int] | None = None
+
+    @property
+    def order(self) -> tuple[int, int]:
+        """(time, id) the list is sorted by, newest first."""
+        return self.list_order if self.list_order is not None else (self.last_message_at, self.id)
+
+    @property
+    def key(self) -> int:
+        """What the list row stands for: the customer (contact id), or the group conversation (its id, negated)."""
+        return -self.id if self.is_group else self.contact_id
 
 
 #: Keyset cursor of the list order: (last_message_at, id) of the last row shown.
@@ -64,8 +79,8 @@ class ListScope:
         )
 
 
-#: Text columns come as bytes and are decoded in :func:`_row` (see :mod:`deskchat.store.row_values`).
-_COLUMNS = (
+#: Text columns come as bytes and are decoded in :func:`list_row` (see :mod:`deskchat.store.row_values`).
+LIST_COLUMNS = (
     conversations.c.id,
     conversations.c.contact_id,
     conversations.c.account_id,
@@ -80,7 +95,7 @@ _COLUMNS = (
 )
 
 
-def _row(raw: RowMapping) -> ConversationRow:
+def list_row(raw: RowMapping) -> ConversationRow:
     """A list row from whatever the store holds: never raises for a stored value (see :mod:`row_values`)."""
     return ConversationRow(
         id=int(raw["id"]),
@@ -129,7 +144,7 @@ def page(
     """Conversations of one tab (a :class:`ListScope` or a status), most recent first, starting after ``after``."""
     scope = scope if isinstance(scope, ListScope) else ListScope(scope)
     query = (
-        select(*_COLUMNS)
+        select(*LIST_COLUMNS)
         .join(accounts, accounts.c.id == conversations.c.account_id)
         .order_by(conversations.c.last_message_at.desc(), conversations.c.id.desc())
         .limit(limit)
@@ -144,20 +159,20 @@ def page(
             (conversations.c.last_message_at < last_at)
             | ((conversations.c.last_message_at == last_at) & (conversations.c.id < last_id))
         )
-    return [_row(raw) for raw in conn.execute(query).mappings()]
+    return [list_row(raw) for raw in conn.execute(query).mappings()]
 
 
 def get(conn: Connection, conversation_id: int) -> ConversationRow | None:
     raw = (
         conn.execute(
-            select(*_COLUMNS)
+            select(*LIST_COLUMNS)
             .join(accounts, accounts.c.id == conversations.c.account_id)
             .where(conversations.c.id == conversation_id)
         )
         .mappings()
         .first()
     )
-    return _row(raw) if raw is not None else None
+    return list_row(raw) if raw is not None else None
 
 
 def count_by_status(conn: Connection) -> dict[str, int]:
@@ -203,12 +218,12 @@ def get_many(conn: Connection, conversation_ids: Sequence[int]) -> dict[int, Con
     ids = list(conversation_ids)
     for first in range(0, len(ids), _MANY_CHUNK):
         query = (
-            select(*_COLUMNS)
+            select(*LIST_COLUMNS)
             .join(accounts, accounts.c.id == conversations.c.account_id)
             .where(conversations.c.id.in_(ids[first : first + _MANY_CHUNK]))
         )
         for raw in conn.execute(query).mappings():
-            row = _row(raw)
+            row = list_row(raw)
             found[row.id] = row
     return found
 
@@ -330,3 +345,17 @@ def rekey(conn: Connection, conversation_id: int, channel_key: str, contact_id: 
         .where(conversations.c.id == conversation_id)
         .values(channel_key=channel_key, contact_id=contact_id)
     )
+
+
+_SET_CUSTOMER_STATUS = (
+    "UPDATE conversations SET status = ?, closed_at = ? WHERE id = ? OR (is_group = 0 AND contact_id ="
+    " (SELECT contact_id FROM conversations WHERE id = ? AND is_group = 0))"
+)
+
+
+def set_customer_status(
+    conn: Connection, conversation_id: int, status: ConversationStatus, closed_at: int | None
+) -> None:
+    """The ticket belongs to the customer: set the status of every customer conversation of the contact of
+    ``conversation_id`` (WhatsApp and e-mail alike); a group conversation alone."""
+    conn.exec_driver_sql(_SET_CUSTOMER_STATUS, (status.value, closed_at, conversation_id, conversation_id))

@@ -450,6 +450,17 @@ def _partial_rows(conn: Connection, sent_at_by_id: dict[int, object]) -> list[Me
     ]
 
 
+_KNOWN_AMONG = "SELECT channel_id FROM messages WHERE account_id = ? AND channel_id IN (SELECT value FROM json_each(?))"
+
+
+def known_channel_ids(conn: Connection, account_id: int, channel_ids: Sequence[str]) -> set[str]:
+    """Which of ``channel_ids`` are stored on ``account_id`` (one probe of the (account, channel id) index each)."""
+    if not channel_ids:
+        return set()
+    found = conn.exec_driver_sql(_KNOWN_AMONG, (account_id, json.dumps(list(channel_ids))))
+    return {row_values.text(value, "messages.channel_id") for (value,) in found}
+
+
 def find_by_channel_id(conn: Connection, account_id: int, channel_id: str) -> MessageRow | None:
     raw = (
         conn.execute(

@@ -223,7 +223,13 @@ _V8 = [
         fields_json TEXT NOT NULL DEFAULT '[]', detected_at INTEGER NOT NULL)""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# v9: one row per customer in the list. The tab counts group the customer conversations by contact and take the most
+# active ticket of each (customer_list.counts): this index holds all three, so the count reads only the index.
+_V9 = [
+    "CREATE INDEX ix_conversations_customer ON conversations(is_group, contact_id, status)",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST_VERSION = len(STEPS)
 
 

@@ -113,8 +113,7 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
     inner = max_width - 2 * PAD
     text = body_text(item)
     text_rect = QRect(0, 0, *wrapped_size(text, font, inner)) if text else QRect()
-    footer_text = _footer_text(item)
-    footer_width = metrics.horizontalAdvance(footer_text) + (24 if item.message.outgoing else 4)
+    footer_width = metrics.horizontalAdvance(footer_text(item)) + (24 if item.message.outgoing else 4)
     subject_width = metrics.horizontalAdvance(item.message.subject) + 12 if item.message.subject else 0
     content_width = max(
         text_rect.width(),
@@ -179,6 +178,22 @@ def layout_for(item: ChatItem, new_day: bool, view_width: int, font: QFont) -> B
 
 def failed_text() -> str:
     return QCoreApplication.translate("Bubble", "failed — try again")
+
+
+def channel_mark(item: ChatItem) -> str:
+    """The channel a message came or went by, as its bubble shows it ("" when unknown)."""
+    if item.channel == "whatsapp":
+        return "\u25cf " + QCoreApplication.translate("Bubble", "WhatsApp")
+    if item.channel == "email":
+        return "\u2709 " + QCoreApplication.translate("Bubble", "E-mail")
+    return ""
+
+
+def footer_text(item: ChatItem) -> str:
+    """What the bubble's footer reads: the channel mark, "edited" and the time."""
+    text = _footer_text(item)
+    mark = channel_mark(item)
+    return f"{mark} · {text}" if mark else text
 
 
 def _footer_text(item: ChatItem) -> str:
@@ -356,7 +371,7 @@ class BubbleDelegate(QStyledItemDelegate):
             painter.setFont(small)
         footer_box = QRectF(lay.footer.left(), lay.footer.top(), right - lay.footer.left() - 2, lay.footer.height())
         painter.setPen(theme.SECONDARY_TEXT)
-        painter.drawText(footer_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, _footer_text(item))
+        painter.drawText(footer_box, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, footer_text(item))
         if message.delivery == "failed":
             painter.setPen(theme.FAILED_RED)
             painter.drawText(

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
             self,
             send_file=services.messaging.send_file,
         )
+        self.chat_pane.reply_channel.set_starter(services.conversation_start)
         self.info_pane = InfoPane(store, self, people=services.people, desk=services.crm_desk)
         for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
             placeholder = self.splitter.replaceWidget(position, pane)
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
             services.store,
             services.bus,
             self.preferences,
-            open_conversation_id=lambda: self.chat_pane.model.conversation_id,
+            is_open=self.chat_pane.model.shows,  # every conversation of the open customer's timeline
             open_conversation=self.open_conversation,
         )
 
@@ -311,6 +312,7 @@ class MainWindow(QMainWindow):
         self.activateWindow()
         self.conversation_pane.select_tab(TAB_ORDER.index(ConversationStatus.OPEN))
         self.open_conversation(conversation_id)
+        self.chat_pane.send_by(conversation_id)  # the channel just started, not the one the customer last used
         self.chat_pane.composer.setFocus()
 
     def open_preferences(self) -> PreferencesDialog:
@@ -439,8 +441,9 @@ class MainWindow(QMainWindow):
 
         self.chat_pane.open_conversation(conversation_id)
         self.conversation_pane.show_open_conversation(conversation_id)
-        if self.services.reading is not None:
-            run_async(self.services.reading.conversation_opened(conversation_id), self)
+        if self.services.reading is not None:  # every conversation of the customer's timeline is read now
+            for member in self.chat_pane.model.member_ids or [conversation_id]:
+                run_async(self.services.reading.conversation_opened(member), self)
         # the chat paints first; the customer's record follows on the next turn of the loop
         QTimer.singleShot(0, lambda: self._show_info(conversation_id))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,37 @@ from deskchat.services.conversations_start import (
 )
 from deskchat.ui.notices import WindowNotices
 from deskchat.ui.tasks import run_async
+
+
+def refusal_text(refusal: Refusal, kind: str) -> str:
+    """Why a conversation could not be started on a ``kind`` account, in the attendant's words (the "Nova conversa"
+    dialog and the reply-channel picker say it alike)."""
+    if kind == ChannelKind.EMAIL and refusal is Refusal.OFFLINE:
+        return QCoreApplication.translate(
+            "NewConversationDialog", "No connection to the mailbox — try again when it is connected."
+        )
+    if kind == ChannelKind.EMAIL and refusal is Refusal.CHECK_FAILED:
+        return QCoreApplication.translate(
+            "NewConversationDialog", "The mail server did not answer in time — try again in a moment."
+        )
+    return {
+        Refusal.NO_ACCOUNT: QCoreApplication.translate(
+            "NewConversationDialog", "This account is no longer connected. Choose another one."
+        ),
+        Refusal.INVALID_PHONE: QCoreApplication.translate(
+            "NewConversationDialog", "Invalid phone number. Type it with the area code, e.g. (11) 98765-4321."
+        ),
+        Refusal.INVALID_EMAIL: QCoreApplication.translate(
+            "NewConversationDialog", "Invalid address. Type an e-mail address such as customer@company.com."
+        ),
+        Refusal.NOT_ON_CHANNEL: QCoreApplication.translate("NewConversationDialog", "This number is not on WhatsApp."),
+        Refusal.OFFLINE: QCoreApplication.translate(
+            "NewConversationDialog", "No connection to WhatsApp — try again when it is connected."
+        ),
+        Refusal.CHECK_FAILED: QCoreApplication.translate(
+            "NewConversationDialog", "WhatsApp did not answer in time — try again in a moment."
+        ),
+    }[refusal]
 
 
 class NewConversationDialog(QDialog):
@@ -193,15 +224,4 @@ class NewConversationDialog(QDialog):
         self.address.selectAll()
 
     def refusal_text(self, refusal: Refusal, kind: str) -> str:
-        if kind == ChannelKind.EMAIL and refusal is Refusal.OFFLINE:
-            return self.tr("No connection to the mailbox — try again when it is connected.")
-        if kind == ChannelKind.EMAIL and refusal is Refusal.CHECK_FAILED:
-            return self.tr("The mail server did not answer in time — try again in a moment.")
-        return {
-            Refusal.NO_ACCOUNT: self.tr("This account is no longer connected. Choose another one."),
-            Refusal.INVALID_PHONE: self.tr("Invalid phone number. Type it with the area code, e.g. (11) 98765-4321."),
-            Refusal.INVALID_EMAIL: self.tr("Invalid address. Type an e-mail address such as customer@company.com."),
-            Refusal.NOT_ON_CHANNEL: self.tr("This number is not on WhatsApp."),
-            Refusal.OFFLINE: self.tr("No connection to WhatsApp — try again when it is connected."),
-            Refusal.CHECK_FAILED: self.tr("WhatsApp did not answer in time — try again in a moment."),
-        }[refusal]
+        return refusal_text(refusal, kind)

@@ -79,13 +79,13 @@ class DesktopNotifier(QObject):
         bus: EventBus,
         settings: Settings,
         *,
-        open_conversation_id: Callable[[], int | None],
+        is_open: Callable[[int], bool],
         open_conversation: Callable[[int], None],
     ) -> None:
         super().__init__(window)
         self._window = window
         self._base_title = window.windowTitle()
-        self._open_conversation_id = open_conversation_id
+        self._is_open = is_open  # whether a conversation is part of the timeline the chat shows
         self._open_conversation = open_conversation
         self.unread_total = 0
         self.last_notified: int | None = None
@@ -113,7 +113,7 @@ class DesktopNotifier(QObject):
             window.isVisible()
             and window.isActiveWindow()
             and not window.isMinimized()
-            and self._open_conversation_id() == conversation_id
+            and self._is_open(conversation_id)
         )
 
     def notify(self, notification: Notification) -> None:

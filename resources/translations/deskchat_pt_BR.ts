@@ -109,18 +109,28 @@
         <translation>ver mensagem completa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="181"/>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="365"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="180"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="380"/>
         <source>failed — try again</source>
         <translation>falhou — tentar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="187"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="186"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="188"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="202"/>
         <source>edited</source>
         <translation>editada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/bubble_delegate.py" line="297"/>
+        <location filename="../../deskchat/ui/bubble_delegate.py" line="312"/>
         <source>You</source>
         <translation>Você</translation>
     </message>
@@ -130,7 +140,7 @@
         <translation>(não foi possível mostrar este item)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/models/chat.py" line="75"/>
+        <location filename="../../deskchat/ui/models/chat.py" line="95"/>
         <source>Loading a long message…</source>
         <extracomment>A bubble shows at most this much of a text; the rest opens in a viewer (&quot;ver mensagem completa&quot;). A quoted message is shown on one line: never more than this is kept.</extracomment>
         <translation>Carregando mensagem longa…</translation>
@@ -282,52 +292,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="102"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="103"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="104"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="106"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="118"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="124"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="136"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="197"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="197"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="191"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="199"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="192"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="200"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="201"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -516,28 +526,28 @@
 <context>
     <name>ConversationPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="55"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="65"/>
         <source>Search messages (Ctrl+F)</source>
         <extracomment>A tab of the list: one ticket status, or the groups.</extracomment>
         <translation>Buscar mensagens (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="134"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="125"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="135"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="126"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="136"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/conversations.py" line="127"/>
+        <location filename="../../deskchat/ui/panes/conversations.py" line="137"/>
         <source>Groups</source>
         <translation>Grupos</translation>
     </message>
@@ -1157,128 +1167,128 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="189"/>
+        <location filename="../../deskchat/ui/main_window.py" line="190"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="191"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="196"/>
+        <location filename="../../deskchat/ui/main_window.py" line="197"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="202"/>
+        <location filename="../../deskchat/ui/main_window.py" line="203"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="204"/>
+        <location filename="../../deskchat/ui/main_window.py" line="205"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="210"/>
+        <location filename="../../deskchat/ui/main_window.py" line="211"/>
         <source>CRM sync &amp;journal…</source>
         <translation>&amp;Diário de sincronização do CRM…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="216"/>
+        <location filename="../../deskchat/ui/main_window.py" line="217"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="337"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="328"/>
+        <location filename="../../deskchat/ui/main_window.py" line="340"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="336"/>
+        <location filename="../../deskchat/ui/main_window.py" line="348"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="378"/>
+        <location filename="../../deskchat/ui/main_window.py" line="390"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="378"/>
+        <location filename="../../deskchat/ui/main_window.py" line="390"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="382"/>
-        <location filename="../../deskchat/ui/main_window.py" line="383"/>
+        <location filename="../../deskchat/ui/main_window.py" line="394"/>
+        <location filename="../../deskchat/ui/main_window.py" line="395"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="384"/>
+        <location filename="../../deskchat/ui/main_window.py" line="396"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="385"/>
+        <location filename="../../deskchat/ui/main_window.py" line="397"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="386"/>
+        <location filename="../../deskchat/ui/main_window.py" line="398"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="387"/>
+        <location filename="../../deskchat/ui/main_window.py" line="399"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="388"/>
+        <location filename="../../deskchat/ui/main_window.py" line="400"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="389"/>
+        <location filename="../../deskchat/ui/main_window.py" line="401"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="390"/>
+        <location filename="../../deskchat/ui/main_window.py" line="402"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="391"/>
+        <location filename="../../deskchat/ui/main_window.py" line="403"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="392"/>
+        <location filename="../../deskchat/ui/main_window.py" line="404"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="393"/>
+        <location filename="../../deskchat/ui/main_window.py" line="405"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="403"/>
+        <location filename="../../deskchat/ui/main_window.py" line="415"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="406"/>
+        <location filename="../../deskchat/ui/main_window.py" line="418"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -1309,113 +1319,113 @@
 <context>
     <name>NewConversationDialog</name>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="48"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="79"/>
         <source>New conversation</source>
         <extracomment>The conversation to open (new, or the customer&apos;s existing one).</extracomment>
         <translation>Nova conversa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="62"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="93"/>
         <source>Optional</source>
         <translation>Opcional</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="70"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="101"/>
         <source>&amp;Account:</source>
         <translation>&amp;Conta:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="73"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="104"/>
         <source>&amp;Name:</source>
         <translation>&amp;Nome:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="77"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="108"/>
         <source>&amp;Start conversation</source>
         <translation>&amp;Iniciar conversa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="109"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="140"/>
         <source>No account is connected. Connect one in DeskChat › Service integrations (Ctrl+I).</source>
         <translation>Nenhuma conta conectada. Conecte uma em DeskChat › Integrações de atendimento (Ctrl+I).</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="113"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="144"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="113"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="144"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="124"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="155"/>
         <source>&amp;E-mail:</source>
         <translation>&amp;E-mail:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="125"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="156"/>
         <source>customer@company.com</source>
         <translation>cliente@empresa.com.br</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="127"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="158"/>
         <source>&amp;Phone:</source>
         <translation>&amp;Telefone:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="128"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="159"/>
         <source>(11) 98765-4321</source>
         <translation>(11) 98765-4321</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="153"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="184"/>
         <source>Checking the number with WhatsApp…</source>
         <translation>Verificando o número com o WhatsApp…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="155"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="186"/>
         <source>Checking the address…</source>
         <translation>Verificando o endereço…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="197"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="43"/>
         <source>No connection to the mailbox — try again when it is connected.</source>
         <translation>Sem conexão com a caixa de e-mail — tente quando estiver conectada.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="199"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="47"/>
         <source>The mail server did not answer in time — try again in a moment.</source>
         <translation>O servidor de e-mail não respondeu a tempo — tente de novo em instantes.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="201"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="51"/>
         <source>This account is no longer connected. Choose another one.</source>
         <translation>Esta conta não está mais conectada. Escolha outra.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="202"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="54"/>
         <source>Invalid phone number. Type it with the area code, e.g. (11) 98765-4321.</source>
         <translation>Número de telefone inválido. Digite com o DDD, por exemplo (11) 98765-4321.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="203"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="57"/>
         <source>Invalid address. Type an e-mail address such as customer@company.com.</source>
         <translation>Endereço inválido. Digite um e-mail como cliente@empresa.com.br.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="204"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="60"/>
         <source>This number is not on WhatsApp.</source>
         <translation>Este número não está no WhatsApp.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="205"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="61"/>
         <source>No connection to WhatsApp — try again when it is connected.</source>
         <translation>Sem conexão com o WhatsApp — tente quando estiver conectado.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/new_conversation.py" line="206"/>
+        <location filename="../../deskchat/ui/new_conversation.py" line="64"/>
         <source>WhatsApp did not answer in time — try again in a moment.</source>
         <translation>O WhatsApp não respondeu a tempo — tente de novo em instantes.</translation>
     </message>
@@ -1470,6 +1480,30 @@
         <location filename="../../deskchat/ui/reply_bar.py" line="47"/>
         <source>Replying to: %1</source>
         <translation>Respondendo a: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ReplyChannelPicker</name>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="45"/>
+        <source>Reply by</source>
+        <extracomment>The attendant chose to reply by this conversation (started first when it was a new channel).</extracomment>
+        <translation>Responder por</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="100"/>
+        <source>WhatsApp</source>
+        <translation>WhatsApp</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="100"/>
+        <source>E-mail</source>
+        <translation>E-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/reply_channel.py" line="102"/>
+        <source>%1 · %2 (new conversation)</source>
+        <translation>%1 · %2 (nova conversa)</translation>
     </message>
 </context>
 <context>

@@ -1,4 +1,9 @@
-"""The open conversation's messages: its newest page at once, older pages on demand, live rows in place."""
+"""The open customer's timeline: the messages of all their conversations (WhatsApp, e-mail) in one time order, the
+newest page at once, older pages on demand, live rows in place. Each message carries its channel.
+
+:attr:`ChatModel.conversation_id` is the conversation the composer sends to (the reply channel): by default the one
+the customer last wrote on; :meth:`ChatModel.set_target` switches it.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,17 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QCoreApplication, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from deskchat.store import messages
-from deskchat.store.chat_page import PageExtras, page_extras
+from deskchat.store.chat_page import (
+    PageExtras,
+    TimelineMember,
+    customer_of,
+    page_extras,
+    timeline_members,
+    timeline_page_before,
+)
 from deskchat.store.database import Store
 from deskchat.store.messages import MessageRow
 from deskchat.ui.paint_guard import guarded
@@ -49,6 +61,7 @@ class ChatItem:
     failure_reason: str = ""  # why a "falhou" message was parked (its tooltip)
     shown_text: str = ""  # the text as the bubble shows it: folded when long
     folded: bool = False  # the bubble shows only the start of the text
+    channel: str = ""  # ChannelKind value of the conversation the message belongs to ("": unknown)
 
 
 def fold_text(text: str, cut: bool = False) -> tuple[str, bool]:
@@ -71,16 +84,39 @@ def _local_day(ms: int) -> datetime:
     return datetime.fromtimestamp(ms / 1000).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+def quoted_text(target: MessageRow) -> str:
+    """How a bubble names the message it answers: a mail by its subject (the mail it replies to), else its text."""
+    if target.kind == "email" and target.subject:
+        return target.subject
+    return target.text or target.subject or target.kind
+
+
 def loading_text() -> str:
     return QCoreApplication.translate("Bubble", "Loading a long message…")
 
 
+def default_target(members: list[TimelineMember], opened: int) -> int:
+    """The reply channel a timeline starts with: the conversation the customer last wrote on (else ``opened``)."""
+    wrote = [member for member in members if member.last_incoming_at > 0]
+    if not wrote:
+        return opened
+    return max(wrote, key=lambda member: (member.last_incoming_at, member.conversation_id)).conversation_id
+
+
 class ChatModel(QAbstractListModel):
+    #: The conversation the composer sends to changed (the reply channel): its id.
+    target_changed = Signal(int)
+    #: A conversation joined the timeline (the customer wrote on a new channel): :attr:`members` changed.
+    members_changed = Signal()
+
     def __init__(self, store: Store, parent: Any = None) -> None:
         super().__init__(parent)
         self._store = store
         self._opening = 0  # counts open() calls: late texts of a conversation left meanwhile are dropped
-        self.conversation_id: int | None = None
+        self.conversation_id: int | None = None  # the reply channel's conversation
+        self.members: list[TimelineMember] = []  # the conversations of the timeline
+        self._channel_of: dict[int, str] = {}  # conversation id → its channel, for every member
+        self._customer: int | None = None  # the contact whose timeline this is (None: a group, or nothing open)
         self._items: list[ChatItem] = []
         self._has_older = False
         self._loading = False
@@ -119,21 +155,57 @@ class ChatModel(QAbstractListModel):
 
     # -- loading -----------------------------------------------------------------------------------------------
 
+    @property
+    def member_ids(self) -> list[int]:
+        return [member.conversation_id for member in self.members]
+
     def open(self, conversation_id: int | None) -> None:
-        """Show ``conversation_id``'s newest page (or nothing)."""
+        """Show the newest page of the timeline ``conversation_id`` belongs to (or nothing); the reply channel is the
+        one the customer last wrote on."""
         self.beginResetModel()
         self._opening += 1
         self.conversation_id = conversation_id
+        self.members = []
+        self._channel_of = {}
+        self._customer = None
         self._items = []
         self._has_older = False
         if conversation_id is not None:
             with self._store.read() as conn:
-                rows = messages.page_before(conn, conversation_id, None, PAGE_SIZE)
+                self._set_members(timeline_members(conn, conversation_id))
+                self._customer = customer_of(conn, conversation_id)
+                self.conversation_id = default_target(self.members, conversation_id)
+                rows = timeline_page_before(conn, self.member_ids or [conversation_id], None, PAGE_SIZE)
                 extras = page_extras(conn, rows, ())
             self._items = self._decorate(rows, extras)
             self._has_older = len(rows) == PAGE_SIZE
         self.endResetModel()
         self._load_missing_texts(self._items)
+
+    def _set_members(self, members: list[TimelineMember]) -> None:
+        self.members = members
+        self._channel_of = {member.conversation_id: member.channel for member in members}
+
+    def set_target(self, conversation_id: int) -> bool:
+        """Send by ``conversation_id`` from now on (one of the timeline's conversations); False if it is not one."""
+        if conversation_id not in self._channel_of:
+            return False
+        if conversation_id != self.conversation_id:
+            self.conversation_id = conversation_id
+            self.target_changed.emit(conversation_id)
+        return True
+
+    def add_member(self, conversation_id: int) -> bool:
+        """A conversation of this customer was just started (a new channel): read the members again, so its
+        messages join the timeline. False if it does not belong to the timeline."""
+        if self.conversation_id is None:
+            return False
+        with self._store.read() as conn:
+            members = timeline_members(conn, self.conversation_id)
+        if conversation_id not in {member.conversation_id for member in members}:
+            return False
+        self._set_members(members)
+        return True
 
     def load_older(self) -> int:
         """Prepend the page before the oldest loaded message; returns how many rows came."""
@@ -148,7 +220,8 @@ class ChatModel(QAbstractListModel):
     def _prepend_older_page(self, conversation_id: int) -> int:
         oldest = self._items[0].message
         with self._store.read() as conn:
-            rows = messages.page_before(conn, conversation_id, (oldest.sent_at, oldest.id), PAGE_SIZE)
+            ids = self.member_ids or [conversation_id]
+            rows = timeline_page_before(conn, ids, (oldest.sent_at, oldest.id), PAGE_SIZE)
             extras = page_extras(conn, rows, self._known_channel_ids())
         items = self._decorate(rows, extras)
         self._has_older = len(rows) == PAGE_SIZE
@@ -173,8 +246,35 @@ class ChatModel(QAbstractListModel):
 
     # -- live updates ------------------------------------------------------------------------------------------
 
+    def _shows(self, conversation_id: int) -> bool:
+        return conversation_id == self.conversation_id or conversation_id in self._channel_of
+
+    def shows(self, conversation_id: int) -> bool:
+        """Whether ``conversation_id`` is part of the open timeline: one of its conversations, or a conversation of
+        the same customer started since it was opened (one indexed read)."""
+        if self._shows(conversation_id):
+            return True
+        if self._customer is None:
+            return False
+        with self._store.read() as conn:
+            return customer_of(conn, conversation_id) == self._customer
+
+    def _join_if_same_customer(self, conversation_id: int) -> bool:
+        """A message of a conversation outside the timeline: if it is the customer's (a channel just started), the
+        conversation joins the timeline; False if it is someone else's."""
+        if self._customer is None or self.conversation_id is None:
+            return False
+        with self._store.read() as conn:
+            if customer_of(conn, conversation_id) != self._customer:
+                return False
+            self._set_members(timeline_members(conn, self.conversation_id))
+        self.members_changed.emit()
+        return True
+
     def on_message_stored(self, conversation_id: int, message_id: int) -> None:
-        if conversation_id != self.conversation_id or self.row_of(message_id) >= 0:
+        if not self._shows(conversation_id) and not self._join_if_same_customer(conversation_id):
+            return
+        if self.row_of(message_id) >= 0:
             return
         with self._store.read() as conn:
             row = messages.get(conn, message_id)
@@ -192,7 +292,7 @@ class ChatModel(QAbstractListModel):
         self._load_missing_texts([item])
 
     def on_message_updated(self, conversation_id: int, message_id: int) -> None:
-        if conversation_id != self.conversation_id:
+        if not self._shows(conversation_id):
             return
         position = self.row_of(message_id)
         if position < 0:
@@ -253,7 +353,7 @@ class ChatModel(QAbstractListModel):
             if row.reply_to_channel_id:
                 target = by_channel_id.get(row.reply_to_channel_id)
                 if target is not None:
-                    quote = (target.text or target.subject or target.kind)[:QUOTE_CHARS]
+                    quote = quoted_text(target)[:QUOTE_CHARS]
                     quote_sender = "" if target.outgoing else target.sender_name
             shown_text, folded = (loading_text(), True) if row.text_missing else fold_text(row.text, row.text_cut)
             items.append(
@@ -267,6 +367,7 @@ class ChatModel(QAbstractListModel):
                     failure_reason=extras.failures.get(row.id, ""),
                     shown_text=shown_text,
                     folded=folded,
+                    channel=self._channel_of.get(row.conversation_id, ""),
                 )
             )
         return items

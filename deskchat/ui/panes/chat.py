@@ -27,6 +27,7 @@ from deskchat.ui.file_sending import FileSending, SendFile
 from deskchat.ui.full_text_viewer import FullTextViewer
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole, NewDayRole
 from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
+from deskchat.ui.reply_channel import ReplyChannelPicker
 from deskchat.ui.tasks import run_async
 
 SendText = Callable[[int, str, str | None], Awaitable[int]]  # conversation, text, channel id replied to
@@ -114,6 +115,11 @@ class ChatPane(QWidget):
         # right-click: reply to the message; open / save its attachment
         self.attachment_actions = AttachmentActions(self.view, store, reply=self.start_reply)
         self.reply_bar = ReplyBar(self)
+        self.reply_channel = ReplyChannelPicker(store, self)  # shown when the customer has several channels
+        self.reply_channel.chosen.connect(self.send_by)
+        self.model.members_changed.connect(
+            lambda: self.reply_channel.show_for(self.model.members, self.model.conversation_id)
+        )
         self.composer = Composer(self)
         self.send_button = QPushButton(self.tr("Send"), self)
         self.send_button.setObjectName("sendButton")
@@ -149,6 +155,7 @@ class ChatPane(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.placeholder, 1)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.reply_channel)
         layout.addWidget(self.reply_bar)
         layout.addLayout(bottom)
         self.model.rowsInserted.connect(self._follow_new_rows)
@@ -158,8 +165,9 @@ class ChatPane(QWidget):
 
     def open_conversation(self, conversation_id: int | None) -> None:
         """Show the conversation's messages and its draft (the draft of the one left is kept for it)."""
-        self.model.open(conversation_id)
-        self.drafts.switch_to(conversation_id)
+        self.model.open(conversation_id)  # the customer's timeline; model.conversation_id: the reply channel
+        self.drafts.switch_to(self.model.conversation_id)
+        self.reply_channel.show_for(self.model.members, self.model.conversation_id)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
         self.view.setVisible(has_conversation)
@@ -196,6 +204,23 @@ class ChatPane(QWidget):
         self.accept_button.setVisible(row.status == ConversationStatus.PENDING.value)
         self.close_button.setVisible(row.status != ConversationStatus.CLOSED.value)
         self.reopen_button.setVisible(row.status == ConversationStatus.CLOSED.value)
+
+    def send_by(self, conversation_id: int) -> None:
+        """The composer sends to ``conversation_id`` (one of the customer's channels) from now on; the text typed so
+        far goes with it (a quote stays behind: it belongs to its own channel)."""
+        left = self.model.conversation_id
+        joined = conversation_id not in self.model.member_ids and self.model.add_member(conversation_id)
+        if left is None or not self.model.set_target(conversation_id) or conversation_id == left:
+            return
+        typed = self.composer.toPlainText()
+        self.reply_bar.clear()
+        self.drafts.switch_to(conversation_id)
+        if typed and not self.composer.toPlainText():
+            self.drafts.sent(left)
+            self.composer.setPlainText(typed)
+        if joined:  # a channel just started for this customer: offer it as one of theirs now
+            self.reply_channel.show_for(self.model.members, conversation_id)
+        self.refresh_header()
 
     # -- actions -----------------------------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit, QListView, QStackedWidget, QTabBar, QVB
 
 from deskchat.config import GroupMode
 from deskchat.core.events import ConversationStatus
-from deskchat.store import conversations
+from deskchat.store import customer_list
 from deskchat.store.conversations import ConversationRow, ListScope
 from deskchat.store.database import Store
 from deskchat.ui.conversation_delegate import ConversationDelegate
@@ -41,6 +41,16 @@ def scope_of(tab: TabKey, group_mode: GroupMode) -> ListScope:
     if tab == GROUPS_TAB:
         return ListScope(None, groups=True)
     return ListScope(ConversationStatus(tab).value, groups=None if group_mode == "mixed" else False)
+
+
+def _count_keys(conversation_ids: list[int], fresh: dict[int, ConversationRow]) -> dict[int, tuple[str, bool] | None]:
+    """Which tab each changed conversation counts in: a customer's row counts once, under its representative's id
+    (its other conversations count nowhere); ``None`` for a conversation that is gone."""
+    keys: dict[int, tuple[str, bool] | None] = {conversation_id: None for conversation_id in conversation_ids}
+    for row in fresh.values():
+        for member in row.member_ids or (row.id,):
+            keys[member] = (row.status, row.is_group) if member == row.id else None
+    return keys
 
 
 class ConversationPane(QWidget):
@@ -104,7 +114,7 @@ class ConversationPane(QWidget):
         self.tabs.setTabVisible(TAB_ORDER.index(GROUPS_TAB), group_mode == "separate")
         self.open_conversation_id: int | None = None
         self._tab_counts = TabCounts({})
-        self._changed_while_counting: dict[int, ConversationRow] = {}
+        self._changed_while_counting: dict[int, tuple[str, bool] | None] = {}
         self._count_generation = 0
         self.update_tab_titles()
         self.count_in_background()  # the per-conversation keys that let counts follow changes one by one
@@ -114,7 +124,7 @@ class ConversationPane(QWidget):
     def update_tab_titles(self) -> None:
         """Count every tab now (one indexed query); live changes adjust the counts without this."""
         with self._store.read() as conn:
-            counts = conversations.count_by_status_and_kind(conn)
+            counts = customer_list.counts(conn)
         if not self._tab_counts.ready:
             self._tab_counts.counts = counts
         self._set_tab_titles(counts)
@@ -223,17 +233,16 @@ class ConversationPane(QWidget):
     def on_conversations_changed(self, conversation_ids: list[int]) -> None:
         """Apply a frame's worth of changed conversations: one read, each tab updated in one pass, counts adjusted."""
         with self._store.read() as conn:
-            fresh = conversations.get_many(conn, conversation_ids)
+            fresh = customer_list.rows_of(conn, conversation_ids)
         for status, model in self.models.items():
             if status not in self._stale:
                 model.apply_changes(conversation_ids, fresh)
         if self._tab_counts.ready:
-            for conversation_id in conversation_ids:
-                row = fresh.get(conversation_id)
-                self._tab_counts.update(conversation_id, (row.status, row.is_group) if row is not None else None)
+            for conversation_id, key in _count_keys(conversation_ids, fresh).items():
+                self._tab_counts.update(conversation_id, key)
             self._set_tab_titles(self._tab_counts.counts)
         else:  # the per-conversation keys are still being read: count them all once more
-            self._changed_while_counting.update(fresh)
+            self._changed_while_counting.update(_count_keys(conversation_ids, fresh))
             self.update_tab_titles()
         self._keep_selection()
 
@@ -251,15 +260,15 @@ class ConversationPane(QWidget):
 
         def work() -> TabCounts:
             with store.read() as conn:
-                return TabCounts.counted(conversations.tab_keys(conn), known)
+                return TabCounts.counted(customer_list.tab_keys(conn), known)
 
         run_in_thread(work, lambda counted: self._take_counts(generation, counted), self, "tab-count")
 
     def _take_counts(self, generation: int, counted: TabCounts) -> None:
         if generation != self._count_generation:
             return  # a newer recount is running
-        for conversation_id, row in self._changed_while_counting.items():
-            counted.update(conversation_id, (row.status, row.is_group))  # changes seen while the recount ran
+        for conversation_id, key in self._changed_while_counting.items():
+            counted.update(conversation_id, key)  # changes seen while the recount ran
         self._changed_while_counting.clear()
         self._tab_counts = counted
         self._set_tab_titles(counted.counts)
@@ -277,6 +286,6 @@ class ConversationPane(QWidget):
     async def _reload_in_background(self, status: TabKey) -> None:
         model = self.models[status]
         scope = model.scope
-        first_page = await self._store.read_later(lambda conn: conversations.page(conn, scope, None, PAGE_SIZE))
+        first_page = await self._store.read_later(lambda conn: customer_list.page(conn, scope, None, PAGE_SIZE))
         model.replace_first_page(first_page)
         self._keep_selection()

@@ -227,3 +227,41 @@ def test_a_placeholder_is_not_upgraded_by_the_same_id_from_another_chat(db: Stor
     assert (_message(db, account, "U1").kind, _message(db, account, "U1").text) == (PENDING_KIND, "")
     assert _conversation(db, account, BRUNO).last_preview == PENDING_KIND
     assert _conversation(db, account, ANA).last_preview in ("", "outra")
+
+
+# -- mail threading: In-Reply-To, then References ---------------------------------------------------------------------
+
+THREAD_CASES = {
+    "In-Reply-To known": ("b@x", ("a@x",), "b@x"),
+    "In-Reply-To missing: the last reference": ("", ("a@x", "b@x"), "b@x"),
+    "In-Reply-To unknown: the newest known reference": ("zz@x", ("a@x", "yy@x"), "a@x"),
+    "In-Reply-To unknown, no known reference: kept (it may arrive later)": ("zz@x", ("yy@x",), "zz@x"),
+    "nothing to thread by": ("", (), None),
+    "the parent earlier in the same batch": ("zz@x", ("a@x", "c@x"), "c@x"),
+}
+
+
+@pytest.mark.parametrize("in_reply_to,references,expected", THREAD_CASES.values(), ids=THREAD_CASES.keys())
+def test_a_mail_threads_by_in_reply_to_then_by_references(
+    db: Store, in_reply_to: str, references: tuple[str, ...], expected: str | None
+) -> None:
+    from dataclasses import replace
+
+    from deskchat.core.messages import ThreadRefs
+
+    mailbox = db.write_now(lambda conn: accounts.create_account(conn, "email", "Suporte", "s@x", now=now_ms()))
+
+    def mail(channel_id: str, sent_at: int, in_reply_to: str = "", references: tuple[str, ...] = ()) -> InboundMessage:
+        return replace(
+            _in(mailbox, channel_id, chat="cliente@x", sent_at=sent_at, identities=[Identity("email", "cliente@x")]),
+            kind="email",
+            reply_to_channel_id=in_reply_to or None,  # what the mail channel sets
+            thread=ThreadRefs(channel_id, in_reply_to, references),
+        )
+
+    db.write_now(lambda conn: store_batch(conn, [mail("a@x", 1), mail("b@x", 2, "a@x", ("a@x",))], now=now_ms()))
+    batch = [mail("c@x", 3), mail("reply@x", 4, in_reply_to, references)]
+    db.write_now(lambda conn: store_batch(conn, batch, now=now_ms()))
+    with db.read() as conn:
+        stored = message_store.find_by_channel_id(conn, mailbox, "reply@x")
+    assert stored is not None and stored.reply_to_channel_id == expected
