@@ -214,7 +214,8 @@ def test_fields_changed_on_one_side_merge_and_fields_changed_on_both_are_conflic
 def test_rows_queued_before_the_record_key_column_get_it_from_their_payload(profile: Profile) -> None:
     profile.ensure()
     engine = _make_engine(str(profile.store_file), create_key(profile.store_meta_file))
-    step = len(STEPS)  # the journal step is this branch's last
+    # the journal step: the one that adds outbox.record_key
+    step = next(n for n, statements in enumerate(STEPS, 1) if any("ADD COLUMN record_key" in sql for sql in statements))
     with engine.connect() as conn:
         migrate(conn, target=step - 1)
         with conn.begin():
