@@ -201,7 +201,21 @@ _V6 = [
         row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# v7: the mail composer and the mail view. A signature per mailbox; the mail composer's draft per conversation
+# (recipients, subject, text; the chat draft stays in ``drafts``); the senders whose remote images always show.
+_V7 = [
+    """CREATE TABLE mail_signatures (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE mail_drafts (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        to_text TEXT NOT NULL DEFAULT '', cc_text TEXT NOT NULL DEFAULT '', bcc_text TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE mail_image_senders (
+        address TEXT PRIMARY KEY, allowed_at INTEGER NOT NULL)""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST_VERSION = len(STEPS)
 
 

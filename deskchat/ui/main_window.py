@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
+    from deskchat.services.email_sending import EmailSending
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
@@ -49,6 +51,9 @@ class WindowServices:
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
     conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
     people: People | None = None  # merges of contacts and their undo
+    email_sending: EmailSending | None = None  # the mail composer queues through it
+    fetch_mail_body: Callable[[int, int], Awaitable[None]] | None = None  # a mail opened before its body came
+    image_fetcher: Callable[[Iterable[str]], Mapping[str, bytes]] | None = None  # remote images (demo: local)
 
 
 class MainWindow(QMainWindow):
@@ -124,6 +129,10 @@ class MainWindow(QMainWindow):
             services.messaging.retry,
             self,
             send_file=services.messaging.send_file,
+            send_mail=services.email_sending.send_mail if services.email_sending is not None else None,
+            save_signature=services.email_sending.save_signature if services.email_sending is not None else None,
+            fetch_body=services.fetch_mail_body,
+            image_fetcher=services.image_fetcher,
         )
         self.info_pane = InfoPane(store, self, people=services.people)
         for position, pane in enumerate((self.conversation_pane, self.chat_pane, self.info_pane)):
@@ -397,6 +406,7 @@ class MainWindow(QMainWindow):
         self._unfollow_preferences()
         if self._services is not None:
             self.chat_pane.drafts.save_now()
+            self.chat_pane.mail_composer.save_now()
             self.bridge.detach()
             self.notifier.close()
         super().closeEvent(event)

@@ -139,52 +139,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="101"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="124"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="103"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="126"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="105"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="128"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="118"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="145"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="157"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="235"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="189"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="235"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="191"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="237"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="192"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="238"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="193"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="239"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -578,148 +578,305 @@
     </message>
 </context>
 <context>
+    <name>MailComposer</name>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="105"/>
+        <source>Write the e-mail — Enter breaks the line, Ctrl+Enter sends</source>
+        <translation>Escreva o e-mail — Enter quebra a linha, Ctrl+Enter envia</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="111"/>
+        <source>Quote the previous e-mail</source>
+        <translation>Citar o e-mail anterior</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="124"/>
+        <source>Attach…</source>
+        <translation>Anexar…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="127"/>
+        <source>Remove file</source>
+        <translation>Remover arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="136"/>
+        <source>Send e-mail</source>
+        <translation>Enviar e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="160"/>
+        <source>To:</source>
+        <translation>Para:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="161"/>
+        <source>Cc:</source>
+        <translation>Cc:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="162"/>
+        <source>Bcc:</source>
+        <translation>Cco:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="163"/>
+        <source>Subject:</source>
+        <translation>Assunto:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="177"/>
+        <source>Signature:</source>
+        <translation>Assinatura:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="218"/>
+        <source>Best regards,</source>
+        <translation>Atenciosamente,</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="234"/>
+        <source>On %1, %2 wrote:</source>
+        <translation>Em %1, %2 escreveu:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="271"/>
+        <source>Attach files</source>
+        <translation>Anexar arquivos</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="285"/>
+        <source>“%1” is too big (%2).</source>
+        <translation>“%1” é grande demais (%2).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="287"/>
+        <source>“%1” is empty.</source>
+        <translation>“%1” está vazio.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="289"/>
+        <source>“%1” could not be read: %2</source>
+        <translation>Não foi possível ler “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <source>To</source>
+        <translation>Para</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <source>Bcc</source>
+        <translation>Cco</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="324"/>
+        <source>%1: “%2” is not a valid e-mail address.</source>
+        <translation>%1: “%2” não é um endereço de e-mail válido.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
+        <source>Who is this e-mail for? Fill in “To”.</source>
+        <translation>Para quem é este e-mail? Preencha “Para”.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="335"/>
+        <source>The e-mail has no text.</source>
+        <translation>O e-mail está sem texto.</translation>
+    </message>
+</context>
+<context>
+    <name>MailReader</name>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="64"/>
+        <source>From:</source>
+        <translation>De:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="65"/>
+        <source>To:</source>
+        <translation>Para:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="66"/>
+        <source>Cc:</source>
+        <translation>Cc:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="67"/>
+        <source>Date:</source>
+        <translation>Data:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="102"/>
+        <source>This e-mail is no longer stored.</source>
+        <translation>Este e-mail não está mais guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="105"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="106"/>
+        <source>(no subject)</source>
+        <translation>(sem assunto)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="113"/>
+        <source>Loading the e-mail…</source>
+        <translation>Carregando o e-mail…</translation>
+    </message>
+</context>
+<context>
     <name>MailView</name>
     <message>
-        <location filename="../../deskchat/ui/mail_view.py" line="81"/>
+        <location filename="../../deskchat/ui/mail_view.py" line="83"/>
         <source>Remote images were blocked to protect your privacy.</source>
         <translation>As imagens remotas foram bloqueadas para proteger sua privacidade.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_view.py" line="83"/>
+        <location filename="../../deskchat/ui/mail_view.py" line="85"/>
         <source>Show remote images</source>
         <translation>Mostrar imagens remotas</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_view.py" line="88"/>
+        <source>Always show from this sender</source>
+        <translation>Sempre mostrar deste remetente</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="78"/>
+        <location filename="../../deskchat/ui/main_window.py" line="83"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="95"/>
+        <location filename="../../deskchat/ui/main_window.py" line="100"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="177"/>
+        <location filename="../../deskchat/ui/main_window.py" line="186"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="187"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="193"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="199"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="201"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="208"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="261"/>
+        <location filename="../../deskchat/ui/main_window.py" line="270"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="264"/>
+        <location filename="../../deskchat/ui/main_window.py" line="273"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="281"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="314"/>
-        <location filename="../../deskchat/ui/main_window.py" line="315"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="324"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="326"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="327"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="328"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="329"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="330"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="331"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="332"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="333"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="334"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="335"/>
+        <location filename="../../deskchat/ui/main_window.py" line="344"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="338"/>
+        <location filename="../../deskchat/ui/main_window.py" line="347"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
