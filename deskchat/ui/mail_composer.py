@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
@@ -262,7 +263,7 @@ class MailComposer(QWidget):
         if basis is None or self._save_signature is None:
             return
         text = self.signature_edit.toPlainText()
-        self._basis = ReplyBasis(**{**basis.__dict__, "signature": text})
+        self._basis = replace(basis, signature=text)
         run_async(self._save_signature(basis.account_id, text), self)
 
     # -- files ---------------------------------------------------------------------------------------------------

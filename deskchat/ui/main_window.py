@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
         for number in range(4):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.conversation_pane.select_tab(n))
-        QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.focus_composer)
         self._unfollow_preferences = self.preferences.subscribe(self._preferences_changed)
         self._build_menu()
 

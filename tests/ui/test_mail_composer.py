@@ -98,8 +98,11 @@ def test_enter_breaks_the_line_and_ctrl_enter_sends_the_mail_with_its_files(
     assert bubble.message.subject == "RE: [Caso #42] Pedido atrasado"
 
     async def deliver() -> None:
-        app.runtime.start()  # the outbox worker runs on the loop
-        await asyncio.wait_for(app.mailbox.arrived.wait(), 10)
+        app.runtime.worker.start()  # the outbox worker runs on the loop, and stops there
+        try:
+            await asyncio.wait_for(app.mailbox.arrived.wait(), 10)
+        finally:
+            await app.runtime.worker.stop()
 
     app.run(deliver())
     (sent,) = app.mailbox.sent

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListView,
     QPushButton,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -197,7 +198,7 @@ class ChatPane(QWidget):
         self.drafts.switch_to(conversation_id)
         composer = self._composer_for(conversation_id)
         self.mail_composer.open_conversation(conversation_id if composer is self.mail_composer else None)
-        self.composer_stack.setCurrentWidget(composer)
+        self._show_composer(composer)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
         self.view.setVisible(has_conversation)
@@ -207,9 +208,27 @@ class ChatPane(QWidget):
         self.refresh_header()
         if has_conversation:
             self.view.scrollToBottom()
-            (self.mail_composer.body if composer is self.mail_composer else self.composer).setFocus()
+            self.focus_composer()
             # a short first page may not fill the view: keep loading until it scrolls
             QTimer.singleShot(0, self.view.fetchMore_if_needed)
+
+    def focus_composer(self) -> None:
+        """Put the cursor where the attendant writes (Ctrl+L): the chat's composer or the mail's text."""
+        if self.composer_stack.currentWidget() is self.mail_composer:
+            self.mail_composer.body.setFocus()
+        else:
+            self.composer.setFocus()
+
+    def _show_composer(self, composer: QWidget) -> None:
+        """Show ``composer``; the stack takes the height of the one shown, not of the biggest."""
+        for position in range(self.composer_stack.count()):
+            page = self.composer_stack.widget(position)
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is composer else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.composer_stack.setCurrentWidget(composer)
+        self.composer_stack.updateGeometry()
 
     def _composer_for(self, conversation_id: int | None) -> QWidget:
         """The composer a conversation is answered with: the mail composer for e-mail, the chat composer else."""
