@@ -47,13 +47,13 @@ def case_for_reply(conn: Connection, conversation_id: int, subject: str) -> str 
     return None
 
 
-def _customer_address(conn: Connection, conversation_id: int, answered: mail_reading.StoredMail | None) -> str:
+def customer_address(conn: Connection, conversation_id: int, answered: mail_reading.StoredMail | None = None) -> str:
     """Where a reply goes: the answered mail's sender, else the customer's address (a conversation's key may be a
     thread key, not an address)."""
     if answered is not None and not answered.outgoing and answered.from_address:
         return answered.from_address
     key = mail_accounts.channel_key_of(conn, conversation_id)
-    if normalize_email(key) is not None:
+    if normalize_email(key) == key:  # a thread key like "<id@host>" also parses as an address: not the customer's
         return key
     row = conversations.get(conn, conversation_id)
     emails = [] if row is None else [i.value for i in contacts.identities_of(conn, row.contact_id) if i.kind == "email"]
@@ -66,11 +66,14 @@ def reply_basis(conn: Connection, conversation_id: int) -> ReplyBasis:
     name = str(mail_accounts.settings_of(conn, account_id).get("display_name") or "")
     return ReplyBasis(
         account_id=account_id,
-        customer_address=_customer_address(conn, conversation_id, answered),
+        customer_address=customer_address(conn, conversation_id, answered),
         answered=answered,
         case_id=case_for_reply(conn, conversation_id, answered.subject if answered is not None else ""),
         signature=mail_preferences.signature_of(conn, account_id),
-        attendant_name=name or mail_reading.assignee_of(conn, conversation_id) or account_name,
+        attendant_name=name
+        or mail_reading.assignee_of(conn, conversation_id)
+        or mail_reading.attendant_name_in(conn, conversation_id)
+        or account_name,
     )
 
 

@@ -138,3 +138,19 @@ def mailbox_of(conn: Connection, conversation_id: int) -> tuple[int, str, str]:
 def assignee_of(conn: Connection, conversation_id: int) -> str:
     value = conn.execute(select(conversations.c.assignee).where(conversations.c.id == conversation_id)).scalar()
     return str(value or "")
+
+
+def attendant_name_in(conn: Connection, conversation_id: int) -> str:
+    """The name the attendant's newest mail in the conversation went out under ("" when none has one)."""
+    value = conn.execute(
+        select(messages.c.sender_name)
+        .where(
+            messages.c.conversation_id == conversation_id,
+            messages.c.outgoing == 1,
+            messages.c.kind == MAIL_KIND,
+            messages.c.sender_name != "",
+        )
+        .order_by(messages.c.sent_at.desc(), messages.c.id.desc())
+        .limit(1)
+    ).scalar()
+    return str(value or "")

@@ -73,6 +73,9 @@ class MailBodyEdit(QPlainTextEdit):
 
     sendRequested = Signal()
 
+    def sizeHint(self) -> QSize:
+        return QSize(400, self.fontMetrics().lineSpacing() * 7 + 12)  # room to write; the chat keeps the rest
+
     def keyPressEvent(self, event: QKeyEvent) -> None:
         is_enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
         if is_enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
@@ -149,6 +152,7 @@ class MailComposer(QWidget):
         self.signature_edit.textChanged.connect(self._signature_edited)
         self._restoring = False
         self._layout()
+        self._show_files()
 
     def _line(self, name: str) -> QLineEdit:
         edit = QLineEdit(self)
@@ -164,11 +168,9 @@ class MailComposer(QWidget):
         form.addRow(self.tr("Subject:"), self.subject_edit)
         files = QHBoxLayout()
         files.addWidget(self.attachment_list, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.attach_button)
-        buttons.addWidget(self.remove_button)
-        files.addLayout(buttons)
+        files.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignTop)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.attach_button)
         bottom.addWidget(self.error_label, 1)
         bottom.addWidget(self.send_button)
         layout = QVBoxLayout(self)
@@ -192,6 +194,7 @@ class MailComposer(QWidget):
         self.conversation_id = conversation_id
         self.files = []
         self.attachment_list.clear()
+        self._show_files()
         self.error_label.hide()
         if conversation_id is None:
             self._basis = None
@@ -303,12 +306,19 @@ class MailComposer(QWidget):
             if not image.isNull():
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
         self.attachment_list.addItem(item)
+        self._show_files()
+
+    def _show_files(self) -> None:
+        """The files' previews and "Remove file" show only while files are chosen."""
+        self.attachment_list.setVisible(bool(self.files))
+        self.remove_button.setVisible(bool(self.files))
 
     def remove_selected_file(self) -> None:
         row = self.attachment_list.currentRow()
         if 0 <= row < len(self.files):
             del self.files[row]
             self.attachment_list.takeItem(row)
+            self._show_files()
 
     # -- sending -------------------------------------------------------------------------------------------------
 
@@ -360,6 +370,7 @@ class MailComposer(QWidget):
         self.drafts.sent(conversation_id)
         self.files = []
         self.attachment_list.clear()
+        self._show_files()
         self.error_label.hide()
         if basis is not None:
             self._show(self._prefilled(basis))

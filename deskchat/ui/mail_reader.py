@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from deskchat.channels.email.remote_images import fetch_images
 from deskchat.core.messages import Address
-from deskchat.store import mail_accounts, mail_preferences, mail_reading
+from deskchat.services.email_sending import customer_address
+from deskchat.store import mail_preferences, mail_reading
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.mail_reading import StoredMail
@@ -60,7 +61,7 @@ class MailReader(QWidget):
         self.date_label = self._label("mailReaderDate")
         self.view = MailView(self, fetcher=fetcher)
         self.view.alwaysShowChosen.connect(self._remember_sender)
-        header = QFormLayout()
+        self.header = header = QFormLayout()
         header.addRow(self.tr("From:"), self.from_label)
         header.addRow(self.tr("To:"), self.to_label)
         header.addRow(self.tr("Cc:"), self.cc_label)
@@ -91,7 +92,7 @@ class MailReader(QWidget):
 
     def _customer_address(self, conversation_id: int) -> str:
         with self._store.read() as conn:
-            return mail_accounts.channel_key_of(conn, conversation_id)
+            return customer_address(conn, conversation_id)
 
     def reload(self) -> None:
         """Show the mail as stored; fetch its body first when only its headers are stored."""
@@ -108,6 +109,8 @@ class MailReader(QWidget):
         self.from_label.setText(f"{mail.sender_name} <{sender}>" if mail.sender_name and sender else sender)
         self.to_label.setText(_names(mail.to))
         self.cc_label.setText(_names(mail.cc))
+        self.header.setRowVisible(self.to_label, bool(mail.to))  # no empty "Para:" / "Cc:" lines
+        self.header.setRowVisible(self.cc_label, bool(mail.cc))
         self.date_label.setText(datetime.fromtimestamp(mail.sent_at / 1000).strftime("%d/%m/%Y %H:%M"))
         if not mail.body_fetched and self._fetch_body is not None:
             self.view.show_mail("", self.tr("Loading the e-mail…"))

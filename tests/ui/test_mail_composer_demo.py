@@ -14,6 +14,7 @@ from PySide6.QtCore import QSettings, Qt
 from deskchat.core.identity import normalize_email
 from deskchat.demo.generator import populate_demo
 from deskchat.demo.mail_html import demo_images
+from deskchat.demo.render import ATTENDANT
 from deskchat.paths import Profile
 from deskchat.runtime import Runtime
 from deskchat.store import messages
@@ -71,7 +72,9 @@ def test_the_demo_mail_composer_sends_through_the_demo_channel(demo: Any, qtbot:
     composer = window.chat_pane.mail_composer
     assert window.chat_pane.composer_stack.currentWidget() is composer
     assert composer.subject_edit.text().startswith("RE: ") and "RE: RE:" not in composer.subject_edit.text()
-    assert normalize_email(composer.to_edit.text()) is not None
+    to = composer.to_edit.text()
+    assert normalize_email(to) == to and not to.startswith("demo-")  # the customer's address, not the thread key
+    assert ATTENDANT in composer.signature_edit.toPlainText()
     assert composer.quote_view.toPlainText().startswith("On ")
 
     qtbot.keyClicks(composer.body, "Segue a proposta revisada.")
@@ -105,6 +108,7 @@ def test_a_demo_mail_opens_with_its_remote_logo_blocked_until_asked(demo: Any) -
     loop.run_until_complete(settle())
     assert reader.view.show_remote_button.isVisible()
     assert reader.view.browser.remote_images == {}
+    assert "<DEMO-" not in reader.from_label.text() and "@" in reader.from_label.text()
     reader.view.show_remote_button.click()
     loop.run_until_complete(settle())
     assert len(reader.view.browser.remote_images) == 1  # the demo's local picture, not the network
