@@ -139,52 +139,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="125"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="126"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="127"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="128"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="129"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="145"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="146"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="157"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="158"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="235"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="254"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="235"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="254"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="237"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="256"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="238"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="257"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="239"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="258"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -580,112 +580,112 @@
 <context>
     <name>MailComposer</name>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="105"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="109"/>
         <source>Write the e-mail — Enter breaks the line, Ctrl+Enter sends</source>
         <translation>Escreva o e-mail — Enter quebra a linha, Ctrl+Enter envia</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="111"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="115"/>
         <source>Quote the previous e-mail</source>
         <translation>Citar o e-mail anterior</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="124"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="128"/>
         <source>Attach…</source>
         <translation>Anexar…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="127"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="131"/>
         <source>Remove file</source>
         <translation>Remover arquivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="136"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="140"/>
         <source>Send e-mail</source>
         <translation>Enviar e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="160"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="165"/>
         <source>To:</source>
         <translation>Para:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="161"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="166"/>
         <source>Cc:</source>
         <translation>Cc:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="162"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="167"/>
         <source>Bcc:</source>
         <translation>Cco:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="163"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="168"/>
         <source>Subject:</source>
         <translation>Assunto:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="177"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="180"/>
         <source>Signature:</source>
         <translation>Assinatura:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="218"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="222"/>
         <source>Best regards,</source>
         <translation>Atenciosamente,</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="234"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="238"/>
         <source>On %1, %2 wrote:</source>
         <translation>Em %1, %2 escreveu:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="271"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="275"/>
         <source>Attach files</source>
         <translation>Anexar arquivos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="285"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="289"/>
         <source>“%1” is too big (%2).</source>
         <translation>“%1” é grande demais (%2).</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="287"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="291"/>
         <source>“%1” is empty.</source>
         <translation>“%1” está vazio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="289"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="293"/>
         <source>“%1” could not be read: %2</source>
         <translation>Não foi possível ler “%1”: %2</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
         <source>To</source>
         <translation>Para</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
         <source>Cc</source>
         <translation>Cc</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="319"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
         <source>Bcc</source>
         <translation>Cco</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="324"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="335"/>
         <source>%1: “%2” is not a valid e-mail address.</source>
         <translation>%1: “%2” não é um endereço de e-mail válido.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="341"/>
         <source>Who is this e-mail for? Fill in “To”.</source>
         <translation>Para quem é este e-mail? Preencha “Para”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_composer.py" line="335"/>
+        <location filename="../../deskchat/ui/mail_composer.py" line="346"/>
         <source>The e-mail has no text.</source>
         <translation>O e-mail está sem texto.</translation>
     </message>
@@ -693,38 +693,38 @@
 <context>
     <name>MailReader</name>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="64"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="65"/>
         <source>From:</source>
         <translation>De:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="65"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="66"/>
         <source>To:</source>
         <translation>Para:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="66"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="67"/>
         <source>Cc:</source>
         <translation>Cc:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="67"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="68"/>
         <source>Date:</source>
         <translation>Data:</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="102"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="103"/>
         <source>This e-mail is no longer stored.</source>
         <translation>Este e-mail não está mais guardado.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="105"/>
         <location filename="../../deskchat/ui/mail_reader.py" line="106"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="107"/>
         <source>(no subject)</source>
         <translation>(sem assunto)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_reader.py" line="113"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="116"/>
         <source>Loading the e-mail…</source>
         <translation>Carregando o e-mail…</translation>
     </message>
