@@ -111,6 +111,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
 
         import qasync
 
+        from deskchat.demo.mail_html import demo_images
         from deskchat.runtime import Runtime
         from deskchat.ui.crash import install_crash_hooks
 
@@ -139,6 +140,9 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 conversation_start=runtime.conversation_start,
                 people=runtime.people,
                 crm_desk=_crm_desk(store, runtime, demo=throwaway),
+                email_sending=runtime.email_sending,
+                fetch_mail_body=runtime.email.fetch_body_now if runtime.email is not None else None,
+                image_fetcher=demo_images if throwaway else None,
             )
         )
         window.repaint()

@@ -34,6 +34,10 @@ from deskchat.store.database import Store
 log = logging.getLogger("deskchat.app")
 
 
+async def _demo_sent_lookup(account_id: int, idempotency_key: str) -> str | None:
+    return None
+
+
 class Runtime:
     def __init__(
         self,
@@ -82,6 +86,8 @@ class Runtime:
         self.whatsapp: WhatsAppDriver | None = None
         self.email: EmailDriver | None = None
         self.email_sending = EmailSending(store, self.bus, self.messaging.work_queued)
+        if demo:  # the demo mailbox sends through its demo channel, where no send is ever uncertain
+            self.worker.register(MailSendHandler(store, _demo_sent_lookup))
         if whatsapp_sessions is not None:
             self.accounts = AccountsService(store, self.bus, self.channels)
             self.whatsapp = WhatsAppDriver(

@@ -39,7 +39,7 @@ class DemoChannel:
     """A :class:`~deskchat.channels.base.ChannelAccount` that is always available and sends under the chosen id."""
 
     capabilities: frozenset[Capability] = frozenset(
-        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.CHOSEN_IDS, Capability.LOOKUP}
+        {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.CHOSEN_IDS, Capability.LOOKUP, Capability.SUBJECTS}
     )
 
     def __init__(

@@ -21,6 +21,7 @@ from deskchat.core.messages import Identity, IdentityKind
 from deskchat.demo import brazil
 from deskchat.demo.crm_directory import write_crm_directory
 from deskchat.demo.crm_queue import write_demo_crm_queue
+from deskchat.demo.mail_html import mail_html
 from deskchat.demo.plan import build_plan
 from deskchat.demo.plan_model import DemoPlan
 from deskchat.demo.render import DemoMessage, render, whatsapp_jid
@@ -34,7 +35,7 @@ from deskchat.demo.sample_data import (
     WHATSAPP_ACCOUNT_NAME,
 )
 from deskchat.demo.timeline import DAY_MS, MINUTE_MS
-from deskchat.store import accounts, contacts, conversations, crm_records, messages
+from deskchat.store import accounts, contacts, conversations, crm_records, mail_reading, messages
 from deskchat.store.clock import now_ms as wall_clock_ms
 from deskchat.store.database import Store
 from deskchat.store.messages import NewMessage
@@ -159,6 +160,8 @@ class _Writer:
                     ),
                     now=message.sent_at + _STORE_DELAY_MS,
                 )
+                if message_id is not None and plan.channel is ChannelKind.EMAIL and not message.outgoing:
+                    mail_reading.set_html(conn, message_id, mail_html(message.text, person.domain or SHOP_DOMAIN))
                 if message_id is not None and message.reaction is not None:
                     reaction = message.reaction
                     messages.set_reaction(conn, message_id, reaction.sender, reaction.emoji, reaction.at)

@@ -184,7 +184,10 @@ class Store:
 
     async def read_later(self, work: Callable[[Connection], T]) -> T:
         """Run a read off the GUI thread (for reads too big for a frame, or while a bulk write runs)."""
-        loop = asyncio.get_running_loop()
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # qasync: Qt stepped the task while the loop was not running (a qtbot wait): its loop
+            loop = asyncio.get_event_loop()
 
         def run() -> T:
             with self.read() as conn:

@@ -229,7 +229,21 @@ _V9 = [
     "CREATE INDEX ix_conversations_customer ON conversations(is_group, contact_id, status)",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
+# v7: the mail composer and the mail view. A signature per mailbox; the mail composer's draft per conversation
+# (recipients, subject, text; the chat draft stays in ``drafts``); the senders whose remote images always show.
+_V10 = [
+    """CREATE TABLE mail_signatures (
+        account_id INTEGER PRIMARY KEY REFERENCES accounts(id) ON DELETE CASCADE,
+        text TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE mail_drafts (
+        conversation_id INTEGER PRIMARY KEY REFERENCES conversations(id) ON DELETE CASCADE,
+        to_text TEXT NOT NULL DEFAULT '', cc_text TEXT NOT NULL DEFAULT '', bcc_text TEXT NOT NULL DEFAULT '',
+        subject TEXT NOT NULL DEFAULT '', text TEXT NOT NULL DEFAULT '', updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE mail_image_senders (
+        address TEXT PRIMARY KEY, allowed_at INTEGER NOT NULL)""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
 LATEST_VERSION = len(STEPS)
 
 

@@ -306,6 +306,33 @@ mail_headers = Table(
     Column("automatic", Integer, nullable=False, server_default="0"),
 )
 
+mail_signatures = Table(
+    "mail_signatures",
+    metadata,
+    Column("account_id", Integer, ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("updated_at", Integer, nullable=False),
+)
+
+mail_drafts = Table(
+    "mail_drafts",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("to_text", Text, nullable=False, server_default=""),
+    Column("cc_text", Text, nullable=False, server_default=""),
+    Column("bcc_text", Text, nullable=False, server_default=""),
+    Column("subject", Text, nullable=False, server_default=""),
+    Column("text", Text, nullable=False, server_default=""),
+    Column("updated_at", Integer, nullable=False),
+)
+
+mail_image_senders = Table(
+    "mail_image_senders",
+    metadata,
+    Column("address", Text, primary_key=True),  # lower-cased sender address
+    Column("allowed_at", Integer, nullable=False),
+)
+
 #: The FTS5 table is not declared to SQLAlchemy (it has no portable DDL); see migrations. Its rowid is the message id
 #: and its columns are ``body`` (message text), ``subject`` (e-mail subject) and ``files`` (attachment names).
 SEARCH_TABLE = "message_search"

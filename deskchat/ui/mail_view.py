@@ -13,7 +13,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
-from PySide6.QtWidgets import QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QTextBrowser, QVBoxLayout, QWidget
 
 from deskchat.channels.email.remote_images import fetch_images
 from deskchat.ui.tasks import run_async
@@ -66,11 +66,13 @@ class MailView(QWidget):
     """A mail with its remote-images bar; ``fetcher`` gets the addresses to fetch (tests give a fake one)."""
 
     remoteImagesShown = Signal()
+    alwaysShowChosen = Signal()  # "Always show from this sender" (the reader remembers it)
 
     def __init__(self, parent: QWidget | None = None, *, fetcher: Fetcher = fetch_images) -> None:
         super().__init__(parent)
         self._fetcher = fetcher
         self._html = ""
+        self._offer_always = False
         self.browser = MailBrowser(self)
         self.browser.setObjectName("mailBrowser")
         self.browser.linkChosen.connect(self._open_link)
@@ -83,10 +85,17 @@ class MailView(QWidget):
         self.show_remote_button = QPushButton(self.tr("Show remote images"), self)
         self.show_remote_button.setObjectName("mailShowRemote")
         self.show_remote_button.clicked.connect(lambda: run_async(self.show_remote_images(), self))
+        self.always_show_button = QPushButton(self.tr("Always show from this sender"), self)
+        self.always_show_button.setObjectName("mailAlwaysShowRemote")
+        self.always_show_button.clicked.connect(self._always_show)
+        self.always_show_button.hide()
+        bar = QHBoxLayout()
+        bar.addWidget(self.blocked_label, 1)
+        bar.addWidget(self.show_remote_button)
+        bar.addWidget(self.always_show_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.blocked_label)
-        layout.addWidget(self.show_remote_button)
+        layout.addLayout(bar)
         layout.addWidget(self.browser)
         layout.addWidget(self.link_label)
 
@@ -99,9 +108,22 @@ class MailView(QWidget):
             self.browser.setHtml(html)
         else:
             self.browser.setPlainText(text)
-        blocked = bool(remote_image_urls(html))
+        self.show_remote_button.setEnabled(True)
+        self._show_blocked_bar(bool(remote_image_urls(html)))
+
+    def offer_always_show(self, offered: bool) -> None:
+        """Offer "Always show from this sender" next to "Show remote images" (a mail with a sender address)."""
+        self._offer_always = offered
+        self._show_blocked_bar(self.show_remote_button.isVisibleTo(self))
+
+    def _show_blocked_bar(self, blocked: bool) -> None:
         self.blocked_label.setVisible(blocked)
         self.show_remote_button.setVisible(blocked)
+        self.always_show_button.setVisible(blocked and self._offer_always)
+
+    def _always_show(self) -> None:
+        self.alwaysShowChosen.emit()
+        run_async(self.show_remote_images(), self)
 
     async def show_remote_images(self) -> None:
         urls = remote_image_urls(self._html)
@@ -111,8 +133,7 @@ class MailView(QWidget):
         fetched = await asyncio.get_running_loop().run_in_executor(None, self._fetcher, urls)
         self.browser.remote_images = dict(fetched)
         self.browser.setHtml(self._html)  # lay out again: loadResource now finds them
-        self.blocked_label.setVisible(False)
-        self.show_remote_button.setVisible(False)
+        self._show_blocked_bar(False)
         self.remoteImagesShown.emit()
 
     def _show_address(self, url: QUrl) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
     from deskchat.services.crm_conflicts import ConflictResolver
     from deskchat.services.crm_desk import CrmDesk
     from deskchat.services.crm_sync_status import CrmSyncMonitor
+    from deskchat.services.email_sending import EmailSending
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
@@ -57,6 +59,9 @@ class WindowServices:
     crm_desk: CrmDesk | None = None  # the info pane's CRM actions (editing, leads, cases)
     crm_sync: CrmSyncMonitor | None = None  # the CRM queue's state (banner, journal); the window reads one if None
     crm_conflicts: ConflictResolver | None = None  # the attendant's decisions on CRM conflicts
+    email_sending: EmailSending | None = None  # the mail composer queues through it
+    fetch_mail_body: Callable[[int, int], Awaitable[None]] | None = None  # a mail opened before its body came
+    image_fetcher: Callable[[Iterable[str]], Mapping[str, bytes]] | None = None  # remote images (demo: local)
 
 
 class MainWindow(QMainWindow):
@@ -135,6 +140,10 @@ class MainWindow(QMainWindow):
             services.messaging.retry,
             self,
             send_file=services.messaging.send_file,
+            send_mail=services.email_sending.send_mail if services.email_sending is not None else None,
+            save_signature=services.email_sending.save_signature if services.email_sending is not None else None,
+            fetch_body=services.fetch_mail_body,
+            image_fetcher=services.image_fetcher,
         )
         self.chat_pane.reply_channel.set_starter(services.conversation_start)
         self.info_pane = InfoPane(store, self, people=services.people, desk=services.crm_desk)
@@ -169,7 +178,7 @@ class MainWindow(QMainWindow):
         QShortcut(QKeySequence.StandardKey.Find, self, self.conversation_pane.focus_search)
         for number in range(4):
             QShortcut(QKeySequence(f"Ctrl+{number + 1}"), self, lambda n=number: self.conversation_pane.select_tab(n))
-        QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.composer.setFocus)
+        QShortcut(QKeySequence("Ctrl+L"), self, self.chat_pane.focus_composer)
         self._unfollow_preferences = self.preferences.subscribe(self._preferences_changed)
         self._build_menu()
 
@@ -478,6 +487,7 @@ class MainWindow(QMainWindow):
         self._unfollow_preferences()
         if self._services is not None:
             self.chat_pane.drafts.save_now()
+            self.chat_pane.mail_composer.save_now()
             self.bridge.detach()
             self.notifier.close()
             poll = getattr(self, "_crm_poll", None)

@@ -292,52 +292,52 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="102"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="127"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="104"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="129"/>
         <source>Close</source>
         <translation>Encerrar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="106"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="131"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="124"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="153"/>
         <source>Send</source>
         <translation>Enviar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="136"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="165"/>
         <source>Select a conversation to start</source>
         <translation>Selecione uma conversa para começar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="197"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="274"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="197"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="274"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="199"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="276"/>
         <source>Pending</source>
         <translation>Pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="200"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="277"/>
         <source>In progress</source>
         <translation>Em atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="201"/>
+        <location filename="../../deskchat/ui/panes/chat.py" line="278"/>
         <source>Closed</source>
         <translation>Encerrados</translation>
     </message>
@@ -1142,153 +1142,310 @@
     </message>
 </context>
 <context>
+    <name>MailComposer</name>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="109"/>
+        <source>Write the e-mail — Enter breaks the line, Ctrl+Enter sends</source>
+        <translation>Escreva o e-mail — Enter quebra a linha, Ctrl+Enter envia</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="115"/>
+        <source>Quote the previous e-mail</source>
+        <translation>Citar o e-mail anterior</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="128"/>
+        <source>Attach…</source>
+        <translation>Anexar…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="131"/>
+        <source>Remove file</source>
+        <translation>Remover arquivo</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="140"/>
+        <source>Send e-mail</source>
+        <translation>Enviar e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="165"/>
+        <source>To:</source>
+        <translation>Para:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="166"/>
+        <source>Cc:</source>
+        <translation>Cc:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="167"/>
+        <source>Bcc:</source>
+        <translation>Cco:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="168"/>
+        <source>Subject:</source>
+        <translation>Assunto:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="180"/>
+        <source>Signature:</source>
+        <translation>Assinatura:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="222"/>
+        <source>Best regards,</source>
+        <translation>Atenciosamente,</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="238"/>
+        <source>On %1, %2 wrote:</source>
+        <translation>Em %1, %2 escreveu:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="275"/>
+        <source>Attach files</source>
+        <translation>Anexar arquivos</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="289"/>
+        <source>“%1” is too big (%2).</source>
+        <translation>“%1” é grande demais (%2).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="291"/>
+        <source>“%1” is empty.</source>
+        <translation>“%1” está vazio.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="293"/>
+        <source>“%1” could not be read: %2</source>
+        <translation>Não foi possível ler “%1”: %2</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
+        <source>To</source>
+        <translation>Para</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
+        <source>Cc</source>
+        <translation>Cc</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="330"/>
+        <source>Bcc</source>
+        <translation>Cco</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="335"/>
+        <source>%1: “%2” is not a valid e-mail address.</source>
+        <translation>%1: “%2” não é um endereço de e-mail válido.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="341"/>
+        <source>Who is this e-mail for? Fill in “To”.</source>
+        <translation>Para quem é este e-mail? Preencha “Para”.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_composer.py" line="346"/>
+        <source>The e-mail has no text.</source>
+        <translation>O e-mail está sem texto.</translation>
+    </message>
+</context>
+<context>
+    <name>MailReader</name>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="65"/>
+        <source>From:</source>
+        <translation>De:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="66"/>
+        <source>To:</source>
+        <translation>Para:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="67"/>
+        <source>Cc:</source>
+        <translation>Cc:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="68"/>
+        <source>Date:</source>
+        <translation>Data:</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="103"/>
+        <source>This e-mail is no longer stored.</source>
+        <translation>Este e-mail não está mais guardado.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="106"/>
+        <location filename="../../deskchat/ui/mail_reader.py" line="107"/>
+        <source>(no subject)</source>
+        <translation>(sem assunto)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_reader.py" line="116"/>
+        <source>Loading the e-mail…</source>
+        <translation>Carregando o e-mail…</translation>
+    </message>
+</context>
+<context>
     <name>MailView</name>
     <message>
-        <location filename="../../deskchat/ui/mail_view.py" line="81"/>
+        <location filename="../../deskchat/ui/mail_view.py" line="83"/>
         <source>Remote images were blocked to protect your privacy.</source>
         <translation>As imagens remotas foram bloqueadas para proteger sua privacidade.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/mail_view.py" line="83"/>
+        <location filename="../../deskchat/ui/mail_view.py" line="85"/>
         <source>Show remote images</source>
         <translation>Mostrar imagens remotas</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/mail_view.py" line="88"/>
+        <source>Always show from this sender</source>
+        <translation>Sempre mostrar deste remetente</translation>
     </message>
 </context>
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="88"/>
+        <location filename="../../deskchat/ui/main_window.py" line="93"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="106"/>
+        <location filename="../../deskchat/ui/main_window.py" line="111"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="199"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="191"/>
+        <location filename="../../deskchat/ui/main_window.py" line="200"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="197"/>
+        <location filename="../../deskchat/ui/main_window.py" line="206"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="203"/>
+        <location filename="../../deskchat/ui/main_window.py" line="212"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="205"/>
+        <location filename="../../deskchat/ui/main_window.py" line="214"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="211"/>
+        <location filename="../../deskchat/ui/main_window.py" line="220"/>
         <source>CRM sync &amp;journal…</source>
         <translation>&amp;Diário de sincronização do CRM…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="217"/>
+        <location filename="../../deskchat/ui/main_window.py" line="226"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="337"/>
+        <location filename="../../deskchat/ui/main_window.py" line="346"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="340"/>
+        <location filename="../../deskchat/ui/main_window.py" line="349"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="348"/>
+        <location filename="../../deskchat/ui/main_window.py" line="357"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="390"/>
+        <location filename="../../deskchat/ui/main_window.py" line="399"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="390"/>
+        <location filename="../../deskchat/ui/main_window.py" line="399"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="394"/>
-        <location filename="../../deskchat/ui/main_window.py" line="395"/>
+        <location filename="../../deskchat/ui/main_window.py" line="403"/>
+        <location filename="../../deskchat/ui/main_window.py" line="404"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="396"/>
+        <location filename="../../deskchat/ui/main_window.py" line="405"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="397"/>
+        <location filename="../../deskchat/ui/main_window.py" line="406"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="398"/>
+        <location filename="../../deskchat/ui/main_window.py" line="407"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="399"/>
+        <location filename="../../deskchat/ui/main_window.py" line="408"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="400"/>
+        <location filename="../../deskchat/ui/main_window.py" line="409"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="401"/>
+        <location filename="../../deskchat/ui/main_window.py" line="410"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="402"/>
+        <location filename="../../deskchat/ui/main_window.py" line="411"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="403"/>
+        <location filename="../../deskchat/ui/main_window.py" line="412"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="404"/>
+        <location filename="../../deskchat/ui/main_window.py" line="413"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="405"/>
+        <location filename="../../deskchat/ui/main_window.py" line="414"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="415"/>
+        <location filename="../../deskchat/ui/main_window.py" line="424"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="418"/>
+        <location filename="../../deskchat/ui/main_window.py" line="427"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from email.headerregistry import Address as HeaderAddress
 from email.message import EmailMessage
-from email.utils import formatdate
+from email.utils import formatdate, parseaddr
 from typing import Final
 
 from deskchat.channels.email.account import MailAccount
 from deskchat.channels.email.mime import plain_line
+from deskchat.core.identity import normalize_email
 from deskchat.core.linking import case_ids
 from deskchat.core.messages import Address, OutboundMessage
 
@@ -72,3 +73,42 @@ def recipients(message: OutboundMessage) -> list[str]:
 def _header_address(address: Address) -> HeaderAddress:
     local, _, domain = address.address.partition("@")
     return HeaderAddress(display_name=plain_line(address.name, 200), username=local, domain=domain)
+
+
+_REPLY_PREFIX: Final = re.compile(r"^\s*(?:(?:re|res|aw|enc|fwd?|tr)\s*(?:\[\d+\])?\s*:\s*)+", re.IGNORECASE)
+_CASE_TAG: Final = re.compile(r"\[\s*(?:caso|case)\s*[^\]]{0,24}\]\s*", re.IGNORECASE)
+
+
+def reply_subject(original: str, case_id: str | None) -> str:
+    """``"RE: [Caso #N] <subject>"`` for a reply to ``original``: earlier "RE:"/"Res:" prefixes and case tags are
+    dropped first, so replies never stack "RE: RE:" nor repeat the tag."""
+    subject = plain_line(original)
+    previous = None
+    while previous != subject:
+        previous = subject
+        subject = _CASE_TAG.sub("", _REPLY_PREFIX.sub("", subject), count=1).strip()
+    tag = f"[Caso #{case_id}] " if case_id else ""
+    return f"RE: {tag}{subject}".strip()
+
+
+def quoted(text: str, header: str) -> str:
+    """``text`` quoted for a reply: the ``header`` line ("Em <data>, <nome> escreveu:"), then each line after "> "."""
+    lines = text.replace("\r\n", "\n").strip("\n").split("\n")
+    return "\n".join([header, *(f"> {line}" if line else ">" for line in lines)])
+
+
+def parse_addresses(text: str) -> tuple[list[Address], list[str]]:
+    """The addresses typed in a To/Cc/Bcc field (separated by commas or semicolons, "Nome <a@b.com>" allowed), and
+    the entries that are not a valid address, as typed."""
+    good: list[Address] = []
+    bad: list[str] = []
+    for entry in (part.strip() for part in re.split(r"[,;\n]", text)):
+        if not entry:
+            continue
+        name, raw = parseaddr(entry)
+        address = normalize_email(raw) if raw and raw.count("@") == 1 else None
+        if address is None or ("<" in entry) != (">" in entry):
+            bad.append(entry)
+        else:
+            good.append(Address(address, plain_line(name, 200)))
+    return good, bad

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPoint, QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QMouseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QLabel,
     QListView,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +28,9 @@ from deskchat.ui.composer import Composer
 from deskchat.ui.draft_keeper import DraftKeeper
 from deskchat.ui.file_sending import FileSending, SendFile
 from deskchat.ui.full_text_viewer import FullTextViewer
+from deskchat.ui.mail_composer import MailComposer, SaveSignature, SendMail
+from deskchat.ui.mail_reader import FetchBody, MailReader
+from deskchat.ui.mail_view import Fetcher
 from deskchat.ui.models.chat import ChatItem, ChatModel, MessageRole, NewDayRole
 from deskchat.ui.reply_bar import ReplyBar, ReplyTarget
 from deskchat.ui.reply_channel import ReplyChannelPicker
@@ -37,6 +43,8 @@ RetryMessage = Callable[[int], Awaitable[bool]]
 
 class ChatView(QListView):
     """Bubbles, bottom-anchored; scrolling to the top loads the previous page without jumping."""
+
+    messageOpened = Signal(QModelIndex)  # double-click, or Enter on the current bubble
 
     def __init__(self, model: ChatModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,6 +63,18 @@ class ChatView(QListView):
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self.last_press = event.position().toPoint()
         super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        index = self.indexAt(event.position().toPoint())
+        if index.isValid():
+            self.messageOpened.emit(index)
+        super().mouseDoubleClickEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and self.currentIndex().isValid():
+            self.messageOpened.emit(self.currentIndex())
+            return
+        super().keyPressEvent(event)
 
     def verticalScrollbarValueChanged(self, value: int) -> None:
         """Qt's list asks the model for more rows at the *bottom*; a chat's older rows come at the top (below)."""
@@ -82,12 +102,17 @@ class ChatPane(QWidget):
         parent: QWidget | None = None,
         *,
         send_file: SendFile | None = None,
+        send_mail: SendMail | None = None,
+        save_signature: SaveSignature | None = None,
+        fetch_body: FetchBody | None = None,
+        image_fetcher: Fetcher | None = None,
     ) -> None:
         super().__init__(parent)
         self._store = store
         self._send_text = send_text
         self._ticket_actions = ticket_actions
         self._retry_message = retry_message
+        self._send_mail = send_mail
         self.model = ChatModel(store, self)
         self.title = QLabel(self)
         self.title.setObjectName("chatTitle")
@@ -112,6 +137,10 @@ class ChatPane(QWidget):
         self.view.clicked.connect(self._retry_if_failed)
         self.view.clicked.connect(self._show_whole_text_if_asked)
         self.full_text_viewer: FullTextViewer | None = None
+        self.view.messageOpened.connect(self._open_if_mail)
+        self._fetch_body = fetch_body
+        self._image_fetcher = image_fetcher
+        self.mail_reader: MailReader | None = None
         # right-click: reply to the message; open / save its attachment
         self.attachment_actions = AttachmentActions(self.view, store, reply=self.start_reply)
         self.reply_bar = ReplyBar(self)
@@ -146,10 +175,18 @@ class ChatPane(QWidget):
         header.addWidget(self.accept_button)
         header.addWidget(self.close_button)
         header.addWidget(self.reopen_button)
-        bottom = QHBoxLayout()
+        self.chat_composer_page = QWidget(self)
+        bottom = QHBoxLayout(self.chat_composer_page)
+        bottom.setContentsMargins(0, 0, 0, 0)
         bottom.addWidget(self.files.attach_button, 0, Qt.AlignmentFlag.AlignBottom)
         bottom.addWidget(self.composer, 1)
         bottom.addWidget(self.send_button, 0, Qt.AlignmentFlag.AlignBottom)
+        # one stack of composers: the chat's, and the mail composer for e-mail (see _composer_for)
+        self.mail_composer = MailComposer(store, send_mail, save_signature, self)
+        self.composer_stack = QStackedWidget(self)
+        self.composer_stack.setObjectName("composerStack")
+        self.composer_stack.addWidget(self.chat_composer_page)
+        self.composer_stack.addWidget(self.mail_composer)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(header)
@@ -157,7 +194,7 @@ class ChatPane(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.reply_channel)
         layout.addWidget(self.reply_bar)
-        layout.addLayout(bottom)
+        layout.addWidget(self.composer_stack)
         self.model.rowsInserted.connect(self._follow_new_rows)
         self.open_conversation(None)
 
@@ -168,6 +205,7 @@ class ChatPane(QWidget):
         self.model.open(conversation_id)  # the customer's timeline; model.conversation_id: the reply channel
         self.drafts.switch_to(self.model.conversation_id)
         self.reply_channel.show_for(self.model.members, self.model.conversation_id)
+        self._compose_for(self.model.conversation_id)
         has_conversation = conversation_id is not None
         self.placeholder.setVisible(not has_conversation)
         self.view.setVisible(has_conversation)
@@ -177,9 +215,48 @@ class ChatPane(QWidget):
         self.refresh_header()
         if has_conversation:
             self.view.scrollToBottom()
-            self.composer.setFocus()
+            self.focus_composer()
             # a short first page may not fill the view: keep loading until it scrolls
             QTimer.singleShot(0, self.view.fetchMore_if_needed)
+
+    def focus_composer(self) -> None:
+        """Put the cursor where the attendant writes (Ctrl+L): the chat's composer or the mail's text."""
+        if self.composer_stack.currentWidget() is self.mail_composer:
+            self.mail_composer.body.setFocus()
+        else:
+            self.composer.setFocus()
+
+    def _show_composer(self, composer: QWidget) -> None:
+        """Show ``composer``; the stack takes the height of the one shown, not of the biggest."""
+        for position in range(self.composer_stack.count()):
+            page = self.composer_stack.widget(position)
+            if page is None:
+                continue
+            policy = QSizePolicy.Policy.Preferred if page is composer else QSizePolicy.Policy.Ignored
+            page.setSizePolicy(policy, policy)
+        self.composer_stack.setCurrentWidget(composer)
+        self.composer_stack.updateGeometry()
+
+    def _editor(self) -> QPlainTextEdit:
+        """Where the attendant types the reply now: the mail's text or the chat composer."""
+        return self.mail_composer.body if self.composer_stack.currentWidget() is self.mail_composer else self.composer
+
+    def _typed_text(self) -> str:
+        return self._editor().toPlainText()
+
+    def _compose_for(self, conversation_id: int | None) -> None:
+        """Show the composer the reply channel is written with, holding that conversation's draft."""
+        composer = self._composer_for(conversation_id)
+        self.mail_composer.open_conversation(conversation_id if composer is self.mail_composer else None)
+        self._show_composer(composer)
+
+    def _composer_for(self, conversation_id: int | None) -> QWidget:
+        """The composer a conversation is answered with: the mail composer for e-mail, the chat composer else."""
+        if conversation_id is None or self._send_mail is None:
+            return self.chat_composer_page
+        with self._store.read() as conn:
+            row = conversations.get(conn, conversation_id)
+        return self.mail_composer if row is not None and row.channel == "email" else self.chat_composer_page
 
     def refresh_header(self) -> None:
         conversation_id = self.model.conversation_id
@@ -212,12 +289,13 @@ class ChatPane(QWidget):
         joined = conversation_id not in self.model.member_ids and self.model.add_member(conversation_id)
         if left is None or not self.model.set_target(conversation_id) or conversation_id == left:
             return
-        typed = self.composer.toPlainText()
+        typed = self._typed_text()
         self.reply_bar.clear()
         self.drafts.switch_to(conversation_id)
-        if typed and not self.composer.toPlainText():
+        self._compose_for(conversation_id)
+        if typed and not self._typed_text():
             self.drafts.sent(left)
-            self.composer.setPlainText(typed)
+            self._editor().setPlainText(typed)
         if joined:  # a channel just started for this customer: offer it as one of theirs now
             self.reply_channel.show_for(self.model.members, conversation_id)
         self.refresh_header()
@@ -285,6 +363,18 @@ class ChatPane(QWidget):
         self.full_text_viewer = FullTextViewer(text, self)
         self.full_text_viewer.show()
         return self.full_text_viewer
+
+    def _open_if_mail(self, index: QModelIndex) -> None:
+        item = index.data(MessageRole)
+        if isinstance(item, ChatItem) and item.message.kind == "email":
+            self.open_mail(item.message.id)
+
+    def open_mail(self, message_id: int) -> MailReader:
+        """Open a mail of the chat in a window of its own (not modal)."""
+        extra = {"fetcher": self._image_fetcher} if self._image_fetcher is not None else {}
+        self.mail_reader = MailReader(self._store, message_id, self, fetch_body=self._fetch_body, **extra)
+        self.mail_reader.show()
+        return self.mail_reader
 
     def _follow_new_rows(self, _parent: QModelIndex, first: int, last: int) -> None:
         if last == self.model.rowCount() - 1:
