@@ -18,6 +18,7 @@ from deskchat.channels.email.account import MailAccount, Security, Server, SignI
 from deskchat.channels.email.auth import Auth, OAuthAuth, PasswordAuth, SignInRequired, TokenSource
 from deskchat.channels.email.channel import MailChannel
 from deskchat.channels.email.oauth_google import GoogleTokens
+from deskchat.channels.email.oauth_microsoft import MicrosoftTokens
 from deskchat.channels.email.providers import BUILT_IN, OAuthProvider
 from deskchat.channels.email.sinks import BodyToFetch, FolderMemory, MailSinks
 from deskchat.core.bus import EventBus
@@ -187,7 +188,8 @@ class EmailDriver:
             fields = dict(secret["provider"])
             fields["scopes"] = tuple(fields.get("scopes", ()))
             provider = replace(BUILT_IN.get(str(fields.get("id")), _blank_provider()), **fields)
-            tokens = GoogleTokens(provider, str(secret["refresh_token"]))
+            token_type = MicrosoftTokens if provider.id == "microsoft" else GoogleTokens
+            tokens = token_type(provider, str(secret["refresh_token"]))
             self._tokens[account_id] = tokens
         return OAuthAuth(tokens)
 
