@@ -148,12 +148,10 @@ class EmailDriver:
         """Keep a mailbox with its credentials (password, or OAuth refresh token and provider) and return its id."""
         if account.sign_in == SignIn.PASSWORD:
             secret: dict[str, Any] = {"password": password}
+        elif not refresh_token:
+            raise ValueError("an OAuth mailbox needs its provider and refresh token")
         else:
-            chosen = provider or BUILT_IN.get(str(account.sign_in))
-            if chosen is None or not refresh_token:
-                raise ValueError("an OAuth mailbox needs its provider and refresh token")
-            fields = {k: v for k, v in asdict(chosen).items() if k not in ("imap", "smtp")}
-            secret = {"refresh_token": refresh_token, "provider": fields}
+            secret = _secret_of("", refresh_token, provider or BUILT_IN.get(str(account.sign_in)))
         address = account.address.lower()
 
         def write(conn: Any) -> int:
@@ -170,6 +168,19 @@ class EmailDriver:
         self.accounts.logged(account_id, "account_added", "e-mail")
         self._bus.publish(AccountsChanged(account_id, ChannelKind.EMAIL))
         return account_id
+
+    async def replace_credentials(
+        self, account_id: int, *, password: str = "", refresh_token: str = "", provider: OAuthProvider | None = None
+    ) -> None:
+        """A new password or sign-in for a mailbox whose old one was refused ("Entrar novamente")."""
+        secret = _secret_of(password, refresh_token, provider)
+        self._tokens.pop(account_id, None)
+        await self._store.write(
+            lambda conn: mail_accounts.put_secret(
+                conn, _secret_name(account_id), json.dumps(secret).encode(), now=self.accounts.clock()
+            )
+        )
+        self.accounts.logged(account_id, "signed_in_again", "")
 
     async def forget_credentials(self, account_id: int) -> None:
         self._tokens.pop(account_id, None)
@@ -240,11 +251,15 @@ class EmailDriver:
 
     # -- the accounts service's driver ---------------------------------------------------------------------------
 
-    def create(self, account_id: int) -> MailHandle:
+    def mailbox(self, account_id: int) -> MailAccount:
+        """A mailbox's servers and sign-in method (no secrets)."""
         with self._store.read() as conn:
             settings = mail_accounts.settings_of(conn, account_id)
             address = next((row.address for row in account_store.list_accounts(conn) if row.id == account_id), "")
-        handle = MailHandle(self._factory(account_id, account_from_settings(address, settings), self), self)
+        return account_from_settings(address, settings)
+
+    def create(self, account_id: int) -> MailHandle:
+        handle = MailHandle(self._factory(account_id, self.mailbox(account_id), self), self)
         self._handles[account_id] = handle
         return handle
 
@@ -254,6 +269,17 @@ class EmailDriver:
 
     async def load(self) -> None:
         return None  # imapclient is small and already imported
+
+
+def _secret_of(password: str, refresh_token: str, provider: OAuthProvider | None) -> dict[str, Any]:
+    if not refresh_token:
+        return {"password": password}
+    if provider is None:
+        raise ValueError("an OAuth mailbox needs its provider and refresh token")
+    return {
+        "refresh_token": refresh_token,
+        "provider": {k: v for k, v in asdict(provider).items() if k not in ("imap", "smtp")},
+    }
 
 
 def _blank_provider() -> OAuthProvider:

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QLabel, QListWidget, QWidget
+from PySide6.QtWidgets import QGroupBox, QLabel, QListWidget, QVBoxLayout, QWidget
 
 from deskchat.services.accounts import AccountsService
 from deskchat.services.notices import Notices
@@ -85,3 +85,17 @@ async def confirmed(notices: Notices, question: str) -> bool:
     """Ask before disconnecting (a window-modal box: nothing else stops meanwhile)."""
     disconnect, keep = _tr("Disconnect"), _tr("Cancel")
     return await notices.ask(question, [disconnect, keep], cancel=keep) == disconnect
+
+
+def demo_card(parent: QWidget, title: str, account_id: int) -> QGroupBox:
+    """A sample account in the demo profile: its name and "Demo (simulated)", nothing to connect."""
+    card = QGroupBox(title, parent)
+    card.setObjectName(f"demoCard_{account_id}")
+    layout = QVBoxLayout(card)
+    label = status_label(card, "demoStatus")
+    label.setText(_tr("Demo (simulated)"))
+    layout.addWidget(label)
+    hint = hint_label(card, "demoHint")
+    hint.setText(_tr("Sample account: nothing is sent or received."))
+    layout.addWidget(hint)
+    return card
