@@ -61,14 +61,16 @@ def client_for(provider: OAuthProvider, cache: msal.TokenCache | None = None) ->
         raise ServerUnreachable(str(error)) from None
 
 
-def sign_in_interactive(provider: OAuthProvider, login_hint: str) -> MicrosoftGrant:
+def sign_in_interactive(
+    provider: OAuthProvider, login_hint: str, *, timeout: float = SIGN_IN_TIMEOUT_S
+) -> MicrosoftGrant:
     """Sign in in the system browser (MSAL's loopback redirect with PKCE); blocks until done or timed out."""
     app = client_for(provider)
     result = app.acquire_token_interactive(
         list(provider.scopes),
         login_hint=login_hint or None,
         prompt=msal.Prompt.SELECT_ACCOUNT,
-        timeout=SIGN_IN_TIMEOUT_S,
+        timeout=timeout,
     )
     return _grant(app, result)
 
