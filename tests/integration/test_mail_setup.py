@@ -11,6 +11,7 @@ import webbrowser
 from typing import Any
 
 import pytest
+from mail_app import mail_account
 from mail_setup_desk import (  # noqa: F401  (the fixtures)
     Desk,
     answer,
@@ -143,5 +144,30 @@ def test_disconnect_asks_first_then_the_card_and_the_credentials_go(
         assert desk.runtime.accounts is not None
         await desk.runtime.accounts.settle()
         assert desk.runtime.accounts.state(account_id).state == "not_connected"
+
+    desk.run(scenario())
+
+
+def test_a_refused_password_asks_to_sign_in_again_and_the_new_one_connects(desk: Desk, mail_stack: MailStack) -> None:
+    user = mail_stack.dovecot.fresh_mailbox()
+    email, accounts = desk.runtime.email, desk.runtime.accounts
+    assert email is not None and accounts is not None
+
+    async def scenario() -> None:
+        account_id = await email.add_mailbox(
+            mail_account(mail_stack, user), password="changed-by-it"
+        )  # the password changed since
+        await accounts.connect(account_id)
+        dialog = desk.connections()
+        card = dialog.mail_cards[account_id]
+        await until(lambda: card.status_label.text() == "Sign-in needed", "Sign-in needed")
+
+        card.sign_in_button.click()
+        again = dialog.mail_setup
+        assert again is not None and again.address_field.text() == user
+        again.password_field.setText(user.split("@")[0] + "-pw")
+        assert await again.submit() == account_id
+        await until(lambda: card.status_label.text() == f"Connected ({user})", "Connected again")
+        assert list(dialog.mail_cards) == [account_id]  # the same mailbox, no second one
 
     desk.run(scenario())

@@ -208,12 +208,12 @@ class MailSetupDialog(QDialog):
         elif autoconfig.valid_domain(domain) and domain != self._looked_up and not self._servers_edited:
             self._looked_up = domain
             self.provider_box.setCurrentIndex(self.provider_box.findData(GENERIC))
+            self.status_label.setText(self.tr("Looking up the servers of %1…").replace("%1", domain))
             run_async(self._autoconfigure(domain), self)
 
     async def _autoconfigure(self, domain: str) -> None:
         if not shiboken6.isValid(self):
             return  # closed before the lookup began
-        self.status_label.setText(self.tr("Looking up the servers of %1…").replace("%1", domain))
         found = await mail_signin.look_up_servers(domain, self._lookup)
         if not shiboken6.isValid(self) or not self.isVisible():
             return  # closed meanwhile
