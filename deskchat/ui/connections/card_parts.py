@@ -19,10 +19,6 @@ def clock_time(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000).strftime("%H:%M:%S")
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("CardParts", text)
-
-
 def status_label(parent: QWidget, object_name: str) -> QLabel:
     """The state in words: bold, a little larger, never markup."""
     label = QLabel(parent)
@@ -62,7 +58,7 @@ def fill_log(widget: QListWidget, service: AccountsService, account_id: int, wor
 
 
 def linked_today_text(service: AccountsService, account_id: int) -> str:
-    return _tr("%1 conversations linked to cases automatically today").replace(
+    return QCoreApplication.translate("CardParts", "%1 conversations linked to cases automatically today").replace(
         "%1", str(service.linked_today(account_id))
     )
 
@@ -70,20 +66,23 @@ def linked_today_text(service: AccountsService, account_id: int) -> str:
 def common_event_words() -> dict[str, str]:
     """Integration-log events every channel records (the supervisor's and the accounts service's)."""
     return {
-        "account_added": _tr("Account added"),
-        "state": _tr("State"),
-        "connect_attempt": _tr("Connection attempt"),
-        "connect_failure": _tr("Connection refused"),
-        "client_ended": _tr("Connection ended"),
-        "retry_scheduled": _tr("Next attempt in"),
-        "disconnected_by_attendant": _tr("Disconnected by the attendant"),
-        "resume_failed": _tr("Session could not be resumed"),
+        "account_added": QCoreApplication.translate("CardParts", "Account added"),
+        "state": QCoreApplication.translate("CardParts", "State"),
+        "connect_attempt": QCoreApplication.translate("CardParts", "Connection attempt"),
+        "connect_failure": QCoreApplication.translate("CardParts", "Connection refused"),
+        "client_ended": QCoreApplication.translate("CardParts", "Connection ended"),
+        "retry_scheduled": QCoreApplication.translate("CardParts", "Next attempt in"),
+        "disconnected_by_attendant": QCoreApplication.translate("CardParts", "Disconnected by the attendant"),
+        "resume_failed": QCoreApplication.translate("CardParts", "Session could not be resumed"),
     }
 
 
 async def confirmed(notices: Notices, question: str) -> bool:
     """Ask before disconnecting (a window-modal box: nothing else stops meanwhile)."""
-    disconnect, keep = _tr("Disconnect"), _tr("Cancel")
+    disconnect, keep = (
+        QCoreApplication.translate("CardParts", "Disconnect"),
+        QCoreApplication.translate("CardParts", "Cancel"),
+    )
     return await notices.ask(question, [disconnect, keep], cancel=keep) == disconnect
 
 
@@ -93,9 +92,9 @@ def demo_card(parent: QWidget, title: str, account_id: int) -> QGroupBox:
     card.setObjectName(f"demoCard_{account_id}")
     layout = QVBoxLayout(card)
     label = status_label(card, "demoStatus")
-    label.setText(_tr("Demo (simulated)"))
+    label.setText(QCoreApplication.translate("CardParts", "Demo (simulated)"))
     layout.addWidget(label)
     hint = hint_label(card, "demoHint")
-    hint.setText(_tr("Sample account: nothing is sent or received."))
+    hint.setText(QCoreApplication.translate("CardParts", "Sample account: nothing is sent or received."))
     layout.addWidget(hint)
     return card
