@@ -45,8 +45,25 @@ class Desk:
     runtime: Runtime
     window: MainWindow
 
-    def run(self, coroutine: Any) -> Any:
-        return self.loop.run_until_complete(asyncio.wait_for(coroutine, WAIT_S * 2))
+    stopped: bool = False
+
+    def run(self, scenario: Any) -> Any:
+        """Run a test's whole scenario on the loop, then stop the app on it too: the mailboxes' background work must
+        not run later, when pytest-qt processes Qt events with no loop running."""
+
+        async def then_stop() -> Any:
+            try:
+                return await asyncio.wait_for(scenario, WAIT_S * 2)
+            finally:
+                await self.stop()
+
+        return self.loop.run_until_complete(then_stop())
+
+    async def stop(self) -> None:
+        if not self.stopped:
+            self.stopped = True
+            await self.runtime.stop()
+            await tasks.settle()
 
     def connections(self) -> ConnectionsDialog:
         dialog = self.window.open_connections()
@@ -95,10 +112,10 @@ def desk_fixture(qtbot: Any, qapp: QApplication, profile: Profile, tmp_path: Pat
     window = MainWindow(services, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(window)
     window.show()
-    yield Desk(loop, store, runtime, window)
+    desk = Desk(loop, store, runtime, window)
+    yield desk
     window.close()
-    loop.run_until_complete(runtime.stop())
-    loop.run_until_complete(tasks.settle())
+    loop.run_until_complete(desk.stop())
     store.close()
     loop.close()
     asyncio.set_event_loop(None)

@@ -171,3 +171,25 @@ def test_a_refused_password_asks_to_sign_in_again_and_the_new_one_connects(desk:
         assert list(dialog.mail_cards) == [account_id]  # the same mailbox, no second one
 
     desk.run(scenario())
+
+
+def test_several_mailboxes_connect_side_by_side_and_one_is_not_added_twice(desk: Desk, mail_stack: MailStack) -> None:
+    users = [mail_stack.dovecot.fresh_mailbox() for _ in range(2)]
+
+    async def scenario() -> None:
+        added = []
+        for user in users:
+            setup = password_setup(desk, mail_stack, user, user.split("@")[0] + "-pw")
+            added.append(await setup.submit())
+        dialog = desk.connections()
+        assert sorted(dialog.mail_cards) == sorted(added)
+        for account_id, user in zip(added, users, strict=True):
+            card = dialog.mail_cards[account_id]
+            await until(lambda card=card, user=user: card.status_label.text() == f"Connected ({user})", "Connected")
+
+        again = password_setup(desk, mail_stack, users[0], users[0].split("@")[0] + "-pw")
+        assert await again.submit() is None
+        assert again.status_label.text() == "This mailbox is already connected."
+        assert len(dialog.mail_cards) == 2
+
+    desk.run(scenario())
