@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import socket
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from PySide6.QtCore import QSettings
 
 from deskchat.channels.email.account import MailAccount, Security, Server, SignIn
 from deskchat.channels.email.providers import MailServers, provider_table
+from deskchat.core.events import ChannelKind
 from deskchat.demo.generator import populate_demo
 from deskchat.demo.sample_data import EMAIL_ACCOUNT_ADDRESS
 from deskchat.paths import Profile
@@ -257,3 +259,55 @@ def test_the_demo_shows_its_sample_accounts_as_cards(
         window.close()
         loop.run_until_complete(runtime.stop())
         store.close()
+
+
+def _imap_server_that_accepts_late(listener: socket.socket, asked: threading.Event, answer: threading.Event) -> None:
+    """Greets, then holds the LOGIN until ``answer`` is set, and accepts it (as a slow server would)."""
+    connection, _ = listener.accept()
+    with connection, connection.makefile("rwb") as stream:
+        stream.write(b"* OK [CAPABILITY IMAP4rev1 AUTH=PLAIN] ready\r\n")
+        stream.flush()
+        for line in stream:
+            tag, _, command = line.decode().strip().partition(" ")
+            verb = command.split(" ", 1)[0].upper()
+            if verb == "LOGIN":
+                asked.set()
+                answer.wait(10)
+            if verb == "CAPABILITY":
+                stream.write(b"* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n")
+            if verb == "LOGOUT":
+                stream.write(b"* BYE\r\n")
+            stream.write(f"{tag} OK done\r\n".encode())
+            stream.flush()
+            if verb == "LOGOUT":
+                return
+
+
+def test_closing_the_set_up_while_the_server_is_asked_keeps_nothing(
+    desk: tuple[Runtime, MainWindow], loop: asyncio.AbstractEventLoop
+) -> None:
+    runtime, window = desk
+    listener = socket.create_server(("127.0.0.1", 0))
+    asked, answer = threading.Event(), threading.Event()
+    threading.Thread(target=_imap_server_that_accepts_late, args=(listener, asked, answer), daemon=True).start()
+    setup = _setup(window, runtime, lambda domain: None)
+    setup.address_field.setText("ana@empresa.com.br")
+    for fields in (setup.imap, setup.smtp):
+        fields.host.setText("127.0.0.1")
+        fields.port.setValue(listener.getsockname()[1])
+        fields.security.setCurrentIndex(fields.security.findData(Security.NONE))
+    setup.password_field.setText("segredo")
+
+    async def scenario() -> int | None:
+        submitting = asyncio.ensure_future(setup.submit())
+        await until(asked.is_set, "the server to be asked")
+        setup.reject()  # the attendant gives up
+        answer.set()  # and only then the server says yes
+        return await submitting
+
+    try:
+        assert run(loop, scenario()) is None
+    finally:
+        listener.close()
+    assert runtime.accounts is not None
+    assert runtime.accounts.accounts(ChannelKind.EMAIL) == []

@@ -326,25 +326,32 @@ class MailSetupDialog(QDialog):
             self.status_label.setText(self.tr("This mailbox is already connected."))
             return None
         self.connect_button.setEnabled(False)
+        password = self.password_field.text()
         try:
             grant = await self._grant(account)
+            if self._cancelled.is_set():
+                return None  # the attendant closed the dialog meanwhile: keep nothing
             self.status_label.setText(self.tr("Checking the sign-in with the server…"))
             if grant is None:
-                await mail_signin.check_password(account, self.password_field.text())
+                await mail_signin.check_password(account, password)
             else:
                 await mail_signin.check_grant(account, grant)
         except SignInProblem as problem:
-            self.status_label.setText(self.problem_words(problem.problem, account))
+            if not self._cancelled.is_set():
+                self.status_label.setText(self.problem_words(problem.problem, account))
             return None
         finally:
-            self.connect_button.setEnabled(True)
-            self._device_code = False
-        account_id = await self._keep(account, grant)
+            if not self._cancelled.is_set():
+                self.connect_button.setEnabled(True)
+                self._device_code = False
+        if self._cancelled.is_set():
+            return None
+        account_id = await self._keep(account, password, grant)
         self.accept()
         return account_id
 
-    async def _keep(self, account: MailAccount, grant: Grant | None) -> int:
-        password = self.password_field.text() if grant is None else ""
+    async def _keep(self, account: MailAccount, password: str, grant: Grant | None) -> int:
+        password = password if grant is None else ""
         refresh_token = grant.refresh_token if grant is not None else ""
         provider = self._providers.get(str(account.sign_in))
         if self._again is not None:

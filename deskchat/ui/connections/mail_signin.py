@@ -1,6 +1,6 @@
 """Signing a new mailbox in, off the GUI thread: a trial IMAP login, the Google and Microsoft browser flows, the
-Microsoft device code, and the autoconfig lookup. Each runs on this module's own small thread pool (not the
-loop's default executor, which neonize uses), and each failure comes back as one :class:`SignInProblem`."""
+Microsoft device code, and the autoconfig lookup. Each runs on a daemon thread of its own (never on the GUI thread
+nor on the loop's default executor, which neonize uses); each failure comes back as one :class:`SignInProblem`."""
 
 from __future__ import annotations
 
@@ -11,7 +11,6 @@ import ssl
 import threading
 import webbrowser
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -25,7 +24,6 @@ from deskchat.channels.email.providers import MailServers, OAuthProvider
 
 TRIAL_TIMEOUT_S: Final = 20.0
 T = TypeVar("T")
-_pool: ThreadPoolExecutor | None = None
 
 
 class Problem(StrEnum):
@@ -48,15 +46,30 @@ class Grant:
     tokens: TokenSource
 
 
-def _executor() -> ThreadPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(2, thread_name_prefix="mail-setup")
-    return _pool
-
-
 async def _off_thread(work: Callable[[], T]) -> T:
-    return await asyncio.get_running_loop().run_in_executor(_executor(), work)
+    """Run ``work`` on a daemon thread of its own: a browser sign-in may wait minutes for the attendant, and an
+    abandoned one must neither hold a pool's worker nor keep the app from quitting."""
+    loop = asyncio.get_running_loop()
+    outcome: asyncio.Future[T] = loop.create_future()
+
+    def settle(result: T | None, error: BaseException | None) -> None:
+        if outcome.done():
+            return
+        if error is not None:
+            outcome.set_exception(error)
+        else:
+            outcome.set_result(result)  # type: ignore[arg-type]
+
+    def run() -> None:
+        try:
+            result, error = work(), None
+        except BaseException as failure:
+            result, error = None, failure
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile (the app quit)
+            loop.call_soon_threadsafe(settle, result, error)
+
+    threading.Thread(target=run, name="mail-setup", daemon=True).start()
+    return await outcome
 
 
 def _trial_login(account: MailAccount, auth: Auth) -> None:
