@@ -5,6 +5,7 @@ deletes the credentials."""
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.request
 import webbrowser
@@ -27,19 +28,21 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from deskchat.core.events import ChannelKind
+from deskchat.paths import Profile
 from deskchat.store import mail_accounts
 from deskchat.ui import tasks
 from deskchat.ui.notices import QUESTION_OBJECT_NAME
 
 
 def test_a_mailbox_added_with_its_password_connects_and_its_mail_reaches_the_list(
-    desk: Desk, mail_stack: MailStack, qtbot: Any
+    desk: Desk, mail_stack: MailStack, qtbot: Any, profile: Profile
 ) -> None:
     user = mail_stack.dovecot.fresh_mailbox()
+    password = user.split("@")[0] + "-pw"
     mail_stack.dovecot.deliver(mail(user, "Pedido 4471 atrasado"), recipient=user)
 
     async def scenario() -> None:
-        setup = password_setup(desk, mail_stack, user, user.split("@")[0] + "-pw")
+        setup = password_setup(desk, mail_stack, user, password)
         dialog = desk.connections()
         qtbot.mouseClick(setup.connect_button, Qt.MouseButton.LeftButton)
         await until(lambda: len(dialog.mail_cards) == 1, "the mailbox's card")
@@ -49,6 +52,10 @@ def test_a_mailbox_added_with_its_password_connects_and_its_mail_reaches_the_lis
         assert not card.disconnect_button.isHidden()
         await until(lambda: "Cliente Teste" in desk.listed_titles(), "the customer's mail in the list")
         assert f"mail:{card.account_id}:sign_in" in desk.secrets()
+        with desk.store.read() as conn:  # the password is a secret of the encrypted store, not a setting
+            assert password not in json.dumps(mail_accounts.settings_of(conn, card.account_id))
+        stored = b"".join(path.read_bytes() for path in profile.store_file.parent.glob(profile.store_file.name + "*"))
+        assert password.encode() not in stored  # nor readable in the store's files
 
     desk.run(scenario())
 

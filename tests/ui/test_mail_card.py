@@ -9,6 +9,7 @@ import asyncio
 import gc
 import socket
 import threading
+import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -311,3 +312,19 @@ def test_closing_the_set_up_while_the_server_is_asked_keeps_nothing(
         listener.close()
     assert runtime.accounts is not None
     assert runtime.accounts.accounts(ChannelKind.EMAIL) == []
+
+
+def test_a_provider_without_a_client_id_says_it_needs_it_and_opens_no_browser(
+    desk: tuple[Runtime, MainWindow], loop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runtime, window = desk
+    opened: list[str] = []
+    monkeypatch.setattr(webbrowser, "open", lambda url, *args, **kwargs: opened.append(url))
+    setup = _setup(window, runtime, lambda domain: None)  # DeskChat's table as built: no client id set by IT
+    setup.address_field.setText("fulano@gmail.com")
+    setup.address_field.editingFinished.emit()
+
+    assert run(loop, setup.submit()) is None
+    assert setup.status_label.text().startswith("Sign-in with Gmail / Google Workspace is not set up on this computer")
+    assert opened == []
+    assert runtime.accounts is not None and runtime.accounts.accounts(ChannelKind.EMAIL) == []
