@@ -143,6 +143,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 email_sending=runtime.email_sending,
                 fetch_mail_body=runtime.email.fetch_body_now if runtime.email is not None else None,
                 image_fetcher=demo_images if throwaway else None,
+                email=runtime.email,
             )
         )
         window.repaint()

@@ -63,3 +63,27 @@ def choose_policy_file(system: Path, environ: Mapping[str, str]) -> Path:
         log.info("no system policy file at %s; using %s from %s", system, override, POLICY_VARIABLE)
         return Path(override)
     return system
+
+
+MAIL_PROVIDERS_KEY: Final = "mail.providers."
+
+
+def mail_provider_overrides(policy_file: Path) -> dict[str, dict[str, object]]:
+    """IT's changes to the mail providers (``"mail": {"providers": {"google": {"client_id": …}}}``) by provider id.
+
+    Read with the settings files' own bounds; a missing or broken file changes nothing.
+    """
+    from deskchat.config.files import read_values  # config.files imports the schema; keep this module light
+
+    overrides: dict[str, dict[str, object]] = {}
+    for key, value in read_values(policy_file).unknown.items():
+        if key.startswith(MAIL_PROVIDERS_KEY):
+            provider_id, _, field = key[len(MAIL_PROVIDERS_KEY) :].partition(".")
+            if provider_id and field and "." not in field:
+                overrides.setdefault(provider_id, {})[field] = value
+    return overrides
+
+
+def policy_mail_provider_overrides() -> dict[str, dict[str, object]]:
+    """The mail-provider overrides of the policy file that applies on this machine."""
+    return mail_provider_overrides(choose_policy_file(system_policy_file(), os.environ))

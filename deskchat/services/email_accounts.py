@@ -18,6 +18,7 @@ from deskchat.channels.email.account import MailAccount, Security, Server, SignI
 from deskchat.channels.email.auth import Auth, OAuthAuth, PasswordAuth, SignInRequired, TokenSource
 from deskchat.channels.email.channel import MailChannel
 from deskchat.channels.email.oauth_google import GoogleTokens
+from deskchat.channels.email.oauth_microsoft import MicrosoftTokens
 from deskchat.channels.email.providers import BUILT_IN, OAuthProvider
 from deskchat.channels.email.sinks import BodyToFetch, FolderMemory, MailSinks
 from deskchat.core.bus import EventBus
@@ -150,12 +151,10 @@ class EmailDriver:
         """Keep a mailbox with its credentials (password, or OAuth refresh token and provider) and return its id."""
         if account.sign_in == SignIn.PASSWORD:
             secret: dict[str, Any] = {"password": password}
+        elif not refresh_token:
+            raise ValueError("an OAuth mailbox needs its provider and refresh token")
         else:
-            chosen = provider or BUILT_IN.get(str(account.sign_in))
-            if chosen is None or not refresh_token:
-                raise ValueError("an OAuth mailbox needs its provider and refresh token")
-            fields = {k: v for k, v in asdict(chosen).items() if k not in ("imap", "smtp")}
-            secret = {"refresh_token": refresh_token, "provider": fields}
+            secret = _secret_of("", refresh_token, provider or BUILT_IN.get(str(account.sign_in)))
         address = account.address.lower()
 
         def write(conn: Any) -> int:
@@ -172,6 +171,19 @@ class EmailDriver:
         self.accounts.logged(account_id, "account_added", "e-mail")
         self._bus.publish(AccountsChanged(account_id, ChannelKind.EMAIL))
         return account_id
+
+    async def replace_credentials(
+        self, account_id: int, *, password: str = "", refresh_token: str = "", provider: OAuthProvider | None = None
+    ) -> None:
+        """A new password or sign-in for a mailbox whose old one was refused ("Entrar novamente")."""
+        secret = _secret_of(password, refresh_token, provider)
+        self._tokens.pop(account_id, None)
+        await self._store.write(
+            lambda conn: mail_accounts.put_secret(
+                conn, _secret_name(account_id), json.dumps(secret).encode(), now=self.accounts.clock()
+            )
+        )
+        self.accounts.logged(account_id, "signed_in_again", "")
 
     async def forget_credentials(self, account_id: int) -> None:
         self._tokens.pop(account_id, None)
@@ -190,7 +202,8 @@ class EmailDriver:
             fields = dict(secret["provider"])
             fields["scopes"] = tuple(fields.get("scopes", ()))
             provider = replace(BUILT_IN.get(str(fields.get("id")), _blank_provider()), **fields)
-            tokens = GoogleTokens(provider, str(secret["refresh_token"]))
+            token_type = MicrosoftTokens if provider.id == "microsoft" else GoogleTokens
+            tokens = token_type(provider, str(secret["refresh_token"]))
             self._tokens[account_id] = tokens
         return OAuthAuth(tokens)
 
@@ -271,12 +284,16 @@ class EmailDriver:
 
     # -- the accounts service's driver ---------------------------------------------------------------------------
 
-    def create(self, account_id: int) -> MailHandle:
+    def mailbox(self, account_id: int) -> MailAccount:
+        """A mailbox's servers and sign-in method (no secrets)."""
         with self._store.read() as conn:
             settings = mail_accounts.settings_of(conn, account_id)
             address = next((row.address for row in account_store.list_accounts(conn) if row.id == account_id), "")
-        handle = MailHandle(self._factory(account_id, account_from_settings(address, settings), self), self)
-        handle.channel.extra_folders = tuple(_chosen_folders(settings))
+        return account_from_settings(address, settings)
+
+    def create(self, account_id: int) -> MailHandle:
+        handle = MailHandle(self._factory(account_id, self.mailbox(account_id), self), self)
+        handle.channel.extra_folders = tuple(self.synced_folders(account_id))
         self._handles[account_id] = handle
         return handle
 
@@ -291,6 +308,17 @@ class EmailDriver:
 def _chosen_folders(settings: dict[str, Any]) -> list[str]:
     chosen = settings.get(SYNCED_FOLDERS, [])
     return [str(name) for name in chosen] if isinstance(chosen, list) else []
+
+
+def _secret_of(password: str, refresh_token: str, provider: OAuthProvider | None) -> dict[str, Any]:
+    if not refresh_token:
+        return {"password": password}
+    if provider is None:
+        raise ValueError("an OAuth mailbox needs its provider and refresh token")
+    return {
+        "refresh_token": refresh_token,
+        "provider": {k: v for k, v in asdict(provider).items() if k not in ("imap", "smtp")},
+    }
 
 
 def _blank_provider() -> OAuthProvider:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from deskchat.services.crm_conflicts import ConflictResolver
     from deskchat.services.crm_desk import CrmDesk
     from deskchat.services.crm_sync_status import CrmSyncMonitor
+    from deskchat.services.email_accounts import EmailDriver
     from deskchat.services.email_sending import EmailSending
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
@@ -62,6 +63,7 @@ class WindowServices:
     email_sending: EmailSending | None = None  # the mail composer queues through it
     fetch_mail_body: Callable[[int, int], Awaitable[None]] | None = None  # a mail opened before its body came
     image_fetcher: Callable[[Iterable[str]], Mapping[str, bytes]] | None = None  # remote images (demo: local)
+    email: EmailDriver | None = None  # adding mailboxes on the connection screen
 
 
 class MainWindow(QMainWindow):
@@ -207,7 +209,7 @@ class MainWindow(QMainWindow):
         self.connections_action.setObjectName("connectionsAction")
         self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
         self.connections_action.triggered.connect(self.open_connections)
-        if self.services.whatsapp is None:
+        if self.services.whatsapp is None and not self.services.demo:  # the demo shows its sample accounts
             self.connections_action.setEnabled(False)
             self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
         menu.addAction(self.connections_action)
@@ -230,13 +232,16 @@ class MainWindow(QMainWindow):
 
     def open_connections(self) -> ConnectionsDialog | None:
         """Show the connection screen ("Integrações de Atendimento")."""
-        if self.services.accounts is None or self.services.whatsapp is None:
+        demo = self.services.demo
+        if not demo and (self.services.accounts is None or self.services.whatsapp is None):
             return None
+        from deskchat.services.accounts import AccountsService
         from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
 
         if self.connections_dialog is None:
+            accounts = self.services.accounts or AccountsService(self.services.store, self.services.bus, {})
             self.connections_dialog = ConnectionsDialog(
-                self.services.accounts, self.services.whatsapp, self.bridge, self
+                accounts, self.services.whatsapp, self.bridge, self, email=self.services.email, demo=demo
             )
         self.connections_dialog.show()
         self.connections_dialog.raise_()

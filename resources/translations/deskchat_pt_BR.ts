@@ -147,6 +147,74 @@
     </message>
 </context>
 <context>
+    <name>CardParts</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="61"/>
+        <source>%1 conversations linked to cases automatically today</source>
+        <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="69"/>
+        <source>Account added</source>
+        <translation>Conta adicionada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="70"/>
+        <source>State</source>
+        <translation>Estado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="71"/>
+        <source>Connection attempt</source>
+        <translation>Tentativa de conexão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="72"/>
+        <source>Connection refused</source>
+        <translation>Conexão recusada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="73"/>
+        <source>Connection ended</source>
+        <translation>Conexão encerrada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="74"/>
+        <source>Next attempt in</source>
+        <translation>Próxima tentativa em</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="75"/>
+        <source>Disconnected by the attendant</source>
+        <translation>Desconectado pelo atendente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="76"/>
+        <source>Session could not be resumed</source>
+        <translation>Não foi possível retomar a sessão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="83"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="84"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="95"/>
+        <source>Demo (simulated)</source>
+        <translation>Demonstração (simulado)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/card_parts.py" line="98"/>
+        <source>Sample account: nothing is sent or received.</source>
+        <translation>Conta de exemplo: nada é enviado nem recebido.</translation>
+    </message>
+</context>
+<context>
     <name>CaseCard</name>
     <message>
         <location filename="../../deskchat/ui/panes/info_cases.py" line="59"/>
@@ -292,19 +360,122 @@
 <context>
     <name>ChatPane</name>
     <message>
+        <source>Status</source>
+        <translation type="vanished">Situação</translation>
+    </message>
+    <message>
+        <source>Priority</source>
+        <translation type="vanished">Prioridade</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation type="vanished">Fila</translation>
+    </message>
+    <message>
+        <source>Nobody</source>
+        <translation type="vanished">Ninguém</translation>
+    </message>
+    <message>
+        <source>Assignee</source>
+        <translation type="vanished">Responsável</translation>
+    </message>
+    <message>
+        <source>Sync</source>
+        <translation type="vanished">Sincronização</translation>
+    </message>
+    <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="127"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="129"/>
-        <source>Close</source>
-        <translation>Encerrar</translation>
+        <source>Close case</source>
+        <translation type="vanished">Encerrar caso</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="131"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
+    </message>
+    <message>
+        <source>Move this conversation here</source>
+        <translation type="vanished">Mover esta conversa para cá</translation>
+    </message>
+    <message>
+        <source>Add a note to this case</source>
+        <translation type="vanished">Adicionar uma nota a este caso</translation>
+    </message>
+    <message>
+        <source>Add note</source>
+        <translation type="vanished">Adicionar nota</translation>
+    </message>
+    <message>
+        <source>Note added; it goes to the CRM with the queue.</source>
+        <translation type="vanished">Nota adicionada; vai para o CRM com a fila.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="276"/>
+        <source>Pending</source>
+        <translation>Pendente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="277"/>
+        <source>In progress</source>
+        <translation>Em atendimento</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="278"/>
+        <source>Closed</source>
+        <translation>Encerrado</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation type="vanished">Aberto</translation>
+    </message>
+    <message>
+        <source>Waiting for customer</source>
+        <translation type="vanished">Aguardando cliente</translation>
+    </message>
+    <message>
+        <source>Resolved</source>
+        <translation type="vanished">Resolvido</translation>
+    </message>
+    <message>
+        <source>Low</source>
+        <translation type="vanished">Baixa</translation>
+    </message>
+    <message>
+        <source>Normal</source>
+        <translation type="vanished">Normal</translation>
+    </message>
+    <message>
+        <source>High</source>
+        <translation type="vanished">Alta</translation>
+    </message>
+    <message>
+        <source>Urgent</source>
+        <translation type="vanished">Urgente</translation>
+    </message>
+    <message>
+        <source>linked by the phone number</source>
+        <translation type="vanished">vinculado pelo telefone</translation>
+    </message>
+    <message>
+        <source>linked by the sender</source>
+        <translation type="vanished">vinculado pelo remetente</translation>
+    </message>
+    <message>
+        <source>linked by the subject [Case #…]</source>
+        <translation type="vanished">vinculado pelo assunto [Caso #…]</translation>
+    </message>
+    <message>
+        <source>linked by hand</source>
+        <translation type="vanished">vinculado à mão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/chat.py" line="129"/>
+        <source>Close</source>
+        <translation>Encerrar</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="153"/>
@@ -325,21 +496,6 @@
         <location filename="../../deskchat/ui/panes/chat.py" line="274"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="276"/>
-        <source>Pending</source>
-        <translation>Pendentes</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="277"/>
-        <source>In progress</source>
-        <translation>Em atendimento</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/chat.py" line="278"/>
-        <source>Closed</source>
-        <translation>Encerrados</translation>
     </message>
 </context>
 <context>
@@ -493,32 +649,51 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="33"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="53"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="40"/>
         <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
-        <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
+        <translation type="vanished">Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="49"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="67"/>
+        <source>Link the WhatsApp numbers and mailboxes you serve customers with. Each one resumes by itself next time.</source>
+        <translation>Vincule os números de WhatsApp e as caixas de e-mail com que você atende os clientes. Cada um se reconecta sozinho na próxima vez.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="83"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="211"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="59"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="86"/>
+        <source>Add a mailbox</source>
+        <translation>Adicionar caixa de e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
+        <source>Not available in the demo profile</source>
+        <translation>Indisponível no perfil de demonstração</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="104"/>
         <source>Main number</source>
         <translation>Número principal</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="119"/>
+        <source>WhatsApp — %1</source>
+        <translation>WhatsApp — %1</translation>
     </message>
     <message>
         <source>WhatsApp</source>
         <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="93"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="212"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -825,6 +1000,134 @@
         <location filename="../../deskchat/ui/notifier.py" line="139"/>
         <source>DeskChat — %1 unread</source>
         <translation>DeskChat — %1 não lidas</translation>
+    </message>
+</context>
+<context>
+    <name>EmailCard</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="48"/>
+        <source>E-mail — %1</source>
+        <translation>E-mail — %1</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="61"/>
+        <source>Connect</source>
+        <translation>Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="64"/>
+        <source>Sign in again</source>
+        <translation>Entrar novamente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="67"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="85"/>
+        <source>Integration log</source>
+        <translation>Log de integração</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="96"/>
+        <source>Demo (simulated)</source>
+        <translation>Demonstração (simulado)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="96"/>
+        <source>Sample mailbox: nothing is sent or received.</source>
+        <translation>Caixa de exemplo: nada é enviado nem recebido.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="97"/>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="97"/>
+        <source>Press “Connect” to receive and send mail.</source>
+        <translation>Clique em “Conectar” para receber e enviar e-mails.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="98"/>
+        <source>Connecting</source>
+        <translation>Conectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="100"/>
+        <source>Connected (%1)</source>
+        <translation>Conectado (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="101"/>
+        <source>New mail arrives here within seconds.</source>
+        <translation>Os novos e-mails chegam aqui em segundos.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="103"/>
+        <source>Reconnecting</source>
+        <translation>Reconectando</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="103"/>
+        <source>The connection dropped; DeskChat is restoring it.</source>
+        <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="105"/>
+        <source>No internet</source>
+        <translation>Sem internet</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="106"/>
+        <source>The mail server cannot be reached. DeskChat keeps trying; your mail waits in the outbox.</source>
+        <translation>Não foi possível alcançar o servidor de e-mail. O DeskChat continua tentando; seus e-mails aguardam na caixa de saída.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="109"/>
+        <source>Server unavailable — next attempt in %1 s</source>
+        <translation>Servidor indisponível — nova tentativa em %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="110"/>
+        <source>The mail server answers but refuses service for now. DeskChat keeps trying.</source>
+        <translation>O servidor de e-mail responde, mas recusa o serviço por enquanto. O DeskChat continua tentando.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="113"/>
+        <source>Sign-in needed</source>
+        <translation>Entrada necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="114"/>
+        <source>The mail server no longer accepts the sign-in (password changed or access revoked).</source>
+        <translation>O servidor de e-mail não aceita mais a entrada (senha alterada ou acesso revogado).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="140"/>
+        <source>First sync: %p%</source>
+        <translation>Primeira sincronização: %p%</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="150"/>
+        <source>Disconnect this mailbox from DeskChat? Its password or sign-in is deleted from this computer; the mail already received stays here.</source>
+        <translation>Desconectar esta caixa de e-mail do DeskChat? A senha ou a entrada é apagada deste computador; os e-mails já recebidos continuam aqui.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="162"/>
+        <source>Mailbox added</source>
+        <translation>Caixa de e-mail adicionada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="163"/>
+        <source>Mail sent</source>
+        <translation>E-mail enviado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="164"/>
+        <source>Signed in again</source>
+        <translation>Entrada renovada</translation>
     </message>
 </context>
 <context>
@@ -1294,6 +1597,194 @@
     </message>
 </context>
 <context>
+    <name>MailSetupDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="107"/>
+        <source>Sign in again</source>
+        <translation>Entrar novamente</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="107"/>
+        <source>Add a mailbox</source>
+        <translation>Adicionar caixa de e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="121"/>
+        <source>atendimento@empresa.com.br</source>
+        <translation>atendimento@empresa.com.br</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="124"/>
+        <source>Name shown to customers, e.g. Suporte Empresa</source>
+        <translation>Nome mostrado aos clientes, ex.: Suporte Empresa</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="127"/>
+        <source>Gmail / Google Workspace</source>
+        <translation>Gmail / Google Workspace</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="128"/>
+        <source>Microsoft 365 / Outlook</source>
+        <translation>Microsoft 365 / Outlook</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="129"/>
+        <source>Generic IMAP</source>
+        <translation>IMAP genérico</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="132"/>
+        <source>Sign in with the browser</source>
+        <translation>Entrar pelo navegador</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="133"/>
+        <source>Password or app password</source>
+        <translation>Senha ou senha de app</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="136"/>
+        <source>Same as the address</source>
+        <translation>Igual ao endereço</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="151"/>
+        <source>Sign in on another device with a code</source>
+        <translation>Entrar em outro dispositivo com um código</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="154"/>
+        <source>Connect</source>
+        <translation>Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="160"/>
+        <source>E-mail address</source>
+        <translation>Endereço de e-mail</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="161"/>
+        <source>Your name</source>
+        <translation>Seu nome</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="162"/>
+        <source>Provider</source>
+        <translation>Provedor</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="163"/>
+        <source>Sign-in</source>
+        <translation>Entrada</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="164"/>
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="165"/>
+        <source>Servers</source>
+        <translation>Servidores</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="167"/>
+        <source>IMAP (incoming)</source>
+        <translation>IMAP (entrada)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="167"/>
+        <source>SMTP (outgoing)</source>
+        <translation>SMTP (saída)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="169"/>
+        <source>Port</source>
+        <translation>Porta</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="170"/>
+        <source>Security</source>
+        <translation>Segurança</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="171"/>
+        <source>User name</source>
+        <translation>Usuário</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="211"/>
+        <source>Looking up the servers of %1…</source>
+        <translation>Procurando os servidores de %1…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="223"/>
+        <source>Type the servers your IT or mail provider gave you.</source>
+        <translation>Digite os servidores informados pela TI ou pelo provedor de e-mail.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="226"/>
+        <source>Servers found for %1.</source>
+        <translation>Servidores encontrados para %1.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="264"/>
+        <source>The server refused this user name or password. Check them; Gmail and Outlook accept only an app password here, or sign in with the browser.</source>
+        <translation>O servidor recusou este usuário ou senha. Confira os dados; Gmail e Outlook aceitam aqui só uma senha de app, ou entre pelo navegador.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="268"/>
+        <source>Cannot reach the mail server %1 (port %2). Check the server name, port and security, and the internet connection.</source>
+        <translation>Não foi possível alcançar o servidor de e-mail %1 (porta %2). Confira o nome do servidor, a porta, a segurança e a conexão com a internet.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="274"/>
+        <source>Sign-in with %1 is not set up on this computer. Ask IT to set the client id in the policy file, or use an app password.</source>
+        <translation>A entrada com %1 não está configurada neste computador. Peça à TI para definir o client id no arquivo de política, ou use uma senha de app.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="277"/>
+        <source>The sign-in in the browser did not complete. Try again.</source>
+        <translation>A entrada pelo navegador não foi concluída. Tente novamente.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="284"/>
+        <source>Type the mailbox&apos;s e-mail address.</source>
+        <translation>Digite o endereço de e-mail da caixa.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="288"/>
+        <source>Type the IMAP and SMTP servers.</source>
+        <translation>Digite os servidores IMAP e SMTP.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="292"/>
+        <source>Type the password (or app password).</source>
+        <translation>Digite a senha (ou a senha de app).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="303"/>
+        <source>On any device, open %1 and type the code %2.</source>
+        <translation>Em qualquer dispositivo, abra %1 e digite o código %2.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="313"/>
+        <source>Finish the sign-in in the browser window that opened…</source>
+        <translation>Conclua a entrada na janela do navegador que se abriu…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="326"/>
+        <source>This mailbox is already connected.</source>
+        <translation>Esta caixa de e-mail já está conectada.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="334"/>
+        <source>Checking the sign-in with the server…</source>
+        <translation>Verificando a entrada com o servidor…</translation>
+    </message>
+</context>
+<context>
     <name>MailView</name>
     <message>
         <location filename="../../deskchat/ui/mail_view.py" line="83"/>
@@ -1314,138 +1805,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="93"/>
+        <location filename="../../deskchat/ui/main_window.py" line="95"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="111"/>
+        <location filename="../../deskchat/ui/main_window.py" line="113"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="201"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="200"/>
+        <location filename="../../deskchat/ui/main_window.py" line="202"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="206"/>
+        <location filename="../../deskchat/ui/main_window.py" line="208"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="212"/>
+        <location filename="../../deskchat/ui/main_window.py" line="214"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="214"/>
+        <location filename="../../deskchat/ui/main_window.py" line="216"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="220"/>
+        <location filename="../../deskchat/ui/main_window.py" line="222"/>
         <source>CRM sync &amp;journal…</source>
         <translation>&amp;Diário de sincronização do CRM…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="226"/>
+        <location filename="../../deskchat/ui/main_window.py" line="228"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="346"/>
+        <location filename="../../deskchat/ui/main_window.py" line="351"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="349"/>
+        <location filename="../../deskchat/ui/main_window.py" line="354"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="357"/>
+        <location filename="../../deskchat/ui/main_window.py" line="362"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="399"/>
+        <location filename="../../deskchat/ui/main_window.py" line="404"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="399"/>
+        <location filename="../../deskchat/ui/main_window.py" line="404"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="403"/>
-        <location filename="../../deskchat/ui/main_window.py" line="404"/>
+        <location filename="../../deskchat/ui/main_window.py" line="408"/>
+        <location filename="../../deskchat/ui/main_window.py" line="409"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="405"/>
+        <location filename="../../deskchat/ui/main_window.py" line="410"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="406"/>
+        <location filename="../../deskchat/ui/main_window.py" line="411"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="407"/>
+        <location filename="../../deskchat/ui/main_window.py" line="412"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="408"/>
+        <location filename="../../deskchat/ui/main_window.py" line="413"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="409"/>
+        <location filename="../../deskchat/ui/main_window.py" line="414"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="410"/>
+        <location filename="../../deskchat/ui/main_window.py" line="415"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="411"/>
+        <location filename="../../deskchat/ui/main_window.py" line="416"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="412"/>
+        <location filename="../../deskchat/ui/main_window.py" line="417"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="413"/>
+        <location filename="../../deskchat/ui/main_window.py" line="418"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="414"/>
+        <location filename="../../deskchat/ui/main_window.py" line="419"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="424"/>
+        <location filename="../../deskchat/ui/main_window.py" line="429"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="427"/>
+        <location filename="../../deskchat/ui/main_window.py" line="432"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -1661,6 +2152,14 @@
         <location filename="../../deskchat/ui/reply_channel.py" line="102"/>
         <source>%1 · %2 (new conversation)</source>
         <translation>%1 · %2 (nova conversa)</translation>
+    </message>
+</context>
+<context>
+    <name>ServerFields</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_setup.py" line="70"/>
+        <source>None (this computer only)</source>
+        <translation>Nenhuma (só este computador)</translation>
     </message>
 </context>
 <context>
@@ -1890,73 +2389,72 @@
 <context>
     <name>WhatsAppCard</name>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="48"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="51"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="73"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="67"/>
         <source>Generate new QR Code</source>
         <translation>Gerar novo QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="84"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="78"/>
         <source>Connect WhatsApp</source>
         <translation>Conectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="88"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="82"/>
         <source>Phone number, e.g. (11) 98765-4321</source>
         <translation>Número do celular, ex.: (11) 98765-4321</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="89"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="83"/>
         <source>Connect with phone number</source>
         <translation>Conectar com número de telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="91"/>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="85"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="100"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="92"/>
         <source>Try again</source>
         <translation>Tentar de novo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="131"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="123"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="138"/>
         <source>Press “Connect WhatsApp” and scan the QR code.</source>
         <translation>Clique em “Conectar WhatsApp” e leia o QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="140"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="149"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="141"/>
         <source>On the phone: WhatsApp › Linked devices › Link a device, then point it at the code.</source>
         <translation>No celular: WhatsApp › Dispositivos conectados › Conectar um dispositivo, e aponte para o código.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="143"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="153"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
@@ -1965,117 +2463,116 @@
         <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
         <source>This computer shows up on the phone as “%1”.</source>
         <translation>Este computador aparece no celular como “%1”.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="156"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="148"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="150"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="159"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="151"/>
         <source>WhatsApp cannot be reached. DeskChat keeps trying; your messages wait in the outbox.</source>
         <translation>Não foi possível alcançar o WhatsApp. O DeskChat continua tentando; suas mensagens aguardam na fila de envio.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="162"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="154"/>
         <source>Server unavailable — next attempt in %1 s</source>
         <translation>Servidor indisponível — nova tentativa em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="163"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="155"/>
         <source>The server answers but refuses service for now. DeskChat keeps trying.</source>
         <translation>O servidor responde, mas recusa o atendimento por enquanto. O DeskChat continua tentando.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="166"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="158"/>
         <source>Sign-in needed</source>
         <translation>Entrada necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="167"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="159"/>
         <source>The server refused the sign-in. Connect again to sign in.</source>
         <translation>O servidor recusou a entrada. Conecte de novo para entrar.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="170"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="162"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="171"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="163"/>
         <source>This computer was unlinked on the phone. Connect again to scan a new QR code.</source>
         <translation>Este computador foi desconectado pelo celular. Conecte de novo para ler um novo QR Code.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="174"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="166"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="175"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="167"/>
         <source>This WhatsApp session was opened elsewhere. Connect again to use it here.</source>
         <translation>Esta sessão do WhatsApp foi aberta em outro lugar. Conecte de novo para usá-la aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="178"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="170"/>
         <source>Temporarily blocked until %1</source>
         <translation>Bloqueio temporário até %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="179"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="171"/>
         <source>WhatsApp blocked this number for a while (too many messages). Wait, then connect again.</source>
         <translation>O WhatsApp bloqueou este número por um tempo (mensagens demais). Aguarde e conecte de novo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="182"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="174"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="183"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="175"/>
         <source>WhatsApp no longer accepts this version. Ask IT to update DeskChat.</source>
         <translation>O WhatsApp não aceita mais esta versão. Peça à TI para atualizar o DeskChat.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="193"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="185"/>
         <source>The QR code expired. Generate a new one when the phone is at hand.</source>
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="218"/>
         <source>%1 conversations linked to cases automatically today</source>
-        <translation>%1 conversas vinculadas a casos automaticamente hoje</translation>
+        <translation type="vanished">%1 conversas vinculadas a casos automaticamente hoje</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="246"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="234"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="248"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="236"/>
         <source>Waiting for the next code…</source>
         <translation>Aguardando o próximo código…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="268"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="256"/>
         <source>This is not a phone number: %1</source>
         <translation>Isto não é um número de telefone: %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="272"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="260"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
     </message>
@@ -2084,92 +2581,86 @@
         <translation type="vanished">Desconectar WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="284"/>
         <source>Cancel</source>
-        <translation>Cancelar</translation>
+        <translation type="vanished">Cancelar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
         <source>Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; the conversations already received stay here.</source>
         <translation>Desconectar este número do DeskChat? O WhatsApp desvincula este computador e a sessão é apagada; as conversas já recebidas continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="302"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="286"/>
         <source>Number added</source>
         <translation>Número adicionado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="303"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="287"/>
         <source>QR code shown</source>
         <translation>QR Code exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="304"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="288"/>
         <source>Pairing code shown</source>
         <translation>Código de pareamento exibido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="289"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="306"/>
         <source>State</source>
-        <translation>Estado</translation>
+        <translation type="vanished">Estado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="307"/>
         <source>Connection attempt</source>
-        <translation>Tentativa de conexão</translation>
+        <translation type="vanished">Tentativa de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="308"/>
         <source>Connection refused</source>
-        <translation>Conexão recusada</translation>
+        <translation type="vanished">Conexão recusada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="309"/>
         <source>Connection ended</source>
-        <translation>Conexão encerrada</translation>
+        <translation type="vanished">Conexão encerrada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="310"/>
         <source>Next attempt in</source>
-        <translation>Nova tentativa em</translation>
+        <translation type="vanished">Nova tentativa em</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="311"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="290"/>
         <source>Connection error</source>
         <translation>Erro de conexão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="312"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="291"/>
         <source>History received</source>
         <translation>Histórico recebido</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="313"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="292"/>
         <source>Catching up on messages</source>
         <translation>Recebendo mensagens pendentes</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="314"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="293"/>
         <source>Caught up</source>
         <translation>Mensagens pendentes recebidas</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="315"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="294"/>
         <source>A received message could not be read</source>
         <translation>Uma mensagem recebida não pôde ser lida</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="316"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="295"/>
         <source>Reading the unreadable messages again</source>
         <translation>Lendo de novo as mensagens que não puderam ser lidas</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="333"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="305"/>
         <source>%n message(s) could not be read</source>
         <translation>
             <numerusform>%n mensagem não pôde ser lida</numerusform>
@@ -2181,32 +2672,30 @@
         <translation type="vanished">Eventos guardados para análise</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="317"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="296"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="318"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="297"/>
         <source>Logout on WhatsApp skipped (offline)</source>
         <translation>Desconexão no WhatsApp não enviada (sem internet)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="319"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="320"/>
         <source>Disconnected by the attendant</source>
-        <translation>Desconectado pelo atendente</translation>
+        <translation type="vanished">Desconectado pelo atendente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="321"/>
         <source>Session could not be resumed</source>
-        <translation>Não foi possível retomar a sessão</translation>
+        <translation type="vanished">Não foi possível retomar a sessão</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="322"/>
+        <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
         <source>Warning: started without NEONIZE_BOT_TAG=off</source>
         <translation>Aviso: iniciado sem NEONIZE_BOT_TAG=off</translation>
     </message>

@@ -61,3 +61,50 @@ def with_overrides(provider: OAuthProvider, overrides: Mapping[str, Any]) -> OAu
     if isinstance(scopes, list) and all(isinstance(s, str) for s in scopes) and scopes:
         changes["scopes"] = tuple(scopes)
     return replace(provider, **changes)
+
+
+def provider_table(overrides: Mapping[str, Any] | None = None) -> dict[str, OAuthProvider]:
+    """The built-in providers with IT's overrides (``{"google": {"client_id": …}, …}``); junk is ignored."""
+    table = dict(BUILT_IN)
+    for provider_id, changes in (overrides or {}).items():
+        if provider_id in table and isinstance(changes, Mapping):
+            table[provider_id] = with_overrides(table[provider_id], changes)
+    return table
+
+
+def microsoft_authority(provider: OAuthProvider) -> str:
+    """MSAL's authority: the provider's login host with its tenant (``organizations``, ``common`` or a tenant id)."""
+    return f"{provider.auth_uri.rstrip('/')}/{provider.tenant}"
+
+
+@dataclass(frozen=True, slots=True)
+class MailServers:
+    """Where a domain's mail is: IMAP and SMTP servers, and the OAuth provider that signs in to them (if any)."""
+
+    imap: Server
+    smtp: Server
+    provider_id: str = ""  # "google", "microsoft" or "" (password sign-in)
+
+
+_GOOGLE_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+_MICROSOFT_DOMAINS = frozenset({"outlook.com", "hotmail.com", "live.com", "msn.com", "office365.com"})
+_MICROSOFT_PREFIXES = ("outlook.", "hotmail.", "live.")  # outlook.com.br, hotmail.com.br, live.co.uk …
+
+
+def preset_for(address: str) -> MailServers | None:
+    """The servers of a well-known mail domain (Gmail, Outlook/Hotmail/Live, Office 365), or None."""
+    domain = address.rpartition("@")[2].strip().lower().rstrip(".")
+    if domain in _GOOGLE_DOMAINS:
+        return _servers_of(GOOGLE)
+    if (
+        domain in _MICROSOFT_DOMAINS
+        or domain.endswith((".onmicrosoft.com", ".office365.com"))
+        or domain.startswith(_MICROSOFT_PREFIXES)
+    ):
+        return _servers_of(MICROSOFT)
+    return None
+
+
+def _servers_of(provider: OAuthProvider) -> MailServers:
+    assert provider.imap is not None and provider.smtp is not None
+    return MailServers(provider.imap, provider.smtp, provider.id)

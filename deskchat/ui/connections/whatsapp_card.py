@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListWidget,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -19,15 +16,21 @@ from PySide6.QtWidgets import (
 from deskchat.services.accounts import AccountsService, AccountState
 from deskchat.services.notices import Notices
 from deskchat.services.whatsapp_accounts import WhatsAppDriver
+from deskchat.ui.connections.card_parts import (
+    clock_time,
+    common_event_words,
+    confirmed,
+    fill_log,
+    hint_label,
+    linked_today_text,
+    log_list,
+    status_label,
+)
 from deskchat.ui.notices import WindowNotices
 from deskchat.ui.qr_image import qr_pixmap
 from deskchat.ui.tasks import run_async
 
 COUNTDOWN_TICK_MS = 1000
-
-
-def _time(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000).strftime("%H:%M:%S")
 
 
 class WhatsAppCard(QGroupBox):
@@ -52,17 +55,8 @@ class WhatsAppCard(QGroupBox):
         self._seconds_left = 0
         self.notices: Notices = WindowNotices(self)
 
-        self.status_label = QLabel(self)
-        self.status_label.setObjectName("waStatus")
-        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
-        font = self.status_label.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.status_label.setFont(font)
-        self.hint_label = QLabel(self)
-        self.hint_label.setObjectName("waHint")
-        self.hint_label.setWordWrap(True)
-        self.hint_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.status_label = status_label(self, "waStatus")
+        self.hint_label = hint_label(self, "waHint")
 
         self.qr_label = QLabel(self)
         self.qr_label.setObjectName("waQr")
@@ -92,9 +86,7 @@ class WhatsAppCard(QGroupBox):
         self.disconnect_button.setObjectName("waDisconnect")
         self.linked_label = QLabel(self)
         self.linked_label.setObjectName("waLinkedToday")
-        self.log_list = QListWidget(self)
-        self.log_list.setObjectName("waLog")
-        self.log_list.setMaximumHeight(160)
+        self.log_list = log_list(self, "waLog")
         self.dead_letters_label = QLabel(self)
         self.dead_letters_label.setObjectName("waDeadLetters")
         self.retry_dead_letters_button = QPushButton(self.tr("Try again"), self)
@@ -185,7 +177,7 @@ class WhatsAppCard(QGroupBox):
         }
         words, hint = texts.get(state.state, (state.state, ""))
         if state.state == "banned":
-            until = _time(state.banned_until) if state.banned_until else "?"
+            until = clock_time(state.banned_until) if state.banned_until else "?"
             words = words.replace("%1", until)
         if state.state == "server_unavailable":
             words = words.replace("%1", f"{state.retry_in:.0f}" if state.retry_in is not None else "?")
@@ -214,11 +206,7 @@ class WhatsAppCard(QGroupBox):
             self._countdown.stop()
             self.qr_label.clear()
             self.pair_code_label.clear()
-        self.linked_label.setText(
-            self.tr("%1 conversations linked to cases automatically today").replace(
-                "%1", str(self._service.linked_today(self.account_id))
-            )
-        )
+        self.linked_label.setText(linked_today_text(self._service, self.account_id))
 
     def on_state_changed(self, account_id: int, _state: str, _detail: str) -> None:
         if account_id == self.account_id:
@@ -281,16 +269,11 @@ class WhatsAppCard(QGroupBox):
 
     async def disconnect_if_confirmed(self) -> None:
         """Ask first (without stopping anything else), then unlink the number."""
-        disconnect, keep = self.tr("Disconnect"), self.tr("Cancel")
-        answer = await self.notices.ask(
-            self.tr(
-                "Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; "
-                "the conversations already received stay here."
-            ),
-            [disconnect, keep],
-            cancel=keep,
+        question = self.tr(
+            "Disconnect this number from DeskChat? WhatsApp unlinks this computer and its session is deleted; "
+            "the conversations already received stay here."
         )
-        if answer == disconnect:
+        if await confirmed(self.notices, question):
             await self._service.disconnect(self.account_id)
             self.disconnected.emit(self.account_id)
 
@@ -299,15 +282,11 @@ class WhatsAppCard(QGroupBox):
     def event_words(self, event: str) -> str:
         """An integration-log event in the attendant's words (unknown ones are shown as recorded)."""
         return {
+            **common_event_words(),
             "account_added": self.tr("Number added"),
             "qr": self.tr("QR code shown"),
             "pair_code": self.tr("Pairing code shown"),
             "login_status": self.tr("Pairing"),
-            "state": self.tr("State"),
-            "connect_attempt": self.tr("Connection attempt"),
-            "connect_failure": self.tr("Connection refused"),
-            "client_ended": self.tr("Connection ended"),
-            "retry_scheduled": self.tr("Next attempt in"),
             "stream_error": self.tr("Connection error"),
             "history_sync": self.tr("History received"),
             "offline_sync": self.tr("Catching up on messages"),
@@ -317,18 +296,11 @@ class WhatsAppCard(QGroupBox):
             "logout_failed": self.tr("Logout on WhatsApp failed"),
             "logout_skipped_offline": self.tr("Logout on WhatsApp skipped (offline)"),
             "session_delete_postponed": self.tr("Session file removed on next start"),
-            "disconnected_by_attendant": self.tr("Disconnected by the attendant"),
-            "resume_failed": self.tr("Session could not be resumed"),
             "bot_tag_on": self.tr("Warning: started without NEONIZE_BOT_TAG=off"),
         }.get(event, event)
 
     def refresh_log(self) -> None:
-        self.log_list.clear()
-        for entry in self._service.log_entries(self.account_id):
-            line = f"{_time(entry.at)}  {self.event_words(entry.event)}"
-            if entry.detail:
-                line += f" — {entry.detail}"
-            self.log_list.addItem(line)
+        fill_log(self.log_list, self._service, self.account_id, self.event_words)
         unreadable = self._whatsapp.dead_letter_count(self.account_id)
         self.dead_letters_label.setText(self.tr("%n message(s) could not be read", "", unreadable))
         self.dead_letters_label.setVisible(unreadable > 0)
