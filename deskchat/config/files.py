@@ -25,6 +25,7 @@ from deskchat.config.bounded import (
     read_bounded,
     shortened,
 )
+from deskchat.config.policy import MAIL_PROVIDERS_KEY
 from deskchat.config.schema import BY_KEY, InvalidValue
 from deskchat.paths import PRIVATE_FILE_MODE, make_private_dir
 
@@ -92,7 +93,8 @@ def read_values(path: Path) -> FileValues:
         if setting is None:
             if not contains_refused_number(value):  # kept for a newer DeskChat; a refused number cannot be
                 found.unknown[key] = value
-            problems.append(Problem(path, shortened(key), "unknown setting, ignored"))
+            if not key.startswith(MAIL_PROVIDERS_KEY):  # the mail-provider table is read by its own module
+                problems.append(Problem(path, shortened(key), "unknown setting, ignored"))
             continue
         try:
             found.values[key] = setting.check(value)

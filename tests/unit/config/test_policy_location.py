@@ -77,3 +77,17 @@ def test_without_any_policy_nothing_is_locked(
     assert choose_policy_file(missing, {"DESKCHAT_POLICY": ""}) == missing
     settings = load_settings(profile.ensure(), system_policy=missing)
     assert not settings.is_locked(GROUPS) and settings.problems == []
+
+
+def test_mail_provider_overrides_are_read_and_not_reported_as_unknown(tmp_path: Path) -> None:
+    from deskchat.config.files import read_values
+    from deskchat.config.policy import mail_provider_overrides
+
+    policy = tmp_path / "policy.json"
+    policy.write_text(
+        '{"mail": {"providers": {"microsoft": {"tenant": "empresa.onmicrosoft.com"}}}, "no": {"such": 1}}',
+        encoding="utf-8",
+    )
+
+    assert mail_provider_overrides(policy) == {"microsoft": {"tenant": "empresa.onmicrosoft.com"}}
+    assert [problem.key for problem in read_values(policy).problems] == ["no.such"]  # only the real unknown
