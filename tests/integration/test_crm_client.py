@@ -220,8 +220,10 @@ def test_a_crm_that_cannot_be_reached_is_retried_later_with_the_reason_in_words(
             await desk.push.create_lead(NewLead("Sem rede", "manual"))
             await desk.drainer.drain_once()
             [row] = desk.rows()
-            assert (row["state"], row["attempts"]) == ("queued", 1)
+            # a request that never reached the CRM is not an attempt: an outage never parks an item
+            assert (row["state"], row["attempts"]) == ("queued", 0)
             assert "não foi possível conectar ao CRM" in row["last_error"]
+            assert desk.lane.paused_until_ms == row["next_attempt_at"], "the whole lane waits for the CRM"
             assert row["next_attempt_at"] > desk.clock.ms
         finally:
             await desk.close()

@@ -21,7 +21,13 @@ never goes before its case exists.
 
 **Versions.** An update's If-Match is the version DeskChat last saw of the record (saved by pulls and by this
 handler's own confirmed writes), so two changes to one case go out one after the other; a 412 is a conflict for
-the attendant.
+the attendant. The If-Match of an update's first try is pinned in its row before the request goes out: a retry of
+a write whose answer was lost (or whose process was killed) is the very same request, which the CRM replays — with
+the version seen anew (the write's own result) it would be a different request under the same key (422).
+
+**An unreachable CRM** (no connection could be made: the request never left) is not an attempt: the whole lane
+waits with a capped, jittered backoff that grows while the outage lasts, and no item is parked however long the CRM
+stays down.
 """
 
 from __future__ import annotations
@@ -38,7 +44,7 @@ from deskchat.crm.answers import CrmConflict, CrmRefused, CrmRetry, SignInRequir
 from deskchat.crm.client import CrmClient
 from deskchat.services.crm_lane import RECONNECT_REASON, CrmLane
 from deskchat.services.outbox.outcomes import SendConflict, backoff_ms
-from deskchat.store import crm_records, outbox
+from deskchat.store import crm_outbox, crm_records, outbox
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxItem, OutboxKind
@@ -64,6 +70,8 @@ class CrmCallHandler:
         self._confirmed: dict[int, str] = {}  # item id → the ETag the CRM answered (saved when the item settles)
         self._waiting: set[int] = set()  # items put back behind an earlier write for their record
         self._new_key: set[int] = set()  # items whose key the CRM answers with a stored failure
+        self._unreachable: set[int] = set()  # items whose try never reached the CRM (not counted as attempts)
+        self._outages = 0  # tries in a row that found the CRM unreachable
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -76,6 +84,12 @@ class CrmCallHandler:
             self._lane.require_sign_in()
             raise ChannelUnavailable(RECONNECT_REASON) from None
         except CrmRetry as problem:
+            if problem.unreachable:
+                self._outages += 1
+                delay_ms = backoff_ms(self._outages)
+                self._lane.pause_for(delay_ms)
+                self._unreachable.add(item.id)
+                raise RetryAfter(delay_ms / 1000, str(problem)) from None
             if problem.replayed and problem.status is not None and problem.status >= 500:
                 self._new_key.add(item.id)
             if problem.status == 429:
@@ -89,6 +103,7 @@ class CrmCallHandler:
             raise PermanentSendError(str(problem)) from None
         except CrmConflict as problem:
             raise SendConflict(str(problem)) from None
+        self._outages = 0
         self._confirmed[item.id] = etag
         return SendReceipt(str(item.payload.get("id", "")))
 
@@ -121,14 +136,20 @@ class CrmCallHandler:
                     return held.etag
             return (await self._client.create(collection, payload["body"], key)).etag
         if op == "update":
-            etag = await self._store.read_later(lambda conn: crm_records.etag_of_record(conn, collection, record_id))
-            if not etag:
-                current = await self._client.get(collection, record_id)
-                if current is None:
-                    raise CrmRefused("o registro não existe no CRM (404)", status=404)
-                etag = current.etag
+            etag = str(payload.get("if_match") or "") or await self._base_version(item, collection, record_id)
             return (await self._client.update(collection, record_id, payload["patch"], etag, key)).etag
         raise CrmRefused(f"operação desconhecida: {op}", status=400)
+
+    async def _base_version(self, item: OutboxItem, collection: str, record_id: str) -> str:
+        """The version an update is based on, pinned in its row before the first request goes out."""
+        etag = await self._store.read_later(lambda conn: crm_records.etag_of_record(conn, collection, record_id))
+        if not etag:
+            current = await self._client.get(collection, record_id)
+            if current is None:
+                raise CrmRefused("o registro não existe no CRM (404)", status=404)
+            etag = current.etag
+        await self._store.write(lambda conn: crm_outbox.pin_payload_field(conn, item.id, "if_match", etag))
+        return etag
 
     def settle_done(self, conn: Connection, item: OutboxItem, receipt: SendReceipt, now: int) -> int | None:
         outbox.finish(conn, item.id, now)
@@ -142,6 +163,7 @@ class CrmCallHandler:
         self._confirmed.pop(item.id, None)
         self._waiting.discard(item.id)
         self._new_key.discard(item.id)
+        self._unreachable.discard(item.id)
         outbox.park(conn, item.id, reason, now)
         return None
 
@@ -149,6 +171,10 @@ class CrmCallHandler:
         if item.id in self._waiting:
             self._waiting.discard(item.id)
             crm_records.wait_behind(conn, item.id, next_at, WAITING_REASON, now=now)
+            return None
+        if item.id in self._unreachable:
+            self._unreachable.discard(item.id)
+            crm_records.wait_behind(conn, item.id, next_at, reason, now=now)  # not an attempt
             return None
         if item.id in self._new_key:
             self._new_key.discard(item.id)
