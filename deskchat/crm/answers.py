@@ -144,3 +144,27 @@ def transport_retry(problem: httpx.TransportError) -> CrmRetry:
     if isinstance(problem, httpx.TimeoutException):
         return CrmRetry("o CRM não respondeu a tempo")
     return CrmRetry("a conexão com o CRM caiu no meio da resposta")
+
+
+def answer_error(
+    status: int, body: dict[str, Any] | None, *, replayed: bool = False, etag: str = ""
+) -> CrmError | None:
+    """What one operation's answer inside a batch means, classified as :func:`check_status` classifies a response
+    (None for 2xx). A create refused because its client-generated id already exists is :class:`AlreadyHeld`."""
+    if 200 <= status < 300:
+        return None
+    if status == 409 and body is not None and str(body.get("type", "")).endswith("/already-exists"):
+        return AlreadyHeld("o CRM já tem este registro")
+    headers = {"etag": etag} if etag else {}
+    if replayed:
+        headers["idempotent-replayed"] = "true"
+    try:
+        check_status(httpx.Response(status, headers=headers))
+    except CrmError as problem:
+        return problem
+    return None
+
+
+class AlreadyHeld(CrmError):
+    """A create whose client-generated id the CRM already holds: only this client chose that id, so an earlier try
+    of this very create arrived (its answer was lost): the record is there once, the item is done."""

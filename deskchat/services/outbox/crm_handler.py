@@ -15,6 +15,11 @@ counts known message ids as duplicates).
 rolled back; a replayed 5xx gets the row a new key, which is safe: a create looks its record up first, an update
 carries the same If-Match, and history batches are deduplicated by message id.
 
+**Batches.** A due create or history append goes out in one ``POST /batch`` with up to
+:data:`~.crm_batch.BATCH_SIZE` − 1 further due creates and appends that depend on no earlier unfinished write; each
+keeps its own key (the batch's operation is the very request its single form would be) and gets its own outcome.
+A create answered "already exists" was created by an earlier try of its own (the id is ours alone): it is done.
+
 **Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
 needs (the payload's ``records``) has not reached the CRM: a case's close never overtakes its accept, and a note
 never goes before its case exists.
@@ -40,9 +45,10 @@ from typing import Any
 from sqlalchemy import Connection
 
 from deskchat.channels.base import ChannelAccount, ChannelUnavailable, PermanentSendError, RetryAfter, SendReceipt
-from deskchat.crm.answers import CrmConflict, CrmRefused, CrmRetry, SignInRequired
-from deskchat.crm.client import CrmClient
+from deskchat.crm.answers import AlreadyHeld, CrmConflict, CrmError, CrmRefused, CrmRetry, SignInRequired
+from deskchat.crm.client import BatchAnswer, CrmClient
 from deskchat.services.crm_lane import RECONNECT_REASON, CrmLane
+from deskchat.services.outbox import crm_batch
 from deskchat.services.outbox.outcomes import SendConflict, backoff_ms
 from deskchat.store import crm_outbox, crm_records, outbox
 from deskchat.store.clock import now_ms
@@ -124,6 +130,10 @@ class CrmCallHandler:
     async def _send(self, item: OutboxItem) -> str:
         payload: dict[str, Any] = item.payload
         op, key = payload["op"], item.idempotency_key
+        if op in crm_batch.BATCHABLE_OPS:
+            sent = await self._send_in_batch(item)
+            if sent is not None:
+                return sent
         if op == "append":
             await self._client.append_messages(str(payload["case_id"]), list(payload["messages"]), key)
             return ""
@@ -139,6 +149,34 @@ class CrmCallHandler:
             etag = str(payload.get("if_match") or "") or await self._base_version(item, collection, record_id)
             return (await self._client.update(collection, record_id, payload["patch"], etag, key)).etag
         raise CrmRefused(f"operação desconhecida: {op}", status=400)
+
+    async def _send_in_batch(self, item: OutboxItem) -> str | None:
+        """Send ``item`` with the due creates and appends queued after it in one ``POST /batch``; returns its ETag
+        (None when nothing else is ready: it goes alone). The companions are settled here, each by its own answer."""
+        lane_id = item.account_id if item.account_id is not None else self._lane.account_id
+        limit, now = crm_batch.BATCH_SIZE - 1, self._clock()
+        companions = await self._store.write(
+            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now)
+        )
+        if not companions:
+            return None
+        outcomes: list[BatchAnswer | CrmError]
+        try:
+            answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
+        except CrmError as problem:
+            outcomes = [problem] * len(companions)
+            await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
+            raise
+        except BaseException:  # cancelled or timed out: the companions go back, uncertain of nothing sent twice
+            failed: list[BatchAnswer | CrmError] = [CrmRetry("o lote não terminou")] * len(companions)
+            self._store.write_now(lambda conn: crm_batch.settle_companions(conn, companions, failed, self._clock()))
+            raise
+        outcomes = list(answers[1:])
+        await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
+        refused = answers[0].error()
+        if refused is not None and not isinstance(refused, AlreadyHeld):
+            raise refused
+        return answers[0].etag
 
     async def _base_version(self, item: OutboxItem, collection: str, record_id: str) -> str:
         """The version an update is based on, pinned in its row before the first request goes out."""
