@@ -216,9 +216,12 @@ class CrmClient:
             return None
         return Record(json_object(response), response.headers.get("etag", ""))
 
-    async def page(self, collection: str, cursor: str = "", limit: int = 100) -> Page:
-        """One page of ``contacts``, ``cases``, ``queues``, ``attendants`` or ``notes`` changed after ``cursor``."""
-        params = {"limit": str(limit)}
+    async def page(
+        self, collection: str, cursor: str = "", limit: int = 100, filters: Mapping[str, str] | None = None
+    ) -> Page:
+        """One page of ``contacts``, ``cases``, ``queues``, ``attendants`` or ``notes`` changed after ``cursor``
+        (``filters``: e.g. ``{"assignee_id": …}`` or ``{"queue_id": …}`` for cases)."""
+        params = {"limit": str(limit), **(filters or {})}
         if cursor:
             params["updated_since"] = cursor
         body = json_object(await self._call("GET", f"/{collection}", params=params))

@@ -201,7 +201,23 @@ _V6 = [
         row_id INTEGER NOT NULL, detail TEXT NOT NULL DEFAULT '', PRIMARY KEY (merge_id, what, row_id))""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# CRM directory: queues (sectors) and attendants pulled from the CRM (``mine``: a queue of the signed-in attendant),
+# and each case's number as the CRM shows it ("#123"), with the CRM ids of its queue and assignee.
+_V_CRM_DIRECTORY = [
+    """CREATE TABLE crm_queues (
+        crm_id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        mine INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE crm_attendants (
+        crm_id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', login TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1, queue_ids_json TEXT NOT NULL DEFAULT '[]', updated_at INTEGER NOT NULL)""",
+    "ALTER TABLE crm_cases ADD COLUMN display_number TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE crm_cases ADD COLUMN queue_crm_id TEXT",
+    "ALTER TABLE crm_cases ADD COLUMN assignee_crm_id TEXT",
+    "CREATE INDEX ix_crm_cases_display_number ON crm_cases(display_number)",
+    "CREATE INDEX ix_crm_cases_assignee ON crm_cases(assignee_crm_id)",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V_CRM_DIRECTORY)
 LATEST_VERSION = len(STEPS)
 
 

@@ -14,6 +14,7 @@ Kinds, and where in a request they strike:
 
 A fault with ``chance`` (0–1) strikes each matching request with that probability instead of the next ones in a
 row (e.g. ``{"kind": "error_after_commit", "chance": 0.1, "times": 100000}``: about one request in ten fails).
+A fault with ``skip`` lets that many matching requests pass before it strikes.
 """
 
 from __future__ import annotations
@@ -77,6 +78,11 @@ def take(engine: Engine, method: str, path: str) -> Fault | None:
             if row.method and row.method.upper() != method.upper():
                 continue
             if row.path_prefix and not path.startswith(row.path_prefix):
+                continue
+            skip = int(row.params.get("skip", 0))
+            if skip > 0:
+                fewer = {**row.params, "skip": skip - 1}
+                conn.execute(update(faults).where(faults.c.id == row.id).values(params=fewer))
                 continue
             chance = row.params.get("chance")
             if chance is not None and random.random() >= float(chance):
