@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from deskchat.crm.server import cases, contacts, history, idempotency
-from deskchat.crm.server.database import CHANGE_SEQ, next_value, now_ms
+from deskchat.crm.server.database import CHANGE_SEQ, next_values, now_ms
 from deskchat.crm.server.faults import Fault
 from deskchat.crm.server.idempotency import StoredResponse
 from deskchat.crm.server.problems import ProblemError
@@ -99,12 +99,21 @@ def parse(body: dict[str, Any]) -> list[_Operation]:
 
 
 def claim_all(engine: Any, attendant_id: str, operations: list[_Operation], in_flight_timeout_s: int) -> None:
-    """Claim every runnable operation's key (replays, 409 in flight and 422 reused keys become answers)."""
-    for operation in operations:
-        if operation.route is None:
+    """Claim every runnable operation's key: new keys all at once; a known key as its single request would be
+    (replayed, 409 while in flight, 422 when reused for another request)."""
+    prints: dict[int, str] = {}
+    for index, operation in enumerate(operations):
+        if operation.route is not None:
+            canonical = json.dumps(operation.body, sort_keys=True, separators=(",", ":")).encode()
+            path = f"/api/v1{operation.path}"
+            prints[index] = idempotency.fingerprint(operation.method, path, canonical, operation.if_match)
+    claimed = idempotency.claim_new(engine, attendant_id, [(operations[i].key, p) for i, p in prints.items()])
+    for index, printed in prints.items():
+        operation = operations[index]
+        row_id = claimed.pop(operation.key, None)
+        if row_id is not None:
+            operation.row_id = row_id
             continue
-        canonical = json.dumps(operation.body, sort_keys=True, separators=(",", ":")).encode()
-        printed = idempotency.fingerprint(operation.method, f"/api/v1{operation.path}", canonical, operation.if_match)
         try:
             claim = idempotency.claim(engine, attendant_id, operation.key, printed, in_flight_timeout_s)
         except ProblemError as problem:
@@ -127,10 +136,11 @@ def run_all(
     failed = _problem(500, "server-error", "The server failed to process the request.")
     try:
         with engine.begin() as conn:
-            for operation in runnable:
-                operation.answer = _run_one(conn, attendant_id, operation, broken)
-                if operation.row_id is not None:
-                    idempotency.store(conn, operation.row_id, operation.answer)
+            first_seq = next_values(conn, CHANGE_SEQ, len(runnable))
+            for offset, operation in enumerate(runnable):
+                operation.answer = _run_one(conn, attendant_id, operation, first_seq + offset, broken)
+            stored = [(op.row_id, op.answer) for op in runnable if op.row_id is not None and op.answer is not None]
+            idempotency.store_many(conn, stored)
             if kind in ("error_before_commit", "stored_error"):
                 raise RuntimeError(f"fault injection: {kind}")
     except Exception:
@@ -146,11 +156,12 @@ def run_all(
                 idempotency.store_alone(engine, operation.row_id, failed)
 
 
-def _run_one(conn: Connection, attendant_id: str, operation: _Operation, broken: tuple[str, ...]) -> StoredResponse:
+def _run_one(
+    conn: Connection, attendant_id: str, operation: _Operation, seq: int, broken: tuple[str, ...]
+) -> StoredResponse:
     assert operation.route is not None and operation.params is not None
     savepoint = conn.begin_nested()
     try:
-        seq = next_value(conn, CHANGE_SEQ)
         body, params, if_match = operation.body, operation.params, operation.if_match
         ctx = WriteContext(conn, attendant_id, body, params, if_match, now_ms(), seq, broken)
         answer = stored_from_outcome(operation.route.handler(ctx))
