@@ -22,8 +22,9 @@ from deskchat.store.crm_outbox import BATCHABLE_OPS, claim_batch_companions
 from deskchat.store.outbox import OutboxItem
 
 BATCH_SIZE: Final = 200  # writes per request (the contract allows 500)
+NOT_SENT: Final = CrmRetry("o CRM não aceita lotes; enviado sozinho", unreachable=True)  # back, not an attempt
 
-__all__ = ["BATCHABLE_OPS", "BATCH_SIZE", "claim_batch_companions", "operation_of", "settle_companions"]
+__all__ = ["BATCHABLE_OPS", "BATCH_SIZE", "NOT_SENT", "claim_batch_companions", "operation_of", "settle_companions"]
 
 
 def operation_of(item: OutboxItem) -> BatchOperation:
@@ -47,6 +48,8 @@ def settle_companions(
             if etag and item.payload.get("op") == "create":
                 collection, record_id = str(item.payload["collection"]), str(item.payload["id"])
                 crm_records.set_record_etag(conn, collection, record_id, etag, now=now)
+        elif problem is NOT_SENT:
+            crm_records.wait_behind(conn, item.id, now, str(problem), now=now)  # not an attempt
         elif isinstance(problem, CrmRetry) and problem.unreachable:
             crm_records.wait_behind(conn, item.id, now + backoff_ms(1), str(problem), now=now)  # not an attempt
         elif isinstance(problem, CrmRetry) and problem.status == 429:  # the CRM ran nothing: the lane is paused

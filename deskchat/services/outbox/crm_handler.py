@@ -78,6 +78,7 @@ class CrmCallHandler:
         self._new_key: set[int] = set()  # items whose key the CRM answers with a stored failure
         self._unreachable: set[int] = set()  # items whose try never reached the CRM (not counted as attempts)
         self._outages = 0  # tries in a row that found the CRM unreachable
+        self._batches = True  # False once the CRM answered that it has no POST /batch
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -153,6 +154,8 @@ class CrmCallHandler:
     async def _send_in_batch(self, item: OutboxItem) -> str | None:
         """Send ``item`` with the due creates and appends queued after it in one ``POST /batch``; returns its ETag
         (None when nothing else is ready: it goes alone). The companions are settled here, each by its own answer."""
+        if not self._batches:
+            return None
         lane_id = item.account_id if item.account_id is not None else self._lane.account_id
         limit, now = crm_batch.BATCH_SIZE - 1, self._clock()
         companions = await self._store.write(
@@ -163,6 +166,13 @@ class CrmCallHandler:
         outcomes: list[BatchAnswer | CrmError]
         try:
             answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
+        except CrmRefused as problem:
+            if problem.status not in (404, 405):
+                raise
+            self._batches = False  # a CRM without POST /batch: every write goes alone from now on
+            none: list[BatchAnswer | CrmError] = [crm_batch.NOT_SENT] * len(companions)
+            await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, none, self._clock()))
+            return None
         except CrmError as problem:
             outcomes = [problem] * len(companions)
             await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
