@@ -107,11 +107,11 @@ def _run_child(profile: Profile, url: str, account_id: int, point: str, at: int,
             child.wait(timeout=kill_after_s if kill_after_s is not None else 300)
         except subprocess.TimeoutExpired:
             if kill_after_s is None:
-                child.kill()
-                child.wait()
                 raise AssertionError("the drain did not finish within 300 s") from None
-            child.send_signal(signal.SIGKILL)
-            child.wait()
+        finally:
+            if child.poll() is None:  # our SIGKILL from outside (or a drain that hung: never left running)
+                child.send_signal(signal.SIGKILL)
+                child.wait()
     if child.returncode not in (0, -signal.SIGKILL):
         raise AssertionError(errors.read_text(errors="replace")[-3000:])
     return child.returncode

@@ -2,8 +2,9 @@
 
 An operation is the very request its single form would be (same fingerprint of method, path, body and If-Match),
 so a client may retry one operation of a lost batch alone or in another batch and gets the stored answer replayed.
-The keys are claimed together in one transaction; the operations then run in order in one transaction, each inside
-a savepoint, so a refused operation is undone alone; every answer is stored for its key in that same transaction.
+The new keys are claimed together in one statement; the operations then run in order in one transaction (inside a
+savepoint each when one of them fails, so a refused operation is undone alone); every answer is stored for its key
+in that same transaction.
 """
 
 from __future__ import annotations
@@ -125,24 +126,26 @@ def claim_all(engine: Any, attendant_id: str, operations: list[_Operation], in_f
             operation.row_id = claim.row_id
 
 
+class _NeedsSavepoints(Exception):
+    """An operation failed in the fast pass: the batch runs again with a savepoint around each operation."""
+
+
 def run_all(
     engine: Any, attendant_id: str, operations: list[_Operation], fault: Fault | None, broken: tuple[str, ...]
 ) -> None:
-    """Run the claimed operations in order, in one transaction, each in a savepoint; store each answer."""
+    """Run the claimed operations in order in one transaction and store each answer. A first pass runs them
+    straight; when one fails, that pass is rolled back and a second runs each inside a savepoint, so a failed
+    operation is undone alone."""
     runnable = [operation for operation in operations if operation.route is not None]
     if not runnable:
         return
     kind = fault.kind if fault is not None else None
     failed = _problem(500, "server-error", "The server failed to process the request.")
     try:
-        with engine.begin() as conn:
-            first_seq = next_values(conn, CHANGE_SEQ, len(runnable))
-            for offset, operation in enumerate(runnable):
-                operation.answer = _run_one(conn, attendant_id, operation, first_seq + offset, broken)
-            stored = [(op.row_id, op.answer) for op in runnable if op.row_id is not None and op.answer is not None]
-            idempotency.store_many(conn, stored)
-            if kind in ("error_before_commit", "stored_error"):
-                raise RuntimeError(f"fault injection: {kind}")
+        try:
+            _run_pass(engine, attendant_id, runnable, kind, broken, isolated=False)
+        except _NeedsSavepoints:
+            _run_pass(engine, attendant_id, runnable, kind, broken, isolated=True)
     except Exception:
         if kind not in ("error_before_commit", "stored_error"):
             log.exception("batch failed")
@@ -156,14 +159,38 @@ def run_all(
                 idempotency.store_alone(engine, operation.row_id, failed)
 
 
+def _run_pass(
+    engine: Any,
+    attendant_id: str,
+    runnable: list[_Operation],
+    kind: str | None,
+    broken: tuple[str, ...],
+    *,
+    isolated: bool,
+) -> None:
+    with engine.begin() as conn:
+        first_seq = next_values(conn, CHANGE_SEQ, len(runnable))
+        for offset, operation in enumerate(runnable):
+            operation.answer = _run_one(conn, attendant_id, operation, first_seq + offset, broken, isolated)
+        stored = [(op.row_id, op.answer) for op in runnable if op.row_id is not None and op.answer is not None]
+        idempotency.store_many(conn, stored)
+        if kind in ("error_before_commit", "stored_error"):
+            raise RuntimeError(f"fault injection: {kind}")
+
+
 def _run_one(
-    conn: Connection, attendant_id: str, operation: _Operation, seq: int, broken: tuple[str, ...]
+    conn: Connection, attendant_id: str, operation: _Operation, seq: int, broken: tuple[str, ...], isolated: bool
 ) -> StoredResponse:
     assert operation.route is not None and operation.params is not None
+    body, params, if_match = operation.body, operation.params, operation.if_match
+    ctx = WriteContext(conn, attendant_id, body, params, if_match, now_ms(), seq, broken)
+    if not isolated:
+        try:
+            return stored_from_outcome(operation.route.handler(ctx))
+        except Exception as error:
+            raise _NeedsSavepoints from error
     savepoint = conn.begin_nested()
     try:
-        body, params, if_match = operation.body, operation.params, operation.if_match
-        ctx = WriteContext(conn, attendant_id, body, params, if_match, now_ms(), seq, broken)
         answer = stored_from_outcome(operation.route.handler(ctx))
     except ProblemError as problem:
         savepoint.rollback()

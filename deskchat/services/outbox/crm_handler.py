@@ -166,16 +166,14 @@ class CrmCallHandler:
         outcomes: list[BatchAnswer | CrmError]
         try:
             answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
-        except CrmRefused as problem:
-            if problem.status not in (404, 405):
-                raise
-            self._batches = False  # a CRM without POST /batch: every write goes alone from now on
-            none: list[BatchAnswer | CrmError] = [crm_batch.NOT_SENT] * len(companions)
-            await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, none, self._clock()))
-            return None
         except CrmError as problem:
-            outcomes = [problem] * len(companions)
+            no_batches = isinstance(problem, CrmRefused)  # no POST /batch (404, 405), or the batch itself refused
+            if no_batches:
+                self._batches = False  # every write goes alone from now on, each with its own answer
+            outcomes = [crm_batch.NOT_SENT if no_batches else problem] * len(companions)
             await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
+            if no_batches:
+                return None
             raise
         except BaseException:  # cancelled or timed out: the companions go back, uncertain of nothing sent twice
             failed: list[BatchAnswer | CrmError] = [CrmRetry("o lote não terminou")] * len(companions)
