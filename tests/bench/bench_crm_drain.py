@@ -46,11 +46,15 @@ ITEMS = int(os.environ.get("DESKCHAT_BENCH_CRM_ITEMS", "10000"))
 WORKERS = int(os.environ.get("DESKCHAT_BENCH_CRM_WORKERS", "4"))
 CLIENTS = 20
 PASSPHRASE = "bench-crm"
-FAULTS = [  # 10 % of write requests in all
-    {"kind": "error_before_commit", "chance": 0.025, "times": 10**9, "method": "POST", "path": "/contacts"},
-    {"kind": "error_after_commit", "chance": 0.025, "times": 10**9, "method": "POST", "path": "/contacts"},
-    {"kind": "lost_response", "chance": 0.025, "times": 10**9, "method": "POST", "path": "/contacts"},
-    {"kind": "status", "status": 503, "chance": 0.025, "times": 10**9, "method": "POST", "path": "/contacts"},
+FAULTS = [  # 10 % of write requests in all (batches and single writes alike)
+    {"kind": kind, "chance": 0.025, "times": 10**9, "method": "POST", "path": path, **extra}
+    for path in ("/batch", "/contacts")
+    for kind, extra in (
+        ("error_before_commit", {}),
+        ("error_after_commit", {}),
+        ("lost_response", {}),
+        ("status", {"status": 503}),
+    )
 ]
 
 
@@ -90,6 +94,12 @@ class BenchDesk:
             if due is None:
                 return
             await asyncio.sleep(min(5.0, max(0.0, max(due, self.lane.paused_until_ms) - now_ms()) / 1000))
+
+    def extra_tries(self) -> int:
+        """Tries beyond each item's first (retries after failures)."""
+        with self.store.read() as conn:
+            found = conn.execute(outbox_table.select().with_only_columns(outbox_table.c.attempts)).scalars()
+            return sum(max(int(attempts) - 1, 0) for attempts in found)
 
     def states(self) -> Counter[str]:
         with self.store.read() as conn:
@@ -137,9 +147,10 @@ async def main() -> None:
                 if faulty:
                     httpx.delete(f"{server.url}/admin/faults", timeout=10)
                 lost, doubled, states = _losses_and_duplicates(server.url, desks)
+                retried = sum(desk.extra_tries() for desk in desks)
                 print(
                     f"[{label}] {clients} client(s), {ITEMS:,} items: {seconds:.1f} s, {ITEMS / seconds:,.0f} items/s; "
-                    f"lost {lost}, duplicated {doubled}; outbox {dict(states)}"
+                    f"lost {lost}, duplicated {doubled}; outbox {dict(states)}; tries beyond the first {retried}"
                     + ("  (10 % of write requests failing)" if faulty else "")
                 )
                 for desk in desks:
