@@ -44,12 +44,19 @@ class CrmRetry(CrmError):
     """Transient: try again with the same key, after ``retry_after_s`` when the server named a delay."""
 
     def __init__(
-        self, reason: str, retry_after_s: float | None = None, *, status: int | None = None, replayed: bool = False
+        self,
+        reason: str,
+        retry_after_s: float | None = None,
+        *,
+        status: int | None = None,
+        replayed: bool = False,
+        unreachable: bool = False,
     ) -> None:
         super().__init__(reason)
         self.retry_after_s = retry_after_s
         self.status = status
         self.replayed = replayed  # the server replays a failure it stored for this key: only a new key can succeed
+        self.unreachable = unreachable  # no connection was made: the request never reached the CRM
 
 
 class CrmRefused(CrmError):
@@ -132,8 +139,32 @@ def check_status(response: httpx.Response) -> None:
 
 def transport_retry(problem: httpx.TransportError) -> CrmRetry:
     """A connection error, a timeout or a cut body: the write may or may not have happened; retry the same key."""
+    if isinstance(problem, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return CrmRetry("CRM indisponível: não foi possível conectar ao CRM", unreachable=True)
     if isinstance(problem, httpx.TimeoutException):
         return CrmRetry("o CRM não respondeu a tempo")
-    if isinstance(problem, httpx.ConnectError):
-        return CrmRetry("não foi possível conectar ao CRM")
     return CrmRetry("a conexão com o CRM caiu no meio da resposta")
+
+
+def answer_error(
+    status: int, body: dict[str, Any] | None, *, replayed: bool = False, etag: str = ""
+) -> CrmError | None:
+    """What one operation's answer inside a batch means, classified as :func:`check_status` classifies a response
+    (None for 2xx). A create refused because its client-generated id already exists is :class:`AlreadyHeld`."""
+    if 200 <= status < 300:
+        return None
+    if status == 409 and body is not None and str(body.get("type", "")).endswith("/already-exists"):
+        return AlreadyHeld("o CRM já tem este registro")
+    headers = {"etag": etag} if etag else {}
+    if replayed:
+        headers["idempotent-replayed"] = "true"
+    try:
+        check_status(httpx.Response(status, headers=headers))
+    except CrmError as problem:
+        return problem
+    return None
+
+
+class AlreadyHeld(CrmError):
+    """A create whose client-generated id the CRM already holds: only this client chose that id, so an earlier try
+    of this very create arrived (its answer was lost): the record is there once, the item is done."""

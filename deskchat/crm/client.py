@@ -19,9 +19,11 @@ from typing import Any, Final
 import httpx
 
 from deskchat.crm.answers import (
+    CrmError,
     CrmRetry,
     CrmUnauthorized,
     SignInRequired,
+    answer_error,
     check_status,
     json_object,
     transport_retry,
@@ -52,6 +54,31 @@ class Record:
 
     body: dict[str, Any]
     etag: str
+
+
+@dataclass(frozen=True)
+class BatchOperation:
+    """One write of a ``POST /batch``: the very request its single form would be, under its own key."""
+
+    key: str
+    method: str  # POST | PATCH
+    path: str  # relative to /api/v1, e.g. "/contacts" or "/cases/<id>/messages"
+    body: dict[str, Any]
+    if_match: str | None = None
+
+
+@dataclass(frozen=True)
+class BatchAnswer:
+    """One operation's own answer: its status, ETag and body, as the single request would have had them."""
+
+    status: int
+    etag: str
+    body: dict[str, Any] | None
+    replayed: bool
+
+    def error(self) -> CrmError | None:
+        """What this answer means when it is not a success (None for 2xx)."""
+        return answer_error(self.status, self.body, replayed=self.replayed, etag=self.etag)
 
 
 @dataclass(frozen=True)
@@ -189,9 +216,12 @@ class CrmClient:
             return None
         return Record(json_object(response), response.headers.get("etag", ""))
 
-    async def page(self, collection: str, cursor: str = "", limit: int = 100) -> Page:
-        """One page of ``contacts``, ``cases``, ``queues``, ``attendants`` or ``notes`` changed after ``cursor``."""
-        params = {"limit": str(limit)}
+    async def page(
+        self, collection: str, cursor: str = "", limit: int = 100, filters: Mapping[str, str] | None = None
+    ) -> Page:
+        """One page of ``contacts``, ``cases``, ``queues``, ``attendants`` or ``notes`` changed after ``cursor``
+        (``filters``: e.g. ``{"assignee_id": …}`` or ``{"queue_id": …}`` for cases)."""
+        params = {"limit": str(limit), **(filters or {})}
         if cursor:
             params["updated_since"] = cursor
         body = json_object(await self._call("GET", f"/{collection}", params=params))
@@ -214,3 +244,35 @@ class CrmClient:
         """Add a batch of history messages (ids chosen by the client; the CRM counts known ones as duplicates)."""
         response = await self._call("POST", f"/cases/{case_id}/messages", body={"messages": messages}, key=key)
         return json_object(response)
+
+    async def batch(self, operations: list[BatchOperation]) -> list[BatchAnswer]:
+        """Several writes in one request (``POST /batch``), each answered on its own, in order."""
+        wire = []
+        for operation in operations:
+            entry: dict[str, Any] = {
+                "idempotency_key": operation.key,
+                "method": operation.method,
+                "path": operation.path,
+                "body": operation.body,
+            }
+            if operation.if_match is not None:
+                entry["if_match"] = operation.if_match
+            wire.append(entry)
+        body = json_object(await self._call("POST", "/batch", body={"operations": wire}))
+        results = body.get("results")
+        if not isinstance(results, list) or len(results) != len(operations):
+            raise CrmRetry("o CRM respondeu ao lote sem uma resposta por operação")
+        answers = []
+        for one in results:
+            if not isinstance(one, dict) or not isinstance(one.get("status"), int):
+                raise CrmRetry("o CRM respondeu ao lote com uma resposta malformada")
+            found = one.get("body")
+            answers.append(
+                BatchAnswer(
+                    int(one["status"]),
+                    str(one.get("etag") or ""),
+                    found if isinstance(found, dict) else None,
+                    bool(one.get("replayed")),
+                )
+            )
+        return answers

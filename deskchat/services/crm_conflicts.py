@@ -103,7 +103,8 @@ async def merge_after_conflict(
             crm_queue.save_conflict(conn, item.id, record_key, fresh.etag, fresh.body, conflicts, now=now)
             return
         crm_records.set_record_etag(conn, collection, record_id, fresh.etag, now=now)
-        resend = {**payload, "patch": merged, "base": {field: fresh.body.get(field) for field in merged}}
+        base = {field: fresh.body.get(field) for field in merged}
+        resend = {**payload, "patch": merged, "base": base, "if_match": fresh.etag}  # the version just fetched
         crm_queue.rewrite_for_resend(conn, item.id, resend, _new_key(), now=now)
 
     await store.write(write)
@@ -160,7 +161,8 @@ class ConflictResolver:
                 crm_queue.drop_conflict(conn, item_id)  # nothing left to send: the CRM holds it all
                 outbox.finish(conn, item_id, now)
                 return True
-            resend = {**payload, "patch": final, "base": {field: stored.theirs.get(field) for field in final}}
+            base = {field: stored.theirs.get(field) for field in final}
+            resend = {**payload, "patch": final, "base": base, "if_match": stored.etag}  # the version decided on
             crm_queue.rewrite_for_resend(conn, item_id, resend, _new_key(), now=now)
             return True
 

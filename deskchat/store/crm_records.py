@@ -45,6 +45,7 @@ class CaseRecord:
     priority: str
     assignee: str
     opened_at: int
+    display_number: str = ""  # as the CRM shows it: "#123" ("" until the CRM numbered it)
 
 
 _CLIENT_COLUMNS = (
@@ -67,6 +68,7 @@ _CASE_COLUMNS = (
     crm_cases.c.priority,
     crm_cases.c.assignee,
     crm_cases.c.opened_at,
+    crm_cases.c.display_number,
 )
 
 
@@ -207,6 +209,9 @@ def apply_pulled_cases(conn: Connection, items: list[dict[str, Any]], directory:
             "priority": str(item.get("priority") or "normal"),
             "assignee": directory.attendants.get(str(assignee_id), "") if assignee_id else "",
             "opened_at": rfc3339_ms(item.get("opened_at")) or now,
+            "display_number": str(item.get("display_number") or ""),
+            "queue_crm_id": str(item["queue_id"]) if item.get("queue_id") else None,
+            "assignee_crm_id": str(assignee_id) if assignee_id else None,
             "etag": _etag_of(item.get("row_version")),
             "updated_at": now,
         }
@@ -238,6 +243,14 @@ def update_case_locally(conn: Connection, crm_id: str, *, now: int, **fields: An
 def case_by_crm_id(conn: Connection, crm_id: str) -> CaseRecord | None:
     raw = conn.execute(select(*_CASE_COLUMNS).where(crm_cases.c.crm_id == crm_id)).mappings().first()
     return _case(raw) if raw is not None else None
+
+
+def held_client_ids(conn: Connection, crm_ids: set[str]) -> set[str]:
+    """Which of these CRM contacts the store holds a copy of."""
+    if not crm_ids:
+        return set()
+    found = conn.execute(select(crm_clients.c.crm_id).where(crm_clients.c.crm_id.in_(sorted(crm_ids)))).scalars()
+    return {str(crm_id) for crm_id in found}
 
 
 def client_by_crm_id(conn: Connection, crm_id: str) -> ClientRecord | None:

@@ -229,7 +229,7 @@ _V9 = [
     "CREATE INDEX ix_conversations_customer ON conversations(is_group, contact_id, status)",
 ]
 
-# v7: the mail composer and the mail view. A signature per mailbox; the mail composer's draft per conversation
+# v10: the mail composer and the mail view. A signature per mailbox; the mail composer's draft per conversation
 # (recipients, subject, text; the chat draft stays in ``drafts``); the senders whose remote images always show.
 _V10 = [
     """CREATE TABLE mail_signatures (
@@ -243,7 +243,23 @@ _V10 = [
         address TEXT PRIMARY KEY, allowed_at INTEGER NOT NULL)""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# v11, the CRM directory: queues (sectors) and attendants pulled from the CRM (``mine``: a queue of the signed-in
+# attendant), and each case's number as the CRM shows it ("#123"), with the CRM ids of its queue and assignee.
+_V11 = [
+    """CREATE TABLE crm_queues (
+        crm_id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', description TEXT NOT NULL DEFAULT '',
+        mine INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL)""",
+    """CREATE TABLE crm_attendants (
+        crm_id TEXT PRIMARY KEY, name TEXT NOT NULL DEFAULT '', login TEXT NOT NULL DEFAULT '',
+        active INTEGER NOT NULL DEFAULT 1, queue_ids_json TEXT NOT NULL DEFAULT '[]', updated_at INTEGER NOT NULL)""",
+    "ALTER TABLE crm_cases ADD COLUMN display_number TEXT NOT NULL DEFAULT ''",
+    "ALTER TABLE crm_cases ADD COLUMN queue_crm_id TEXT",
+    "ALTER TABLE crm_cases ADD COLUMN assignee_crm_id TEXT",
+    "CREATE INDEX ix_crm_cases_display_number ON crm_cases(display_number)",
+    "CREATE INDEX ix_crm_cases_assignee ON crm_cases(assignee_crm_id)",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 LATEST_VERSION = len(STEPS)
 
 

@@ -162,6 +162,32 @@ crm_cases = Table(
     Column("opened_at", Integer, nullable=False),
     Column("updated_at", Integer, nullable=False),
     Column("etag", Text, nullable=False, server_default=""),
+    Column("display_number", Text, nullable=False, server_default=""),  # as the CRM shows it: "#123"
+    Column("queue_crm_id", Text),
+    Column("assignee_crm_id", Text),
+)
+Index("ix_crm_cases_display_number", crm_cases.c.display_number)
+Index("ix_crm_cases_assignee", crm_cases.c.assignee_crm_id)
+
+crm_queues = Table(
+    "crm_queues",
+    metadata,
+    Column("crm_id", Text, primary_key=True),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("description", Text, nullable=False, server_default=""),
+    Column("mine", Integer, nullable=False, server_default="0"),  # a queue of the signed-in attendant
+    Column("updated_at", Integer, nullable=False),
+)
+
+crm_attendants = Table(
+    "crm_attendants",
+    metadata,
+    Column("crm_id", Text, primary_key=True),
+    Column("name", Text, nullable=False, server_default=""),
+    Column("login", Text, nullable=False, server_default=""),
+    Column("active", Integer, nullable=False, server_default="1"),
+    Column("queue_ids_json", Text, nullable=False, server_default="[]"),
+    Column("updated_at", Integer, nullable=False),
 )
 
 conversation_cases = Table(

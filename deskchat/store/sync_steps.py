@@ -18,6 +18,7 @@ from deskchat.core.sync_steps import (
     MailUidValidityChanged,
     SyncStep,
 )
+from deskchat.store.crm_directory import case_id_by_tag
 from deskchat.store.crm_records import link_case
 from deskchat.store.schema import attachments
 
@@ -57,7 +58,6 @@ _FOLLOW_SEEN = """UPDATE conversations SET unread_count = min(unread_count, (
     WHERE id = ?"""
 _PUT_HTML = "UPDATE messages SET html = ? WHERE id = ?"
 _HTML_OF = "SELECT html FROM messages WHERE id = ?"
-_CASES_BY_CRM_ID = "SELECT id FROM crm_cases WHERE crm_id = ?"
 _OPEN_CASE_OF_CONVERSATION = """SELECT k.id FROM crm_cases k JOIN conversations c ON c.contact_id = k.contact_id
     WHERE c.id = ? AND k.status IN ('open', 'waiting') ORDER BY k.opened_at DESC, k.id DESC LIMIT 1"""
 
@@ -177,7 +177,7 @@ def _link_cases(conn: Connection, step: CaseLinkRequest, written: StepsWritten, 
     _message_id, conversation_id = found
     linked = False
     for crm_id in step.case_ids:
-        case_id = conn.exec_driver_sql(_CASES_BY_CRM_ID, (crm_id,)).scalar()
+        case_id = case_id_by_tag(conn, crm_id)
         if case_id is not None:
             link_case(conn, conversation_id, int(case_id), "subject", now=now)
             linked = True

@@ -258,3 +258,17 @@ def test_writes_to_one_record_keep_their_order_when_an_earlier_one_must_be_retri
         assert [ledger["cases"].count(case_id), ledger["notes"].count(note_id)] == [1, 1]
 
     run_desk(store, server, scenario)
+
+
+def test_a_crm_without_batches_gets_every_write_alone_and_nothing_is_parked(
+    store: Store, server: RunningServer
+) -> None:
+    async def scenario(desk: Desk) -> None:
+        await desk.faults({"kind": "status", "status": 404, "method": "POST", "path": "/batch", "times": 100})
+        leads = [await one_lead(desk, f"Sem lote {n}") for n in range(4)]
+        await desk.drain_until_settled()
+        assert [(row["state"], row["attempts"]) for row in desk.rows()] == [("done", 1)] * 4
+        held = (await desk.ledger())["contacts"]
+        assert [held.count(lead) for lead in leads] == [1] * 4
+
+    run_desk(store, server, scenario)

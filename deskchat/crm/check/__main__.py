@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 import httpx
 
-from deskchat.crm.check import rules_auth, rules_limits, rules_pulls, rules_writes
+from deskchat.crm.check import rules_auth, rules_batch, rules_limits, rules_pulls, rules_writes
 from deskchat.crm.check.report import FAILED, PASSED, SKIPPED, RuleFailed, RuleSkipped, Verdict, print_report
 from deskchat.crm.check.session import Session
 
@@ -29,6 +29,7 @@ def rules(args: argparse.Namespace) -> list[tuple[str, Callable[[Session], None]
         ),
         ("client ids: a second create of an id gets 409", rules_writes.client_id_is_unique),
         ("ETag / If-Match: 428 without, 412 when stale", rules_writes.etag_and_if_match),
+        ("batch: each write under its own key, answered on its own", rules_batch.operations_answered_one_by_one),
         ("cursors: nothing lost or doubled under concurrent writes", rules_pulls.no_loss_under_concurrent_writes),
         ("cursors: nothing lost inside one large write", rules_pulls.no_loss_inside_one_write),
         ("cursors: a changed record comes again", rules_pulls.changed_record_comes_again),

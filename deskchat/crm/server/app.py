@@ -15,7 +15,7 @@ from starlette.routing import Mount, Route
 from deskchat.crm.server import admin, cases, contacts, history
 from deskchat.crm.server.config import ServerConfig
 from deskchat.crm.server.database import make_engine
-from deskchat.crm.server.pipeline import AUTH, READ, WRITE, Operation, Pipeline
+from deskchat.crm.server.pipeline import AUTH, BATCH, READ, WRITE, Operation, Pipeline
 from deskchat.crm.server.problems import ProblemError
 from deskchat.crm.server.reads import AuthCalls, Reads
 
@@ -45,6 +45,7 @@ def _routes(pipeline: Pipeline, config: ServerConfig) -> list[Route]:
         route("/notes", "GET", Operation(READ, reads.notes)),
         route("/notes", "POST", Operation(WRITE, history.create_note, "NoteCreate")),
         route("/notes/{note_id}", "GET", Operation(READ, reads.note)),
+        route("/batch", "POST", Operation(BATCH, reads.note)),  # the pipeline runs each operation's own handler
     ]
 
 

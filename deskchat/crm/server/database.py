@@ -64,6 +64,17 @@ def next_value(conn: Connection, name: str) -> int:
     return int(result.scalar_one())
 
 
+def next_values(conn: Connection, name: str, count: int) -> int:
+    """The first of ``count`` consecutive new values of the counter (locked until the transaction ends)."""
+    result = conn.execute(
+        update(counters)
+        .where(counters.c.name == name)
+        .values(value=counters.c.value + count)
+        .returning(counters.c.value)
+    )
+    return int(result.scalar_one()) - count + 1
+
+
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     with engine.connect() as conn:

@@ -11,10 +11,15 @@ Kinds, and where in a request they strike:
   malformed_json      the write commits, the client gets its status with a truncated JSON body
   reset_mid_body      the write commits, the connection is cut halfway through the body
   lost_response       the write commits, the connection is cut before any body (the response is lost)
+
+A fault with ``chance`` (0–1) strikes each matching request with that probability instead of the next ones in a
+row (e.g. ``{"kind": "error_after_commit", "chance": 0.1, "times": 100000}``: about one request in ten fails).
+A fault with ``skip`` lets that many matching requests pass before it strikes.
 """
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,6 +78,14 @@ def take(engine: Engine, method: str, path: str) -> Fault | None:
             if row.method and row.method.upper() != method.upper():
                 continue
             if row.path_prefix and not path.startswith(row.path_prefix):
+                continue
+            skip = int(row.params.get("skip", 0))
+            if skip > 0:
+                fewer = {**row.params, "skip": skip - 1}
+                conn.execute(update(faults).where(faults.c.id == row.id).values(params=fewer))
+                continue
+            chance = row.params.get("chance")
+            if chance is not None and random.random() >= float(chance):
                 continue
             taken = conn.execute(
                 update(faults)

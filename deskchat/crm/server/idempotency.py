@@ -10,7 +10,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, delete, select, update
+from sqlalchemy import Connection, Engine, bindparam, delete, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from deskchat.crm.server.database import now_ms
@@ -113,3 +113,50 @@ def release(engine: Engine, row_id: int) -> None:
     """Forget a claim whose request did not run (a refusal or a fault before execution): a retry runs it."""
     with engine.begin() as conn:
         conn.execute(delete(idempotency_keys).where(idempotency_keys.c.id == row_id))
+
+
+def claim_new(engine: Engine, attendant_id: str, prints: list[tuple[str, str]]) -> dict[str, int]:
+    """Claim every (key, fingerprint) no request used yet, in one statement; returns key → claim row id. Keys
+    already known are left out (their requests go through :func:`claim`: replay, 422 or 409)."""
+    if not prints:
+        return {}
+    now = now_ms()
+    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    rows = [
+        {"attendant_id": attendant_id, "key": key, "fingerprint": print_, "state": IN_FLIGHT, "started_at": now}
+        for key, print_ in prints
+    ]
+    statement = (
+        dialect.insert(idempotency_keys)
+        .values(rows)
+        .on_conflict_do_nothing(index_elements=[idempotency_keys.c.attendant_id, idempotency_keys.c.key])
+        .returning(idempotency_keys.c.id, idempotency_keys.c.key)
+    )
+    with engine.begin() as conn:
+        return {str(key): int(row_id) for row_id, key in conn.execute(statement)}
+
+
+def store_many(conn: Connection, answers: list[tuple[int, StoredResponse]]) -> None:
+    """:func:`store` for several claims at once (one statement, executed for each)."""
+    if not answers:
+        return
+    conn.execute(
+        update(idempotency_keys)
+        .where(idempotency_keys.c.id == bindparam("row_id"))
+        .values(
+            state=DONE,
+            status=bindparam("status", type_=idempotency_keys.c.status.type),
+            headers=bindparam("headers", type_=idempotency_keys.c.headers.type),
+            body=bindparam("body", type_=idempotency_keys.c.body.type),
+        )
+        .execution_options(synchronize_session=False),
+        [
+            {
+                "row_id": row_id,
+                "status": response.status,
+                "headers": {name: value for name, value in response.headers.items() if name.lower() in _REPLAYED},
+                "body": response.body,
+            }
+            for row_id, response in answers
+        ],
+    )

@@ -15,7 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
-from deskchat.crm.server import auth, faults, idempotency
+from deskchat.crm.server import auth, batch, faults, idempotency
 from deskchat.crm.server.config import ServerConfig
 from deskchat.crm.server.database import CHANGE_SEQ, next_value, now_ms, read_transaction
 from deskchat.crm.server.faults import Fault
@@ -36,7 +36,7 @@ from deskchat.crm.server.validation import validate
 log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,255}$")
-READ, WRITE, AUTH = "read", "write", "auth"
+READ, WRITE, AUTH, BATCH = "read", "write", "auth", "batch"
 
 # read(conn, request, attendant_id) -> Outcome ; write(ctx) -> Outcome ; auth(conn, body) -> Outcome
 ReadHandler = Callable[[Connection, Request, str | None], Outcome]
@@ -92,6 +92,9 @@ class Pipeline:
             if operation.kind == WRITE:
                 assert attendant_id is not None
                 return await self._write(request, operation, attendant_id, fault, rate_headers)
+            if operation.kind == BATCH:
+                assert attendant_id is not None
+                return await self._batch(request, attendant_id, fault, rate_headers)
             stored = await self._read_or_auth(request, operation, attendant_id, fault)
             return _deliver(stored, fault, rate_headers)
         except ProblemError as problem:
@@ -185,6 +188,16 @@ class Pipeline:
         context = (attendant_id, body, dict(request.path_params), if_match)
         stored = await run_in_threadpool(self._execute, operation, context, row_id, fault)
         return _deliver(stored, fault, rate)
+
+    async def _batch(self, request: Request, attendant_id: str, fault: Fault | None, rate: dict[str, str]) -> Response:
+        operations = batch.parse(await self._json_body(request, "BatchRequest"))
+        if "idempotency" not in self.config.broken:
+            timeout_s = self.config.in_flight_timeout_s
+            await run_in_threadpool(batch.claim_all, self.engine, attendant_id, operations, timeout_s)
+        if fault is not None and fault.kind == "delay":
+            await asyncio.sleep(int(fault.params.get("delay_ms", 1000)) / 1000)
+        await run_in_threadpool(batch.run_all, self.engine, attendant_id, operations, fault, self.config.broken)
+        return _deliver(stored_from_outcome(Outcome(200, batch.result(operations))), fault, rate)
 
     def _execute(
         self,

@@ -15,13 +15,24 @@ counts known message ids as duplicates).
 rolled back; a replayed 5xx gets the row a new key, which is safe: a create looks its record up first, an update
 carries the same If-Match, and history batches are deduplicated by message id.
 
+**Batches.** A due create or history append goes out in one ``POST /batch`` with up to
+:data:`~.crm_batch.BATCH_SIZE` − 1 further due creates and appends that depend on no earlier unfinished write; each
+keeps its own key (the batch's operation is the very request its single form would be) and gets its own outcome.
+A create answered "already exists" was created by an earlier try of its own (the id is ours alone): it is done.
+
 **Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
 needs (the payload's ``records``) has not reached the CRM: a case's close never overtakes its accept, and a note
 never goes before its case exists.
 
 **Versions.** An update's If-Match is the version DeskChat last saw of the record (saved by pulls and by this
 handler's own confirmed writes), so two changes to one case go out one after the other; a 412 is a conflict for
-the attendant.
+the attendant. The If-Match of an update's first try is pinned in its row before the request goes out: a retry of
+a write whose answer was lost (or whose process was killed) is the very same request, which the CRM replays — with
+the version seen anew (the write's own result) it would be a different request under the same key (422).
+
+**An unreachable CRM** (no connection could be made: the request never left) is not an attempt: the whole lane
+waits with a capped, jittered backoff that grows while the outage lasts, and no item is parked however long the CRM
+stays down.
 """
 
 from __future__ import annotations
@@ -34,12 +45,13 @@ from typing import Any
 from sqlalchemy import Connection
 
 from deskchat.channels.base import ChannelAccount, ChannelUnavailable, PermanentSendError, RetryAfter, SendReceipt
-from deskchat.crm.answers import CrmConflict, CrmRefused, CrmRetry, SignInRequired
-from deskchat.crm.client import CrmClient
+from deskchat.crm.answers import AlreadyHeld, CrmConflict, CrmError, CrmRefused, CrmRetry, SignInRequired
+from deskchat.crm.client import BatchAnswer, CrmClient
 from deskchat.services.crm_conflicts import MERGED_REASON, merge_after_conflict
 from deskchat.services.crm_lane import RECONNECT_REASON, CrmLane
+from deskchat.services.outbox import crm_batch
 from deskchat.services.outbox.outcomes import SendConflict, backoff_ms
-from deskchat.store import crm_records, outbox
+from deskchat.store import crm_outbox, crm_records, outbox
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxItem, OutboxKind
@@ -65,6 +77,9 @@ class CrmCallHandler:
         self._confirmed: dict[int, str] = {}  # item id → the ETag the CRM answered (saved when the item settles)
         self._waiting: set[int] = set()  # items put back behind an earlier write for their record
         self._new_key: set[int] = set()  # items whose key the CRM answers with a stored failure
+        self._unreachable: set[int] = set()  # items whose try never reached the CRM (not counted as attempts)
+        self._outages = 0  # tries in a row that found the CRM unreachable
+        self._batches = True  # False once the CRM answered that it has no POST /batch
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -77,6 +92,12 @@ class CrmCallHandler:
             self._lane.require_sign_in()
             raise ChannelUnavailable(RECONNECT_REASON) from None
         except CrmRetry as problem:
+            if problem.unreachable:
+                self._outages += 1
+                delay_ms = backoff_ms(self._outages)
+                self._lane.pause_for(delay_ms)
+                self._unreachable.add(item.id)
+                raise RetryAfter(delay_ms / 1000, str(problem)) from None
             if problem.replayed and problem.status is not None and problem.status >= 500:
                 self._new_key.add(item.id)
             if problem.status == 429:
@@ -92,6 +113,7 @@ class CrmCallHandler:
             if await merge_after_conflict(self._store, self._client, item, clock=self._clock):
                 raise RetryAfter(0, MERGED_REASON) from None  # merged by itself: goes again at once
             raise SendConflict(str(problem)) from None
+        self._outages = 0
         self._confirmed[item.id] = etag
         return SendReceipt(str(item.payload.get("id", "")))
 
@@ -112,6 +134,10 @@ class CrmCallHandler:
     async def _send(self, item: OutboxItem) -> str:
         payload: dict[str, Any] = item.payload
         op, key = payload["op"], item.idempotency_key
+        if op in crm_batch.BATCHABLE_OPS:
+            sent = await self._send_in_batch(item)
+            if sent is not None:
+                return sent
         if op == "append":
             await self._client.append_messages(str(payload["case_id"]), list(payload["messages"]), key)
             return ""
@@ -124,14 +150,55 @@ class CrmCallHandler:
                     return held.etag
             return (await self._client.create(collection, payload["body"], key)).etag
         if op == "update":
-            etag = await self._store.read_later(lambda conn: crm_records.etag_of_record(conn, collection, record_id))
-            if not etag:
-                current = await self._client.get(collection, record_id)
-                if current is None:
-                    raise CrmRefused("o registro não existe no CRM (404)", status=404)
-                etag = current.etag
+            etag = str(payload.get("if_match") or "") or await self._base_version(item, collection, record_id)
             return (await self._client.update(collection, record_id, payload["patch"], etag, key)).etag
         raise CrmRefused(f"operação desconhecida: {op}", status=400)
+
+    async def _send_in_batch(self, item: OutboxItem) -> str | None:
+        """Send ``item`` with the due creates and appends queued after it in one ``POST /batch``; returns its ETag
+        (None when nothing else is ready: it goes alone). The companions are settled here, each by its own answer."""
+        if not self._batches:
+            return None
+        lane_id = item.account_id if item.account_id is not None else self._lane.account_id
+        limit, now = crm_batch.BATCH_SIZE - 1, self._clock()
+        companions = await self._store.write(
+            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now)
+        )
+        if not companions:
+            return None
+        outcomes: list[BatchAnswer | CrmError]
+        try:
+            answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
+        except CrmError as problem:
+            no_batches = isinstance(problem, CrmRefused)  # no POST /batch (404, 405), or the batch itself refused
+            if no_batches:
+                self._batches = False  # every write goes alone from now on, each with its own answer
+            outcomes = [crm_batch.NOT_SENT if no_batches else problem] * len(companions)
+            await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
+            if no_batches:
+                return None
+            raise
+        except BaseException:  # cancelled or timed out: the companions go back, uncertain of nothing sent twice
+            failed: list[BatchAnswer | CrmError] = [CrmRetry("o lote não terminou")] * len(companions)
+            self._store.write_now(lambda conn: crm_batch.settle_companions(conn, companions, failed, self._clock()))
+            raise
+        outcomes = list(answers[1:])
+        await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
+        refused = answers[0].error()
+        if refused is not None and not isinstance(refused, AlreadyHeld):
+            raise refused
+        return answers[0].etag
+
+    async def _base_version(self, item: OutboxItem, collection: str, record_id: str) -> str:
+        """The version an update is based on, pinned in its row before the first request goes out."""
+        etag = await self._store.read_later(lambda conn: crm_records.etag_of_record(conn, collection, record_id))
+        if not etag:
+            current = await self._client.get(collection, record_id)
+            if current is None:
+                raise CrmRefused("o registro não existe no CRM (404)", status=404)
+            etag = current.etag
+        await self._store.write(lambda conn: crm_outbox.pin_payload_field(conn, item.id, "if_match", etag))
+        return etag
 
     def settle_done(self, conn: Connection, item: OutboxItem, receipt: SendReceipt, now: int) -> int | None:
         outbox.finish(conn, item.id, now)
@@ -145,6 +212,7 @@ class CrmCallHandler:
         self._confirmed.pop(item.id, None)
         self._waiting.discard(item.id)
         self._new_key.discard(item.id)
+        self._unreachable.discard(item.id)
         outbox.park(conn, item.id, reason, now)
         return None
 
@@ -152,6 +220,10 @@ class CrmCallHandler:
         if item.id in self._waiting:
             self._waiting.discard(item.id)
             crm_records.wait_behind(conn, item.id, next_at, WAITING_REASON, now=now)
+            return None
+        if item.id in self._unreachable:
+            self._unreachable.discard(item.id)
+            crm_records.wait_behind(conn, item.id, next_at, reason, now=now)  # not an attempt
             return None
         if item.id in self._new_key:
             self._new_key.discard(item.id)
