@@ -10,12 +10,15 @@ from typing import Any
 
 from deskchat.channels.base import ChannelAccount
 from deskchat.channels.demo import DemoChannel
-from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
+from deskchat.config import CRM_AUTO_LEAD, GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
 from deskchat.core.messages import InboundMessage
 from deskchat.services.accounts import AccountsService
 from deskchat.services.conversations_start import ConversationStarter
+from deskchat.services.crm_accounts import CrmAccount, CrmDriver
+from deskchat.services.crm_autolead import CrmAutoLead
+from deskchat.services.crm_push import CrmPush
 from deskchat.services.email_accounts import EmailDriver
 from deskchat.services.email_sending import EmailSending
 from deskchat.services.ingest import IngestService
@@ -43,6 +46,7 @@ class Runtime:
         whatsapp_sessions: Path | None = None,
         whatsapp_factory: ChannelFactory | None = None,
         settings: Settings | None = None,
+        crm_options: dict[str, Any] | None = None,
     ) -> None:
         self.store = store
         self.demo = demo
@@ -81,6 +85,8 @@ class Runtime:
         self.accounts: AccountsService | None = None
         self.whatsapp: WhatsAppDriver | None = None
         self.email: EmailDriver | None = None
+        self.crm: CrmDriver | None = None
+        self.crm_account: CrmAccount | None = None  # once the CRM is connected (or resumed) in this process
         self.email_sending = EmailSending(store, self.bus, self.messaging.work_queued)
         if whatsapp_sessions is not None:
             self.accounts = AccountsService(store, self.bus, self.channels)
@@ -97,6 +103,28 @@ class Runtime:
             self.email = EmailDriver(self.accounts, store, self.bus, self.ingest)
             self.accounts.register(self.email)
             self.worker.register(MailSendHandler(store, self.email.sent_message_id))
+            self.crm = CrmDriver(
+                self.accounts,
+                store,
+                self.bus,
+                self.worker.register,
+                self.worker.wake.set,
+                on_account=self._crm_ready,
+                account_options=crm_options,
+            )
+            self.accounts.register(self.crm)
+        # a customer the CRM does not know becomes a lead and a pending case (setting crm.auto_lead)
+        self.auto_lead = CrmAutoLead(
+            store, self.bus, lambda: self.crm_account, lambda: self.settings.get(CRM_AUTO_LEAD)
+        )
+
+    @property
+    def crm_push(self) -> CrmPush | None:
+        """Where the UI queues CRM writes (leads, case changes, notes); None until the CRM account exists."""
+        return None if self.crm_account is None else self.crm_account.push
+
+    def _crm_ready(self, account: CrmAccount) -> None:
+        self.crm_account = account
 
     def _demo_customer(self, account_id: int, chat_key: str) -> InboundMessage | None:
         """Who is behind a demo chat (its title, name and identities), so a demo answer lands in that chat."""
@@ -128,6 +156,7 @@ class Runtime:
         """Start background work; call with the event loop running."""
         self.worker.start()
         self.media_downloads.start()
+        self.auto_lead.start()
         for account_id in self.channels:
             if self.demo:
                 self.bus.publish(ChannelStateChanged(account_id, "demo"))
@@ -147,6 +176,9 @@ class Runtime:
             self.whatsapp.close()
         await self.worker.stop()
         await self.media_downloads.stop()
+        await self.auto_lead.stop()
+        if self.crm is not None:
+            await self.crm.close()
         for channel in self._demo_channels:
             channel.stop()
         return stuck

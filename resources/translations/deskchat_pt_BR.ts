@@ -841,32 +841,32 @@
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="85"/>
+        <location filename="../../deskchat/ui/preferences.py" line="94"/>
         <source>Preferences</source>
         <translation>Preferências</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="100"/>
+        <location filename="../../deskchat/ui/preferences.py" line="111"/>
         <source>Some values in the settings or IT policy files were ignored; the log has the details.</source>
         <translation>Alguns valores dos arquivos de configurações ou da política da TI foram ignorados; os detalhes estão no log.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="121"/>
+        <location filename="../../deskchat/ui/preferences.py" line="132"/>
         <source>Your IT department set this value; it cannot be changed here.</source>
         <translation>Este valor foi definido pela TI da empresa e não pode ser alterado aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="122"/>
+        <location filename="../../deskchat/ui/preferences.py" line="133"/>
         <source>set by IT</source>
         <translation>definido pela TI</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="131"/>
+        <location filename="../../deskchat/ui/preferences.py" line="142"/>
         <source>Takes effect the next time DeskChat starts.</source>
         <translation>Vale a partir da próxima vez que o DeskChat for aberto.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="144"/>
+        <location filename="../../deskchat/ui/preferences.py" line="155"/>
         <source>The preferences could not be saved: %1</source>
         <translation>Não foi possível salvar as preferências: %1</translation>
     </message>
@@ -955,16 +955,31 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/preferences.py" line="48"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="49"/>
+        <source>Create a CRM lead and case when an unknown customer writes</source>
+        <translation>Criar um lead e um caso no CRM quando um cliente desconhecido escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="50"/>
+        <source>CRM address</source>
+        <translation>Endereço do CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="51"/>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="49"/>
+        <location filename="../../deskchat/ui/preferences.py" line="52"/>
         <source>Português (Brasil)</source>
         <translation>Português (Brasil)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="50"/>
+        <location filename="../../deskchat/ui/preferences.py" line="53"/>
         <source>English</source>
         <translation>English</translation>
     </message>
