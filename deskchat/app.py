@@ -137,6 +137,7 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 settings=preferences,
                 conversation_start=runtime.conversation_start,
                 people=runtime.people,
+                crm=runtime.crm,
             )
         )
         window.repaint()

@@ -49,6 +49,7 @@ from deskchat.store.database import Store
 log = logging.getLogger("deskchat.crm.account")
 
 PULL_EVERY_S: Final = 60.0
+SIGN_OUT_TIMEOUT_S: Final = 5.0  # "Desconectar" does not wait longer for a CRM that does not answer
 PROBE_TIMEOUT: Final = httpx.Timeout(10.0, connect=5.0)
 #: ``ChannelStateChanged.detail`` of an ``auth_required`` CRM: the outbox found the sign-in dead (items wait).
 QUEUE_PAUSED: Final = "queue_paused"
@@ -223,8 +224,9 @@ class CrmAccount:
         await self.stop()
         self._password = None
         try:
-            await self.client.sign_out()
-        except CrmError:
+            async with asyncio.timeout(SIGN_OUT_TIMEOUT_S):
+                await self.client.sign_out()
+        except (CrmError, TimeoutError):
             log.info("the CRM did not answer the sign-out; the tokens are forgotten here anyway")
         self.vault.keep(None)
 

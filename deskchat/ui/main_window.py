@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
+    from deskchat.services.crm_accounts import CrmDriver
     from deskchat.services.messaging import MessagingService
     from deskchat.services.people import People
     from deskchat.services.reading import ReadingService
@@ -49,6 +50,7 @@ class WindowServices:
     settings: Settings | None = None  # the runtime's, so the Preferences dialog reaches the services too
     conversation_start: ConversationStarter | None = None  # "Nova conversa" (Ctrl+N)
     people: People | None = None  # merges of contacts and their undo
+    crm: CrmDriver | None = None  # the CRM account's sign-in (its card on the connection screen)
 
 
 class MainWindow(QMainWindow):
@@ -209,7 +211,12 @@ class MainWindow(QMainWindow):
 
         if self.connections_dialog is None:
             self.connections_dialog = ConnectionsDialog(
-                self.services.accounts, self.services.whatsapp, self.bridge, self
+                self.services.accounts,
+                self.services.whatsapp,
+                self.bridge,
+                self,
+                crm=self.services.crm,
+                settings=self.services.settings,
             )
         self.connections_dialog.show()
         self.connections_dialog.raise_()
@@ -307,6 +314,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _kind_name(self, kind: str) -> str:
+        if kind == "crm":
+            return self.tr("CRM")
         return self.tr("WhatsApp") if kind == "whatsapp" else self.tr("E-mail")
 
     def state_text(self, state: str) -> str:

@@ -200,23 +200,23 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="33"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="43"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="40"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="50"/>
         <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
         <translation>Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="49"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="59"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="107"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="59"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="69"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
@@ -225,7 +225,7 @@
         <translation type="vanished">WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="93"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="108"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -276,6 +276,151 @@
         <location filename="../../deskchat/ui/crash.py" line="95"/>
         <source>Copy details</source>
         <translation>Copiar detalhes</translation>
+    </message>
+</context>
+<context>
+    <name>CrmCard</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="46"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="54"/>
+        <source>https://crm.your-company.com</source>
+        <translation>https://crm.suaempresa.com.br</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="60"/>
+        <source>set by IT</source>
+        <translation>definido pela TI</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="75"/>
+        <source>Test connection</source>
+        <translation>Testar conexão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="77"/>
+        <source>Connect</source>
+        <translation>Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="79"/>
+        <source>Reconnect to the CRM</source>
+        <translation>Reconectar ao CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="81"/>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="205"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="92"/>
+        <source>Address</source>
+        <translation>Endereço</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="93"/>
+        <source>User</source>
+        <translation>Usuário</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="94"/>
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="115"/>
+        <source>Your IT department set the CRM address.</source>
+        <translation>O endereço do CRM foi definido pela TI da empresa.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="128"/>
+        <source>Connected (%1)</source>
+        <translation>Conectado (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="131"/>
+        <source>Queue paused — Reconnect to the CRM</source>
+        <translation>Fila pausada — Reconectar ao CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="132"/>
+        <source>Sign-in required</source>
+        <translation>Entrada necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="136"/>
+        <source>CRM unavailable — retrying in %1 s</source>
+        <translation>CRM indisponível — nova tentativa em %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="137"/>
+        <source>CRM unavailable</source>
+        <translation>CRM indisponível</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="139"/>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="193"/>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="141"/>
+        <source>Demo (simulated)</source>
+        <translation>Demonstração (simulado)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="142"/>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="165"/>
+        <source>The CRM answers and accepted the user and password.</source>
+        <translation>O CRM respondeu e aceitou o usuário e a senha.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="166"/>
+        <source>Wrong user or password.</source>
+        <translation>Usuário ou senha incorretos.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="167"/>
+        <source>This address answers, but it is not a DeskChat CRM.</source>
+        <translation>Este endereço responde, mas não é um CRM compatível com o DeskChat.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="168"/>
+        <source>The CRM cannot be reached at this address.</source>
+        <translation>Não foi possível acessar o CRM neste endereço.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="169"/>
+        <source>The secure connection failed (TLS certificate or protocol).</source>
+        <translation>A conexão segura falhou (certificado ou protocolo TLS).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="175"/>
+        <source>Fill in the address, the user and the password.</source>
+        <translation>Preencha o endereço, o usuário e a senha.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="183"/>
+        <source>Testing…</source>
+        <translation>Testando…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="205"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="208"/>
+        <source>Disconnect DeskChat from the CRM? Changes not yet sent wait here until you connect again; the CRM sign-in is ended on this computer.</source>
+        <translation>Desconectar o DeskChat do CRM? As alterações ainda não enviadas aguardam aqui até você conectar de novo; a entrada no CRM é encerrada neste computador.</translation>
     </message>
 </context>
 <context>
@@ -593,133 +738,138 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="78"/>
+        <location filename="../../deskchat/ui/main_window.py" line="80"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="95"/>
+        <location filename="../../deskchat/ui/main_window.py" line="97"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="177"/>
+        <location filename="../../deskchat/ui/main_window.py" line="179"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="178"/>
+        <location filename="../../deskchat/ui/main_window.py" line="180"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="184"/>
+        <location filename="../../deskchat/ui/main_window.py" line="186"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="190"/>
+        <location filename="../../deskchat/ui/main_window.py" line="192"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="192"/>
+        <location filename="../../deskchat/ui/main_window.py" line="194"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="199"/>
+        <location filename="../../deskchat/ui/main_window.py" line="201"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="261"/>
+        <location filename="../../deskchat/ui/main_window.py" line="268"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="264"/>
+        <location filename="../../deskchat/ui/main_window.py" line="271"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="272"/>
+        <location filename="../../deskchat/ui/main_window.py" line="279"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="310"/>
+        <location filename="../../deskchat/ui/main_window.py" line="319"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="314"/>
-        <location filename="../../deskchat/ui/main_window.py" line="315"/>
+        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="324"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="316"/>
+        <location filename="../../deskchat/ui/main_window.py" line="325"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="317"/>
+        <location filename="../../deskchat/ui/main_window.py" line="326"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="318"/>
+        <location filename="../../deskchat/ui/main_window.py" line="327"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="319"/>
+        <location filename="../../deskchat/ui/main_window.py" line="328"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="320"/>
+        <location filename="../../deskchat/ui/main_window.py" line="329"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="321"/>
+        <location filename="../../deskchat/ui/main_window.py" line="330"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="322"/>
+        <location filename="../../deskchat/ui/main_window.py" line="331"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="323"/>
+        <location filename="../../deskchat/ui/main_window.py" line="332"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="324"/>
+        <location filename="../../deskchat/ui/main_window.py" line="333"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="325"/>
+        <location filename="../../deskchat/ui/main_window.py" line="334"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="335"/>
+        <location filename="../../deskchat/ui/main_window.py" line="344"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="338"/>
+        <location filename="../../deskchat/ui/main_window.py" line="347"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

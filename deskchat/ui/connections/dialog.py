@@ -14,10 +14,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from deskchat.config import Settings
 from deskchat.core.events import ChannelKind
 from deskchat.services.accounts import AccountsService
+from deskchat.services.crm_accounts import CrmDriver
 from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.ui.bridge import BusBridge
+from deskchat.ui.connections.crm_card import CrmCard
 from deskchat.ui.connections.whatsapp_card import WhatsAppCard
 from deskchat.ui.tasks import run_async
 
@@ -26,7 +29,14 @@ class ConnectionsDialog(QDialog):
     """Talks to the accounts service (accounts, states, log) and to the WhatsApp driver only to pair a number."""
 
     def __init__(
-        self, service: AccountsService, whatsapp: WhatsAppDriver, bridge: BusBridge, parent: QWidget | None = None
+        self,
+        service: AccountsService,
+        whatsapp: WhatsAppDriver,
+        bridge: BusBridge,
+        parent: QWidget | None = None,
+        *,
+        crm: CrmDriver | None = None,
+        settings: Settings | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
@@ -59,6 +69,9 @@ class ConnectionsDialog(QDialog):
         service.ensure_one(ChannelKind.WHATSAPP, self.tr("Main number"))
         for account in service.accounts(ChannelKind.WHATSAPP):
             self.add_card(account.id, account.name)
+        self.crm_card = None if crm is None else CrmCard(service, crm, settings, self._cards_box)
+        if self.crm_card is not None:
+            self._cards_layout.addWidget(self.crm_card)
         self._cards_layout.addStretch(1)
         bridge.channel_state_changed.connect(self._on_state)
         bridge.qr_changed.connect(self._on_qr)
@@ -71,6 +84,8 @@ class ConnectionsDialog(QDialog):
         return card
 
     def _on_state(self, account_id: int, state: str, detail: str) -> None:
+        if self.crm_card is not None:
+            self.crm_card.on_state_changed(account_id, state, detail)
         card = self.cards.get(account_id)
         if card is not None:
             card.on_state_changed(account_id, state, detail)
