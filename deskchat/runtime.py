@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 from functools import partial
@@ -18,6 +19,7 @@ from deskchat.services.accounts import AccountsService
 from deskchat.services.conversations_start import ConversationStarter
 from deskchat.services.crm_accounts import CrmAccount, CrmDriver
 from deskchat.services.crm_autolead import CrmAutoLead
+from deskchat.services.crm_demo import DEMO_PASSWORD, DEMO_USER, DemoCrm, start_demo_crm
 from deskchat.services.crm_push import CrmPush
 from deskchat.services.email_accounts import EmailDriver
 from deskchat.services.email_sending import EmailSending
@@ -103,6 +105,10 @@ class Runtime:
             self.email = EmailDriver(self.accounts, store, self.bus, self.ingest)
             self.accounts.register(self.email)
             self.worker.register(MailSendHandler(store, self.email.sent_message_id))
+        elif demo:  # the demo's CRM is a real one when the crm-server extra is installed (see connect_channels)
+            self.accounts = AccountsService(store, self.bus, self.channels)
+        self.demo_crm: DemoCrm | None = None
+        if self.accounts is not None:
             self.crm = CrmDriver(
                 self.accounts,
                 store,
@@ -165,6 +171,18 @@ class Runtime:
         """Resume every account that can (after the window is painted: WhatsApp's loads neonize)."""
         if self.accounts is not None:
             await self.accounts.resume_all()
+        if self.demo and self.crm is not None:
+            await self._connect_demo_crm()
+
+    async def _connect_demo_crm(self) -> None:
+        """--demo: the reference CRM server in-process, seeded, in the throwaway profile; signed in as its seed user."""
+        assert self.crm is not None
+        folder = self.store.profile.root
+        self.demo_crm = await asyncio.get_running_loop().run_in_executor(None, start_demo_crm, folder)
+        if self.demo_crm is None:
+            log.info("demo: the crm-server extra is not installed; the CRM is shown as simulated")
+            return
+        await self.crm.connect(self.demo_crm.url, DEMO_USER, DEMO_PASSWORD)
 
     async def stop(self) -> bool:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
@@ -179,6 +197,8 @@ class Runtime:
         await self.auto_lead.stop()
         if self.crm is not None:
             await self.crm.close()
+        if self.demo_crm is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.demo_crm.stop)
         for channel in self._demo_channels:
             channel.stop()
         return stuck

@@ -187,7 +187,7 @@ class MainWindow(QMainWindow):
         self.connections_action.setObjectName("connectionsAction")
         self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
         self.connections_action.triggered.connect(self.open_connections)
-        if self.services.whatsapp is None:
+        if self.services.whatsapp is None and self.services.crm is None:
             self.connections_action.setEnabled(False)
             self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
         menu.addAction(self.connections_action)
@@ -205,7 +205,7 @@ class MainWindow(QMainWindow):
 
     def open_connections(self) -> ConnectionsDialog | None:
         """Show the connection screen ("Integrações de Atendimento")."""
-        if self.services.accounts is None or self.services.whatsapp is None:
+        if self.services.accounts is None or (self.services.whatsapp is None and self.services.crm is None):
             return None
         from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
 
@@ -217,6 +217,7 @@ class MainWindow(QMainWindow):
                 self,
                 crm=self.services.crm,
                 settings=self.services.settings,
+                demo=self.services.demo,
             )
         self.connections_dialog.show()
         self.connections_dialog.raise_()

@@ -14,8 +14,10 @@ import pytest
 from crm_runtime_app import CrmApp
 from crm_stack import SEED_PASSWORD, SEED_USER, RunningServer, crm_server, free_port
 
+from deskchat.core.events import ChannelStateChanged
 from deskchat.core.messages import Identity, InboundMessage
 from deskchat.crm.server.seed import seed_id
+from deskchat.runtime import Runtime
 from deskchat.services.crm_accounts import QUEUE_PAUSED, SIGN_IN_NEEDED, Verdict, probe
 from deskchat.store import accounts, contacts, conversations, crm_records
 from deskchat.store.database import Store
@@ -234,5 +236,30 @@ def test_testing_the_connection_tells_each_case_apart(server: RunningServer, int
         assert (await probe(f"https://{intranet}", SEED_USER, SEED_PASSWORD))[0] is Verdict.TLS_ERROR
         closed = f"http://127.0.0.1:{free_port()}"
         assert (await probe(closed, SEED_USER, SEED_PASSWORD))[0] is Verdict.UNREACHABLE
+
+    asyncio.run(scenario())
+
+
+def test_the_demo_runs_the_reference_crm_in_process_and_shows_it_connected(store: Store) -> None:
+    async def scenario() -> None:
+        runtime = Runtime(store, demo=True)
+        runtime.start()
+        try:
+            await runtime.connect_channels()
+            assert runtime.demo_crm is not None and runtime.crm is not None and runtime.accounts is not None
+            account_id = runtime.crm.account_id()
+            assert account_id is not None
+            changed = asyncio.Event()
+            runtime.bus.subscribe(ChannelStateChanged, lambda _event: changed.set())
+            async with asyncio.timeout(20):
+                while runtime.accounts.state(account_id).state != "online":
+                    changed.clear()
+                    await changed.wait()
+            assert runtime.accounts.state(account_id).detail == "ana@127.0.0.1"
+            with store.read() as conn:
+                assert crm_records.case_by_crm_id(conn, seed_id("caso-padaria")) is not None
+            assert (store.profile.root / "crm-demo.sqlite3").exists()
+        finally:
+            await runtime.stop()
 
     asyncio.run(scenario())

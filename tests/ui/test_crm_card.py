@@ -177,3 +177,33 @@ def test_the_auto_lead_preference_is_a_checkbox_on_by_default(qtbot: Any) -> Non
     dialog.accept()
     assert settings.get(CRM_AUTO_LEAD) is False
     assert CRM_URL.key not in dialog.editors
+
+
+@pytest.mark.qt_log_ignore("QStatusBar::insertPermanentWidget: Index out of range")  # the status bar's own build
+def test_the_demo_without_the_crm_server_extra_shows_the_crm_card_as_simulated(
+    qtbot: Any, loop: asyncio.AbstractEventLoop, profile: Profile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("deskchat.services.crm_demo.crm_server_installed", lambda: False)
+    store = Store.open(profile)
+    store.write_now(lambda conn: accounts.create_account(conn, "whatsapp", "Demo", now=now_ms()))
+    runtime = Runtime(store, demo=True)
+    services = WindowServices(
+        store, runtime.bus, runtime.messaging, runtime.tickets, demo=True, accounts=runtime.accounts, crm=runtime.crm
+    )
+    window = MainWindow(services, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    try:
+        loop.run_until_complete(runtime.connect_channels())
+        assert window.connections_action.isEnabled()
+        dialog = window.open_connections()
+        assert dialog is not None and dialog.crm_card is not None and not dialog.cards
+        card = dialog.crm_card
+        assert card.status_label.text() == "Demo (simulated)"
+        assert not card.connect_button.isVisible() and not card.test_button.isEnabled()
+    finally:
+        loop.run_until_complete(settle())
+        loop.run_until_complete(runtime.stop())
+        store.close()
+        del window
+        gc.collect()

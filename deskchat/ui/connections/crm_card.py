@@ -118,10 +118,10 @@ class CrmCard(QGroupBox):
     # -- state -----------------------------------------------------------------------------------------------------
 
     def state(self) -> AccountState:
-        if self._demo:
-            return AccountState("demo")
         account_id = self._crm.account_id()
-        return AccountState("not_connected") if account_id is None else self._service.state(account_id)
+        if account_id is None:  # the demo without the crm-server extra: a simulated CRM
+            return AccountState("demo" if self._demo else "not_connected")
+        return self._service.state(account_id)
 
     def state_words(self, state: AccountState) -> str:
         if state.state == "online":

@@ -31,12 +31,13 @@ class ConnectionsDialog(QDialog):
     def __init__(
         self,
         service: AccountsService,
-        whatsapp: WhatsAppDriver,
+        whatsapp: WhatsAppDriver | None,  # None in the demo profile: only the CRM card
         bridge: BusBridge,
         parent: QWidget | None = None,
         *,
         crm: CrmDriver | None = None,
         settings: Settings | None = None,
+        demo: bool = False,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("connectionsDialog")
@@ -66,10 +67,13 @@ class ConnectionsDialog(QDialog):
         layout.addWidget(scroll, 1)
         layout.addWidget(self.add_button)
         layout.addWidget(buttons)
-        service.ensure_one(ChannelKind.WHATSAPP, self.tr("Main number"))
-        for account in service.accounts(ChannelKind.WHATSAPP):
-            self.add_card(account.id, account.name)
-        self.crm_card = None if crm is None else CrmCard(service, crm, settings, self._cards_box)
+        if whatsapp is not None:
+            service.ensure_one(ChannelKind.WHATSAPP, self.tr("Main number"))
+            for account in service.accounts(ChannelKind.WHATSAPP):
+                self.add_card(account.id, account.name)
+        else:
+            self.add_button.hide()
+        self.crm_card = None if crm is None else CrmCard(service, crm, settings, self._cards_box, demo=demo)
         if self.crm_card is not None:
             self._cards_layout.addWidget(self.crm_card)
         self._cards_layout.addStretch(1)
@@ -78,6 +82,7 @@ class ConnectionsDialog(QDialog):
         bridge.integration_logged.connect(self._on_logged)
 
     def add_card(self, account_id: int, name: str) -> WhatsAppCard:
+        assert self._whatsapp is not None
         card = WhatsAppCard(self._service, self._whatsapp, account_id, name, self._cards_box)
         self.cards[account_id] = card
         self._cards_layout.insertWidget(len(self.cards) - 1, card)
