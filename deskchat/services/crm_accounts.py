@@ -177,12 +177,12 @@ class CrmAccount:
         self._service = service
         self._pull_every_s = pull_every_s
         self._on_pulled = on_pulled
+        self._store = store
+        self._transport = transport
         self.vault = CrmTokenVault(store, account_id)
-        self.client = CrmClient(settings.url, tokens=self.vault.load(), on_tokens=self.vault.keep, transport=transport)
         self.lane = CrmLane(account_id, on_sign_in_required=self._queue_paused)
-        self.pull = CrmPull(store, self.client, account_id)
         self.push = WakingCrmPush(store, account_id, wake_outbox)
-        self.handler = CrmCallHandler(store, self.client, self.lane)
+        self.client, self.pull, self.handler = self._session_parts()
         self.supervisor = ConnectionSupervisor(
             self,
             on_status=self._report,
@@ -193,6 +193,20 @@ class CrmAccount:
         self._password: str | None = None  # this session only: a silent new sign-in when the refresh token dies
         self._session: asyncio.Task[None] | None = None
         self.pulls = 0
+
+    def _session_parts(self) -> tuple[CrmClient, CrmPull, CrmCallHandler]:
+        client = CrmClient(
+            self.settings.url, tokens=self.vault.load(), on_tokens=self.vault.keep, transport=self._transport
+        )
+        return client, CrmPull(self._store, client, self._account_id), CrmCallHandler(self._store, client, self.lane)
+
+    async def retarget(self, settings: CrmSettings) -> None:
+        """Another CRM address or user (only while stopped): a new session with the tokens stored for it."""
+        await self.stop()
+        old = self.client
+        self.settings = settings
+        self.client, self.pull, self.handler = self._session_parts()
+        await old.aclose()
 
     # -- the accounts service's handle -------------------------------------------------------------------------
 
@@ -392,10 +406,13 @@ class CrmDriver:
             return verdict
         if account_id is None:
             account_id = await self._add_account(url, user)
-        else:  # another CRM or user: only before the session exists (the card asks to disconnect first)
+        else:  # another CRM address or user
             await self._save_settings(account_id, url, user)
         CrmTokenVault(self._store, account_id).keep(pair)
         handle = self.handle(account_id)
+        if handle.settings != CrmSettings(url, user):
+            await handle.retarget(CrmSettings(url, user))
+            self._register_handler(handle.handler)
         handle.remember_password(password)
         await self.accounts.connect(account_id)
         return Verdict.OK

@@ -263,3 +263,24 @@ def test_the_demo_runs_the_reference_crm_in_process_and_shows_it_connected(store
             await runtime.stop()
 
     asyncio.run(scenario())
+
+
+def test_signing_in_as_another_user_after_disconnecting_uses_the_new_session(
+    store: Store, server: RunningServer, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        app = CrmApp(store, tmp_path / "wa")
+        try:
+            crm, accounts_service = app.runtime.crm, app.runtime.accounts
+            assert crm is not None and accounts_service is not None
+            assert await crm.connect(server.url, SEED_USER, SEED_PASSWORD) is Verdict.OK
+            await app.until(lambda: app.state()[0] == "online")
+            await accounts_service.disconnect(crm.account_id() or 0)
+            await app.until(lambda: app.state()[0] == "not_connected")
+            assert await crm.connect(server.url, "bruno", SEED_PASSWORD) is Verdict.OK
+            await app.until(lambda: app.state() == ("online", "bruno@127.0.0.1"))
+            assert app.crm.client.attendant_id == seed_id("bruno")
+        finally:
+            await app.close()
+
+    asyncio.run(scenario())
