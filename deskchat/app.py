@@ -22,8 +22,10 @@ from deskchat.ui.private_copies import remove_leftover_copies
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
 
-    from deskchat.services.crm_desk import CrmDesk
+    from deskchat.runtime import Runtime
+    from deskchat.services.crm_accounts import CrmAccount
     from deskchat.store.database import Store
+    from deskchat.ui.main_window import MainWindow
 
 log = logging.getLogger("deskchat.app")
 
@@ -139,13 +141,16 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
                 settings=preferences,
                 conversation_start=runtime.conversation_start,
                 people=runtime.people,
-                crm_desk=_crm_desk(store, runtime, demo=throwaway),
                 email_sending=runtime.email_sending,
                 fetch_mail_body=runtime.email.fetch_body_now if runtime.email is not None else None,
                 image_fetcher=demo_images if throwaway else None,
                 email=runtime.email,
+                crm=runtime.crm,
+                crm_sync=runtime.crm_sync,
+                crm_conflicts=runtime.crm_conflicts,
             )
         )
+        _follow_crm(store, runtime, window)
         window.repaint()
         probe.mark_ready()
         if options.self_test:
@@ -184,14 +189,17 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         store.close()
 
 
-def _crm_desk(store: Store, runtime: object, *, demo: bool) -> CrmDesk | None:
-    """The info pane's CRM actions over the runtime's CRM push; in the demo, with no CRM, kept locally and queued."""
+def _follow_crm(store: Store, runtime: Runtime, window: MainWindow) -> None:
+    """The info pane's CRM actions: over the profile's CRM account as soon as there is one (kept and queued while the
+    CRM is away), then over the connected account, which wakes the outbox and knows the signed-in attendant."""
     from deskchat.services.crm_desk import CrmDesk, local_crm_desk
 
-    push = getattr(runtime, "crm_push", None)
-    if push is not None:
-        return CrmDesk(store, push)
-    return local_crm_desk(store) if demo else None
+    window.info_pane.set_desk(local_crm_desk(store))
+
+    def ready(account: CrmAccount) -> None:
+        window.info_pane.set_desk(CrmDesk(store, account.push, me=lambda: account.client.attendant_id))
+
+    runtime.crm_listeners.append(ready)
 
 
 def interface_language(options: Options, preferences: Settings) -> str:

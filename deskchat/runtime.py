@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -10,12 +12,18 @@ from typing import Any
 
 from deskchat.channels.base import ChannelAccount
 from deskchat.channels.demo import DemoChannel
-from deskchat.config import GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
+from deskchat.config import CRM_AUTO_LEAD, GROUPS, REOPEN_WINDOW_HOURS, SEND_READ_RECEIPTS, Setting, Settings
 from deskchat.core.bus import EventBus
 from deskchat.core.events import ChannelStateChanged
 from deskchat.core.messages import InboundMessage
 from deskchat.services.accounts import AccountsService
 from deskchat.services.conversations_start import ConversationStarter
+from deskchat.services.crm_accounts import CrmAccount, CrmDriver
+from deskchat.services.crm_autolead import CrmAutoLead
+from deskchat.services.crm_conflicts import ConflictResolver
+from deskchat.services.crm_demo import DEMO_PASSWORD, DEMO_USER, DemoCrm, start_demo_crm
+from deskchat.services.crm_push import CrmPush
+from deskchat.services.crm_sync_status import CrmSyncMonitor
 from deskchat.services.email_accounts import EmailDriver
 from deskchat.services.email_sending import EmailSending
 from deskchat.services.ingest import IngestService
@@ -47,6 +55,7 @@ class Runtime:
         whatsapp_sessions: Path | None = None,
         whatsapp_factory: ChannelFactory | None = None,
         settings: Settings | None = None,
+        crm_options: dict[str, Any] | None = None,
     ) -> None:
         self.store = store
         self.demo = demo
@@ -85,6 +94,12 @@ class Runtime:
         self.accounts: AccountsService | None = None
         self.whatsapp: WhatsAppDriver | None = None
         self.email: EmailDriver | None = None
+        self.crm: CrmDriver | None = None
+        self.crm_account: CrmAccount | None = None  # once the CRM is connected (or resumed) in this process
+        self.crm_listeners: list[Callable[[CrmAccount], None]] = []  # told when the CRM account is ready
+        # the CRM queue's state for the banner, the journal and the record badges; the attendant's conflict decisions
+        self.crm_sync = CrmSyncMonitor(store, self.bus, wake=self.messaging.work_queued)
+        self.crm_conflicts = ConflictResolver(store, wake=self.messaging.work_queued)
         self.email_sending = EmailSending(store, self.bus, self.messaging.work_queued)
         if demo:  # the demo mailbox sends through its demo channel, where no send is ever uncertain
             self.worker.register(MailSendHandler(store, _demo_sent_lookup))
@@ -103,6 +118,35 @@ class Runtime:
             self.email = EmailDriver(self.accounts, store, self.bus, self.ingest)
             self.accounts.register(self.email)
             self.worker.register(MailSendHandler(store, self.email.sent_message_id))
+        elif demo:  # the demo's CRM is a real one when the crm-server extra is installed (see connect_channels)
+            self.accounts = AccountsService(store, self.bus, self.channels)
+        self.demo_crm: DemoCrm | None = None
+        if self.accounts is not None:
+            self.crm = CrmDriver(
+                self.accounts,
+                store,
+                self.bus,
+                self.worker.register,
+                self.worker.wake.set,
+                on_account=self._crm_ready,
+                account_options=crm_options,
+            )
+            self.accounts.register(self.crm)
+        # a customer the CRM does not know becomes a lead and a pending case (setting crm.auto_lead)
+        self.auto_lead = CrmAutoLead(
+            store, self.bus, lambda: self.crm_account, lambda: self.settings.get(CRM_AUTO_LEAD)
+        )
+
+    @property
+    def crm_push(self) -> CrmPush | None:
+        """Where the UI queues CRM writes (leads, case changes, notes); None until the CRM account exists."""
+        return None if self.crm_account is None else self.crm_account.push
+
+    def _crm_ready(self, account: CrmAccount) -> None:
+        self.crm_account = account
+        self.crm_sync.follow_lane(account.lane)
+        for listener in self.crm_listeners:
+            listener(account)
 
     def _demo_customer(self, account_id: int, chat_key: str) -> InboundMessage | None:
         """Who is behind a demo chat (its title, name and identities), so a demo answer lands in that chat."""
@@ -134,6 +178,8 @@ class Runtime:
         """Start background work; call with the event loop running."""
         self.worker.start()
         self.media_downloads.start()
+        self.auto_lead.start()
+        self.crm_sync.start()
         for account_id in self.channels:
             if self.demo:
                 self.bus.publish(ChannelStateChanged(account_id, "demo"))
@@ -142,6 +188,18 @@ class Runtime:
         """Resume every account that can (after the window is painted: WhatsApp's loads neonize)."""
         if self.accounts is not None:
             await self.accounts.resume_all()
+        if self.demo and self.crm is not None:
+            await self._connect_demo_crm()
+
+    async def _connect_demo_crm(self) -> None:
+        """--demo: the reference CRM server in-process, seeded, in the throwaway profile; signed in as its seed user."""
+        assert self.crm is not None
+        folder = self.store.profile.root
+        self.demo_crm = await asyncio.get_running_loop().run_in_executor(None, start_demo_crm, folder)
+        if self.demo_crm is None:
+            log.info("demo: the crm-server extra is not installed; the CRM is shown as simulated")
+            return
+        await self.crm.connect(self.demo_crm.url, DEMO_USER, DEMO_PASSWORD)
 
     async def stop(self) -> bool:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""
@@ -153,6 +211,12 @@ class Runtime:
             self.whatsapp.close()
         await self.worker.stop()
         await self.media_downloads.stop()
+        await self.auto_lead.stop()
+        await self.crm_sync.stop()
+        if self.crm is not None:
+            await self.crm.close()
+        if self.demo_crm is not None:
+            await asyncio.get_running_loop().run_in_executor(None, self.demo_crm.stop)
         for channel in self._demo_channels:
             channel.stop()
         return stuck

@@ -30,7 +30,7 @@ def tool(name: str) -> str:
 def main() -> int:
     for language in LANGUAGES:
         ts_file = TRANSLATIONS / f"deskchat_{language}.ts"
-        subprocess.run([tool("pyside6-lupdate"), *sources(), "-ts", str(ts_file)], cwd=ROOT, check=True)
+        subprocess.run([tool("pyside6-lupdate"), *sources(), "-no-obsolete", "-ts", str(ts_file)], cwd=ROOT, check=True)
         subprocess.run([tool("pyside6-lrelease"), str(ts_file)], cwd=ROOT, check=True)
     return 0
 

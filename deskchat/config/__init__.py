@@ -15,6 +15,8 @@ from deskchat.config.files import Problem
 from deskchat.config.policy import choose_policy_file, system_policy_file
 from deskchat.config.schema import (
     BY_KEY,
+    CRM_AUTO_LEAD,
+    CRM_URL,
     GROUPS,
     LANGUAGE,
     NOTIFY_DESKTOP,
@@ -43,6 +45,8 @@ def load_settings(profile: Profile, system_policy: Path | None = None) -> Settin
 
 __all__ = [
     "BY_KEY",
+    "CRM_AUTO_LEAD",
+    "CRM_URL",
     "GROUPS",
     "LANGUAGE",
     "NOTIFY_DESKTOP",

@@ -40,6 +40,7 @@ class Setting(Generic[T]):
     minimum: int | None = None
     maximum: int | None = None
     applies_on_restart: bool = False
+    in_preferences: bool = True  # False: edited elsewhere (the CRM address, on the connection screen)
 
     def __post_init__(self) -> None:
         self.check(self.default)  # a schema mistake fails at import, in every test
@@ -139,6 +140,29 @@ NOTIFY_SOUND: Final = Setting[bool](
     label="Play a sound when a customer writes",
 )
 
+CRM_AUTO_LEAD: Final = Setting[bool](
+    key="crm.auto_lead",
+    value_type=bool,
+    default=True,
+    description=(
+        "A message from a number or sender the CRM does not know creates a lead (source whatsapp/email) and a"
+        " pending case in the CRM by itself."
+    ),
+    label="Create a CRM lead and case when an unknown customer writes",
+)
+
+CRM_URL: Final = Setting[str](
+    key="crm.url",
+    value_type=str,
+    default="",
+    description=(
+        "The CRM's address (https://crm.example.com, without /api/v1). Set by IT in the policy file, the connection"
+        " screen shows it read-only; empty lets the attendant type it."
+    ),
+    label="CRM address",
+    in_preferences=False,
+)
+
 #: The schema, in the order the Preferences dialog shows it.
 SCHEMA: Final[tuple[Setting[Any], ...]] = (
     SEND_READ_RECEIPTS,
@@ -146,6 +170,8 @@ SCHEMA: Final[tuple[Setting[Any], ...]] = (
     REOPEN_WINDOW_HOURS,
     NOTIFY_DESKTOP,
     NOTIFY_SOUND,
+    CRM_AUTO_LEAD,
     LANGUAGE,
+    CRM_URL,
 )
 BY_KEY: Final[dict[str, Setting[Any]]] = {setting.key: setting for setting in SCHEMA}

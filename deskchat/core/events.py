@@ -36,6 +36,7 @@ DELIVERY_RANK: dict[DeliveryState, int] = {
 class ChannelKind(StrEnum):
     WHATSAPP = "whatsapp"
     EMAIL = "email"
+    CRM = "crm"  # the company's CRM: an account with a state, a log and an outbox lane, but no conversations
 
 
 class ConversationStatus(StrEnum):

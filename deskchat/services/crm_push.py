@@ -81,10 +81,24 @@ def _rfc3339(ms: int) -> str:
 class CrmPush:
     """Queues CRM writes for the CRM account's lane (``account_id``)."""
 
-    def __init__(self, store: Store, account_id: int, *, clock: Callable[[], int] = now_ms) -> None:
+    def __init__(
+        self,
+        store: Store,
+        account_id: int,
+        *,
+        clock: Callable[[], int] = now_ms,
+        wake: Callable[[], None] | None = None,
+    ) -> None:
         self._store = store
         self._account_id = account_id
         self._clock = clock
+        self._wake = wake  # the outbox drainer, told once a write is queued (committed)
+
+    async def _queue(self, work: Callable[[Connection], object]) -> None:
+        """Write the queued items in one transaction, then wake the drainer."""
+        await self._store.write(work)
+        if self._wake is not None:
+            self._wake()
 
     @property
     def account_id(self) -> int:
@@ -113,7 +127,7 @@ class CrmPush:
             payload = {"op": "create", "collection": "contacts", "id": crm_id, "body": body}
             self._enqueue(conn, payload, [f"contacts:{crm_id}"], now)
 
-        await self._store.write(write)
+        await self._queue(write)
         return crm_id
 
     async def open_case(self, case: NewCase, *, contact_id: int | None = None) -> str:
@@ -134,7 +148,7 @@ class CrmPush:
             payload = {"op": "create", "collection": "cases", "id": crm_id, "body": body}
             self._enqueue(conn, payload, [f"cases:{crm_id}", f"contacts:{case.contact_crm_id}"], now)
 
-        await self._store.write(write)
+        await self._queue(write)
         return crm_id
 
     async def change_case(self, case_crm_id: str, change: CaseChange, *, shown: dict[str, Any] | None = None) -> None:
@@ -152,7 +166,7 @@ class CrmPush:
             payload = {"op": "update", "collection": "cases", "id": case_crm_id, "patch": change.patch, "base": base}
             self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
 
-        await self._store.write(write)
+        await self._queue(write)
 
     async def update_contact(
         self, contact_crm_id: str, patch: dict[str, Any], *, client_id: int, shown: dict[str, Any]
@@ -166,7 +180,7 @@ class CrmPush:
             payload = {"op": "update", "collection": "contacts", "id": contact_crm_id, "patch": patch}
             self._enqueue(conn, payload, [f"contacts:{contact_crm_id}"], now)
 
-        await self._store.write(write)
+        await self._queue(write)
 
     async def add_note(self, body: str, *, case_crm_id: str | None = None, contact_crm_id: str | None = None) -> str:
         if case_crm_id is None and contact_crm_id is None:
@@ -180,7 +194,7 @@ class CrmPush:
         payload = {"op": "create", "collection": "notes", "id": note_id, "body": note}
         records = [f"cases:{case_crm_id}"] if case_crm_id is not None else []
         records += [f"contacts:{contact_crm_id}"] if contact_crm_id is not None else []
-        await self._store.write(lambda conn: self._enqueue(conn, payload, records, now))
+        await self._queue(lambda conn: self._enqueue(conn, payload, records, now))
         return note_id
 
     async def push_history(self, case_crm_id: str, messages: Sequence[HistoryMessage]) -> int:
@@ -205,5 +219,5 @@ class CrmPush:
                 payload = {"op": "append", "case_id": case_crm_id, "messages": items}
                 self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
 
-        await self._store.write(write)
+        await self._queue(write)
         return len(batches)

@@ -88,6 +88,11 @@ class CrmSyncMonitor:
                 await self._task
             self._task = None
 
+    def follow_lane(self, lane: LaneView) -> None:
+        """The CRM account is ready: its lane says when sign-in is needed and when the CRM asked to wait."""
+        self._lane = lane
+        self.look_now()
+
     def look_now(self) -> None:
         """Look again at once (after a change this process made)."""
         self._look.set()

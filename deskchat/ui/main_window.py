@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from deskchat.core.bus import EventBus
     from deskchat.services.accounts import AccountsService
     from deskchat.services.conversations_start import ConversationStarter
+    from deskchat.services.crm_accounts import CrmDriver
     from deskchat.services.crm_conflicts import ConflictResolver
     from deskchat.services.crm_desk import CrmDesk
     from deskchat.services.crm_sync_status import CrmSyncMonitor
@@ -64,6 +65,7 @@ class WindowServices:
     fetch_mail_body: Callable[[int, int], Awaitable[None]] | None = None  # a mail opened before its body came
     image_fetcher: Callable[[Iterable[str]], Mapping[str, bytes]] | None = None  # remote images (demo: local)
     email: EmailDriver | None = None  # adding mailboxes on the connection screen
+    crm: CrmDriver | None = None  # the CRM account's sign-in (its card on the connection screen)
 
 
 class MainWindow(QMainWindow):
@@ -209,7 +211,7 @@ class MainWindow(QMainWindow):
         self.connections_action.setObjectName("connectionsAction")
         self.connections_action.setShortcut(QKeySequence("Ctrl+I"))
         self.connections_action.triggered.connect(self.open_connections)
-        if self.services.whatsapp is None and not self.services.demo:  # the demo shows its sample accounts
+        if self.services.whatsapp is None and self.services.crm is None and not self.services.demo:
             self.connections_action.setEnabled(False)
             self.connections_action.setToolTip(self.tr("Not available in the demo profile"))
         menu.addAction(self.connections_action)
@@ -233,7 +235,9 @@ class MainWindow(QMainWindow):
     def open_connections(self) -> ConnectionsDialog | None:
         """Show the connection screen ("Integrações de Atendimento")."""
         demo = self.services.demo
-        if not demo and (self.services.accounts is None or self.services.whatsapp is None):
+        if not demo and (
+            self.services.accounts is None or (self.services.whatsapp is None and self.services.crm is None)
+        ):
             return None
         from deskchat.services.accounts import AccountsService
         from deskchat.ui.connections.dialog import ConnectionsDialog  # with the QR code libraries: not at start-up
@@ -241,7 +245,14 @@ class MainWindow(QMainWindow):
         if self.connections_dialog is None:
             accounts = self.services.accounts or AccountsService(self.services.store, self.services.bus, {})
             self.connections_dialog = ConnectionsDialog(
-                accounts, self.services.whatsapp, self.bridge, self, email=self.services.email, demo=demo
+                accounts,
+                self.services.whatsapp,
+                self.bridge,
+                self,
+                email=self.services.email,
+                crm=self.services.crm,
+                settings=self.services.settings,
+                demo=demo,
             )
         self.connections_dialog.show()
         self.connections_dialog.raise_()
@@ -401,6 +412,8 @@ class MainWindow(QMainWindow):
         return True
 
     def _kind_name(self, kind: str) -> str:
+        if kind == "crm":
+            return self.tr("CRM")
         return self.tr("WhatsApp") if kind == "whatsapp" else self.tr("E-mail")
 
     def state_text(self, state: str) -> str:

@@ -45,12 +45,21 @@ CATALOGUE = (
     QT_TRANSLATE_NOOP("Settings", "Notifications"),
     QT_TRANSLATE_NOOP("Settings", "Show a desktop notification when a customer writes"),
     QT_TRANSLATE_NOOP("Settings", "Play a sound when a customer writes"),
+    QT_TRANSLATE_NOOP("Settings", "CRM"),
+    QT_TRANSLATE_NOOP("Settings", "Create a CRM lead and case when an unknown customer writes"),
+    QT_TRANSLATE_NOOP("Settings", "CRM address"),
     QT_TRANSLATE_NOOP("Settings", "Language"),
     QT_TRANSLATE_NOOP("Settings", "Português (Brasil)"),
     QT_TRANSLATE_NOOP("Settings", "English"),
 )
 
-SECTION_TITLES = {"whatsapp": "WhatsApp", "tickets": "Tickets", "notifications": "Notifications", "ui": "Interface"}
+SECTION_TITLES = {
+    "whatsapp": "WhatsApp",
+    "tickets": "Tickets",
+    "notifications": "Notifications",
+    "crm": "CRM",
+    "ui": "Interface",
+}
 
 
 def translated(text: str) -> str:
@@ -89,6 +98,8 @@ class PreferencesDialog(QDialog):
         layout = QVBoxLayout(self)
         forms: dict[str, QFormLayout] = {}
         for setting in SCHEMA:
+            if not setting.in_preferences:
+                continue
             form = forms.get(setting.section)
             if form is None:
                 group = QGroupBox(translated(SECTION_TITLES.get(setting.section, setting.section)), self)

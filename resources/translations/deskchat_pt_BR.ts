@@ -360,58 +360,14 @@
 <context>
     <name>ChatPane</name>
     <message>
-        <source>Status</source>
-        <translation type="vanished">Situação</translation>
-    </message>
-    <message>
-        <source>Priority</source>
-        <translation type="vanished">Prioridade</translation>
-    </message>
-    <message>
-        <source>Queue</source>
-        <translation type="vanished">Fila</translation>
-    </message>
-    <message>
-        <source>Nobody</source>
-        <translation type="vanished">Ninguém</translation>
-    </message>
-    <message>
-        <source>Assignee</source>
-        <translation type="vanished">Responsável</translation>
-    </message>
-    <message>
-        <source>Sync</source>
-        <translation type="vanished">Sincronização</translation>
-    </message>
-    <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="127"/>
         <source>Accept</source>
         <translation>Atender</translation>
     </message>
     <message>
-        <source>Close case</source>
-        <translation type="vanished">Encerrar caso</translation>
-    </message>
-    <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="131"/>
         <source>Reopen</source>
         <translation>Reabrir</translation>
-    </message>
-    <message>
-        <source>Move this conversation here</source>
-        <translation type="vanished">Mover esta conversa para cá</translation>
-    </message>
-    <message>
-        <source>Add a note to this case</source>
-        <translation type="vanished">Adicionar uma nota a este caso</translation>
-    </message>
-    <message>
-        <source>Add note</source>
-        <translation type="vanished">Adicionar nota</translation>
-    </message>
-    <message>
-        <source>Note added; it goes to the CRM with the queue.</source>
-        <translation type="vanished">Nota adicionada; vai para o CRM com a fila.</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="276"/>
@@ -427,50 +383,6 @@
         <location filename="../../deskchat/ui/panes/chat.py" line="278"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation type="vanished">Aberto</translation>
-    </message>
-    <message>
-        <source>Waiting for customer</source>
-        <translation type="vanished">Aguardando cliente</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation type="vanished">Resolvido</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation type="vanished">Baixa</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation type="vanished">Normal</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation type="vanished">Alta</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation type="vanished">Urgente</translation>
-    </message>
-    <message>
-        <source>linked by the phone number</source>
-        <translation type="vanished">vinculado pelo telefone</translation>
-    </message>
-    <message>
-        <source>linked by the sender</source>
-        <translation type="vanished">vinculado pelo remetente</translation>
-    </message>
-    <message>
-        <source>linked by the subject [Case #…]</source>
-        <translation type="vanished">vinculado pelo assunto [Caso #…]</translation>
-    </message>
-    <message>
-        <source>linked by hand</source>
-        <translation type="vanished">vinculado à mão</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/chat.py" line="129"/>
@@ -649,51 +561,43 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="53"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="58"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <source>Link the WhatsApp numbers you serve customers with. Each number resumes by itself next time.</source>
-        <translation type="vanished">Conecte os números de WhatsApp com que você atende os clientes. Cada número se reconecta sozinho da próxima vez.</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="67"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="72"/>
         <source>Link the WhatsApp numbers and mailboxes you serve customers with. Each one resumes by itself next time.</source>
         <translation>Vincule os números de WhatsApp e as caixas de e-mail com que você atende os clientes. Cada um se reconecta sozinho na próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="83"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="211"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="90"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="223"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="86"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="93"/>
         <source>Add a mailbox</source>
         <translation>Adicionar caixa de e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="99"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="104"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="111"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="119"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="129"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <source>WhatsApp</source>
-        <translation type="vanished">WhatsApp</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="212"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="224"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -783,6 +687,151 @@
             <numerusform>CRM: %n item precisa da sua atenção</numerusform>
             <numerusform>CRM: %n itens precisam da sua atenção</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>CrmCard</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="46"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="54"/>
+        <source>https://crm.your-company.com</source>
+        <translation>https://crm.suaempresa.com.br</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="60"/>
+        <source>set by IT</source>
+        <translation>definido pela TI</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="75"/>
+        <source>Test connection</source>
+        <translation>Testar conexão</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="77"/>
+        <source>Connect</source>
+        <translation>Conectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="79"/>
+        <source>Reconnect to the CRM</source>
+        <translation>Reconectar ao CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="81"/>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="205"/>
+        <source>Disconnect</source>
+        <translation>Desconectar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="92"/>
+        <source>Address</source>
+        <translation>Endereço</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="93"/>
+        <source>User</source>
+        <translation>Usuário</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="94"/>
+        <source>Password</source>
+        <translation>Senha</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="115"/>
+        <source>Your IT department set the CRM address.</source>
+        <translation>O endereço do CRM foi definido pela TI da empresa.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="128"/>
+        <source>Connected (%1)</source>
+        <translation>Conectado (%1)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="131"/>
+        <source>Queue paused — Reconnect to the CRM</source>
+        <translation>Fila pausada — Reconectar ao CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="132"/>
+        <source>Sign-in required</source>
+        <translation>Entrada necessária</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="136"/>
+        <source>CRM unavailable — retrying in %1 s</source>
+        <translation>CRM indisponível — nova tentativa em %1 s</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="137"/>
+        <source>CRM unavailable</source>
+        <translation>CRM indisponível</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="139"/>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="193"/>
+        <source>Connecting…</source>
+        <translation>Conectando…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="141"/>
+        <source>Demo (simulated)</source>
+        <translation>Demonstração (simulado)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="142"/>
+        <source>Not connected</source>
+        <translation>Não conectado</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="165"/>
+        <source>The CRM answers and accepted the user and password.</source>
+        <translation>O CRM respondeu e aceitou o usuário e a senha.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="166"/>
+        <source>Wrong user or password.</source>
+        <translation>Usuário ou senha incorretos.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="167"/>
+        <source>This address answers, but it is not a DeskChat CRM.</source>
+        <translation>Este endereço responde, mas não é um CRM compatível com o DeskChat.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="168"/>
+        <source>The CRM cannot be reached at this address.</source>
+        <translation>Não foi possível acessar o CRM neste endereço.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="169"/>
+        <source>The secure connection failed (TLS certificate or protocol).</source>
+        <translation>A conexão segura falhou (certificado ou protocolo TLS).</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="175"/>
+        <source>Fill in the address, the user and the password.</source>
+        <translation>Preencha o endereço, o usuário e a senha.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="183"/>
+        <source>Testing…</source>
+        <translation>Testando…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="205"/>
+        <source>Cancel</source>
+        <translation>Cancelar</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/crm_card.py" line="208"/>
+        <source>Disconnect DeskChat from the CRM? Changes not yet sent wait here until you connect again; the CRM sign-in is ended on this computer.</source>
+        <translation>Desconectar o DeskChat do CRM? As alterações ainda não enviadas aguardam aqui até você conectar de novo; a entrada no CRM é encerrada neste computador.</translation>
     </message>
 </context>
 <context>
@@ -1218,190 +1267,98 @@
 <context>
     <name>InfoPane</name>
     <message>
-        <source>Lead</source>
-        <translation type="vanished">Lead</translation>
-    </message>
-    <message>
-        <source>Qualified</source>
-        <translation type="vanished">Qualificado</translation>
-    </message>
-    <message>
-        <source>Proposal</source>
-        <translation type="vanished">Proposta</translation>
-    </message>
-    <message>
-        <source>Negotiation</source>
-        <translation type="vanished">Negociação</translation>
-    </message>
-    <message>
-        <source>Won</source>
-        <translation type="vanished">Fechado</translation>
-    </message>
-    <message>
-        <source>Lost</source>
-        <translation type="vanished">Perdido</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation type="vanished">Aberto</translation>
-    </message>
-    <message>
-        <source>Waiting for customer</source>
-        <translation type="vanished">Aguardando cliente</translation>
-    </message>
-    <message>
-        <source>Resolved</source>
-        <translation type="vanished">Resolvido</translation>
-    </message>
-    <message>
-        <source>Closed</source>
-        <translation type="vanished">Encerrado</translation>
-    </message>
-    <message>
-        <source>Low</source>
-        <translation type="vanished">Baixa</translation>
-    </message>
-    <message>
-        <source>Normal</source>
-        <translation type="vanished">Normal</translation>
-    </message>
-    <message>
-        <source>High</source>
-        <translation type="vanished">Alta</translation>
-    </message>
-    <message>
-        <source>Urgent</source>
-        <translation type="vanished">Urgente</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="82"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
         <source>Phone</source>
         <extracomment>Makes the sync-state badge of one CRM record (&quot;contacts&quot; or &quot;cases&quot;, its CRM id); None shows none.</extracomment>
         <translation>Telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="84"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="90"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="86"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="92"/>
         <source>WhatsApp (LID)</source>
         <translation>WhatsApp (LID)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="88"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="94"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="90"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="96"/>
         <source>CRM id</source>
         <translation>ID no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="95"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="101"/>
         <source>same phone number</source>
         <translation>mesmo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="96"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="102"/>
         <source>same WhatsApp number</source>
         <translation>mesmo número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="97"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="103"/>
         <source>same WhatsApp account</source>
         <translation>mesma conta de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="98"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="104"/>
         <source>same e-mail address</source>
         <translation>mesmo e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="99"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="105"/>
         <source>same CRM record</source>
         <translation>mesmo registro no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="100"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="106"/>
         <source>joined by hand</source>
         <translation>junção manual</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="103"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="109"/>
         <source>Joined records</source>
         <translation>Registros juntados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="111"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="117"/>
         <source>Undo join</source>
         <translation>Desfazer junção</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="113"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="119"/>
         <source>Split this record off again, with the conversations and cases it brought</source>
         <translation>Separar este registro de novo, com as conversas e os casos que ele trouxe</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="172"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="178"/>
         <source>No conversation selected</source>
         <translation>Nenhuma conversa selecionada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="219"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="225"/>
         <source>Contact</source>
         <translation>Contato</translation>
     </message>
     <message>
-        <source>CRM client</source>
-        <translation type="vanished">Cliente no CRM</translation>
-    </message>
-    <message>
-        <source>Not in the CRM yet: this contact will become a lead.</source>
-        <translation type="vanished">Ainda não está no CRM: este contato virará um lead.</translation>
-    </message>
-    <message>
-        <source>Company</source>
-        <translation type="vanished">Empresa</translation>
-    </message>
-    <message>
-        <source>CNPJ</source>
-        <translation type="vanished">CNPJ</translation>
-    </message>
-    <message>
-        <source>Company type</source>
-        <translation type="vanished">Tipo de empresa</translation>
-    </message>
-    <message>
-        <source>Credit limit</source>
-        <translation type="vanished">Limite de crédito</translation>
-    </message>
-    <message>
-        <source>Debt</source>
-        <translation type="vanished">Débito</translation>
-    </message>
-    <message>
-        <source>Sales stage</source>
-        <translation type="vanished">Etapa de venda</translation>
-    </message>
-    <message>
-        <source>Responsible</source>
-        <translation type="vanished">Responsável</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="182"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
         <source>Linked cases</source>
         <translation>Casos vinculados</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="188"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="194"/>
         <source>Other cases</source>
         <translation>Outros casos</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info.py" line="185"/>
+        <location filename="../../deskchat/ui/panes/info.py" line="191"/>
         <source>No linked case</source>
         <translation>Nenhum caso vinculado</translation>
     </message>
@@ -1805,138 +1762,143 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="95"/>
+        <location filename="../../deskchat/ui/main_window.py" line="97"/>
         <source>DEMO (sample data, discarded on exit)</source>
         <translation>DEMO (dados de exemplo, descartados ao sair)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="113"/>
+        <location filename="../../deskchat/ui/main_window.py" line="115"/>
         <source>Opening your data…</source>
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="201"/>
+        <location filename="../../deskchat/ui/main_window.py" line="203"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="202"/>
+        <location filename="../../deskchat/ui/main_window.py" line="204"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="208"/>
+        <location filename="../../deskchat/ui/main_window.py" line="210"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="214"/>
+        <location filename="../../deskchat/ui/main_window.py" line="216"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="216"/>
+        <location filename="../../deskchat/ui/main_window.py" line="218"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="222"/>
+        <location filename="../../deskchat/ui/main_window.py" line="224"/>
         <source>CRM sync &amp;journal…</source>
         <translation>&amp;Diário de sincronização do CRM…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="228"/>
+        <location filename="../../deskchat/ui/main_window.py" line="230"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="351"/>
+        <location filename="../../deskchat/ui/main_window.py" line="362"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="354"/>
+        <location filename="../../deskchat/ui/main_window.py" line="365"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="362"/>
+        <location filename="../../deskchat/ui/main_window.py" line="373"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="404"/>
+        <location filename="../../deskchat/ui/main_window.py" line="416"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/main_window.py" line="417"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="404"/>
+        <location filename="../../deskchat/ui/main_window.py" line="417"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="408"/>
-        <location filename="../../deskchat/ui/main_window.py" line="409"/>
+        <location filename="../../deskchat/ui/main_window.py" line="421"/>
+        <location filename="../../deskchat/ui/main_window.py" line="422"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="410"/>
+        <location filename="../../deskchat/ui/main_window.py" line="423"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="411"/>
+        <location filename="../../deskchat/ui/main_window.py" line="424"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="412"/>
+        <location filename="../../deskchat/ui/main_window.py" line="425"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="413"/>
+        <location filename="../../deskchat/ui/main_window.py" line="426"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="414"/>
+        <location filename="../../deskchat/ui/main_window.py" line="427"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="415"/>
+        <location filename="../../deskchat/ui/main_window.py" line="428"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="416"/>
+        <location filename="../../deskchat/ui/main_window.py" line="429"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="417"/>
+        <location filename="../../deskchat/ui/main_window.py" line="430"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="418"/>
+        <location filename="../../deskchat/ui/main_window.py" line="431"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="419"/>
+        <location filename="../../deskchat/ui/main_window.py" line="432"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="429"/>
+        <location filename="../../deskchat/ui/main_window.py" line="442"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="432"/>
+        <location filename="../../deskchat/ui/main_window.py" line="445"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>
@@ -2081,32 +2043,32 @@
 <context>
     <name>PreferencesDialog</name>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="85"/>
+        <location filename="../../deskchat/ui/preferences.py" line="94"/>
         <source>Preferences</source>
         <translation>Preferências</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="100"/>
+        <location filename="../../deskchat/ui/preferences.py" line="111"/>
         <source>Some values in the settings or IT policy files were ignored; the log has the details.</source>
         <translation>Alguns valores dos arquivos de configurações ou da política da TI foram ignorados; os detalhes estão no log.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="121"/>
+        <location filename="../../deskchat/ui/preferences.py" line="132"/>
         <source>Your IT department set this value; it cannot be changed here.</source>
         <translation>Este valor foi definido pela TI da empresa e não pode ser alterado aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="122"/>
+        <location filename="../../deskchat/ui/preferences.py" line="133"/>
         <source>set by IT</source>
         <translation>definido pela TI</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="131"/>
+        <location filename="../../deskchat/ui/preferences.py" line="142"/>
         <source>Takes effect the next time DeskChat starts.</source>
         <translation>Vale a partir da próxima vez que o DeskChat for aberto.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="144"/>
+        <location filename="../../deskchat/ui/preferences.py" line="155"/>
         <source>The preferences could not be saved: %1</source>
         <translation>Não foi possível salvar as preferências: %1</translation>
     </message>
@@ -2227,16 +2189,31 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/preferences.py" line="48"/>
+        <source>CRM</source>
+        <translation>CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="49"/>
+        <source>Create a CRM lead and case when an unknown customer writes</source>
+        <translation>Criar um lead e um caso no CRM quando um cliente desconhecido escrever</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="50"/>
+        <source>CRM address</source>
+        <translation>Endereço do CRM</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/preferences.py" line="51"/>
         <source>Language</source>
         <translation>Idioma</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="49"/>
+        <location filename="../../deskchat/ui/preferences.py" line="52"/>
         <source>Português (Brasil)</source>
         <translation>Português (Brasil)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/preferences.py" line="50"/>
+        <location filename="../../deskchat/ui/preferences.py" line="53"/>
         <source>English</source>
         <translation>English</translation>
     </message>
@@ -2355,21 +2332,9 @@
         <translation>O DeskChat encontrou danos no seu arquivo de dados (deskchat.db) durante o trabalho. Mensagens podem deixar de ser guardadas ou mostradas. Feche o DeskChat, guarde o arquivo e chame o suporte de TI.</translation>
     </message>
     <message>
-        <source>DeskChat&apos;s data could not be opened: %1</source>
-        <translation type="vanished">Não foi possível abrir os dados do DeskChat: %1</translation>
-    </message>
-    <message>
         <location filename="../../deskchat/ui/store_dialogs.py" line="131"/>
         <source>DeskChat cannot open its data</source>
         <translation>O DeskChat não consegue abrir seus dados</translation>
-    </message>
-</context>
-<context>
-    <name>Tasks</name>
-    <message>
-        <source>The action could not be completed: %1</source>
-        <extracomment>Failures shown to the attendant so far (tests check it stays empty).</extracomment>
-        <translation type="vanished">Não foi possível concluir a ação: %1</translation>
     </message>
 </context>
 <context>
@@ -2457,10 +2422,6 @@
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="145"/>
         <source>Connected</source>
         <translation>Conectado</translation>
-    </message>
-    <message>
-        <source>This computer shows up on the phone as “DeskChat”.</source>
-        <translation type="vanished">Este computador aparece no celular como “DeskChat”.</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="146"/>
@@ -2553,10 +2514,6 @@
         <translation>O QR Code expirou. Gere um novo quando estiver com o celular em mãos.</translation>
     </message>
     <message>
-        <source>%1 conversations linked to cases automatically today</source>
-        <translation type="vanished">%1 conversas vinculadas a casos automaticamente hoje</translation>
-    </message>
-    <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="234"/>
         <source>This code changes in %1 s</source>
         <translation>Este código muda em %1 s</translation>
@@ -2575,14 +2532,6 @@
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="260"/>
         <source>On the phone: Linked devices › Link a device › Link with phone number, and type this code.</source>
         <translation>No celular: Dispositivos conectados › Conectar um dispositivo › Conectar com número de telefone, e digite este código.</translation>
-    </message>
-    <message>
-        <source>Disconnect WhatsApp</source>
-        <translation type="vanished">Desconectar WhatsApp</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation type="vanished">Cancelar</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="273"/>
@@ -2608,26 +2557,6 @@
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="289"/>
         <source>Pairing</source>
         <translation>Pareamento</translation>
-    </message>
-    <message>
-        <source>State</source>
-        <translation type="vanished">Estado</translation>
-    </message>
-    <message>
-        <source>Connection attempt</source>
-        <translation type="vanished">Tentativa de conexão</translation>
-    </message>
-    <message>
-        <source>Connection refused</source>
-        <translation type="vanished">Conexão recusada</translation>
-    </message>
-    <message>
-        <source>Connection ended</source>
-        <translation type="vanished">Conexão encerrada</translation>
-    </message>
-    <message>
-        <source>Next attempt in</source>
-        <translation type="vanished">Nova tentativa em</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="290"/>
@@ -2668,10 +2597,6 @@
         </translation>
     </message>
     <message>
-        <source>Events kept for review</source>
-        <translation type="vanished">Eventos guardados para análise</translation>
-    </message>
-    <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="296"/>
         <source>Logout on WhatsApp failed</source>
         <translation>Falha ao desconectar no WhatsApp</translation>
@@ -2685,14 +2610,6 @@
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="298"/>
         <source>Session file removed on next start</source>
         <translation>Arquivo de sessão será removido no próximo início</translation>
-    </message>
-    <message>
-        <source>Disconnected by the attendant</source>
-        <translation type="vanished">Desconectado pelo atendente</translation>
-    </message>
-    <message>
-        <source>Session could not be resumed</source>
-        <translation type="vanished">Não foi possível retomar a sessão</translation>
     </message>
     <message>
         <location filename="../../deskchat/ui/connections/whatsapp_card.py" line="299"/>
@@ -2726,13 +2643,6 @@
         <location filename="../../deskchat/ui/crm_conflict.py" line="48"/>
         <source>Edit</source>
         <translation>Editar</translation>
-    </message>
-</context>
-<context>
-    <name>widget</name>
-    <message>
-        <source>Pending</source>
-        <translation type="obsolete">Pendentes</translation>
     </message>
 </context>
 </TS>

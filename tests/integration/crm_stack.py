@@ -49,7 +49,7 @@ class RunningServer:
 def crm_server(database_url: str, log: Path, *extra: str, port: int | None = None) -> Iterator[RunningServer]:
     port = port or free_port()
     command = [sys.executable, "-m", "deskchat.crm.server", "--port", str(port), "--database-url", database_url]
-    with log.open("wb") as sink:
+    with log.open("ab") as sink:
         process = subprocess.Popen([*command, "--seed", *extra], stdout=sink, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
 

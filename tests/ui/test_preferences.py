@@ -136,11 +136,11 @@ def test_reopen_window_applies_at_once_and_language_on_the_next_start(qtbot: Any
 
 
 def test_ignored_problems_in_the_files_are_mentioned(qtbot: Any, loop: Any, profile: Profile) -> None:
-    with running_desk(qtbot, loop, profile, policy={"whatsapp.groups": "everywhere", "crm.url": "x"}) as app:
+    with running_desk(qtbot, loop, profile, policy={"whatsapp.groups": "everywhere", "crm.endpoint": "x"}) as app:
         dialog = open_preferences(app, qtbot)
         problems = dialog.findChild(QLabel, "settingsProblems")
         assert problems is not None and problems.isVisible()
-        assert "whatsapp.groups" in problems.toolTip() and "crm.url" in problems.toolTip()
+        assert "whatsapp.groups" in problems.toolTip() and "crm.endpoint" in problems.toolTip()
         assert editor(dialog, "whatsapp.groups", QComboBox).isEnabled()  # a wrong policy value locks nothing
 
 

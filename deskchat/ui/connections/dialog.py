@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
 )
 
 from deskchat.channels.email.providers import OAuthProvider, provider_table
+from deskchat.config import Settings
 from deskchat.config.policy import policy_mail_provider_overrides
 from deskchat.core.events import ChannelKind
 from deskchat.services.accounts import AccountsService
+from deskchat.services.crm_accounts import CrmDriver
 from deskchat.services.email_accounts import EmailDriver
 from deskchat.services.whatsapp_accounts import WhatsAppDriver
 from deskchat.ui.bridge import BusBridge
 from deskchat.ui.connections.card_parts import demo_card
+from deskchat.ui.connections.crm_card import CrmCard
 from deskchat.ui.connections.email_card import EmailCard
 from deskchat.ui.connections.mail_setup import MailSetupDialog
 from deskchat.ui.connections.whatsapp_card import WhatsAppCard
@@ -46,6 +49,8 @@ class ConnectionsDialog(QDialog):
         *,
         email: EmailDriver | None = None,
         mail_providers: Mapping[str, OAuthProvider] | None = None,
+        crm: CrmDriver | None = None,
+        settings: Settings | None = None,
         demo: bool = False,
     ) -> None:
         super().__init__(parent)
@@ -76,6 +81,8 @@ class ConnectionsDialog(QDialog):
         cards_layout = QVBoxLayout(self._cards_box)
         cards_layout.addLayout(self._wa_layout)
         cards_layout.addLayout(self._mail_layout)
+        self._crm_layout = QVBoxLayout()
+        cards_layout.addLayout(self._crm_layout)
         cards_layout.addStretch(1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
@@ -107,6 +114,9 @@ class ConnectionsDialog(QDialog):
                 self._add_whatsapp(account.id, account.name)
             elif account.kind == ChannelKind.EMAIL and self._shows_mailbox(account.id):
                 self.add_mail_card(account.id, account.address or account.name)
+        self.crm_card = None if crm is None else CrmCard(service, crm, settings, self._cards_box, demo=demo)
+        if self.crm_card is not None:
+            self._crm_layout.addWidget(self.crm_card)
         bridge.channel_state_changed.connect(self._on_state)
         bridge.qr_changed.connect(self._on_qr)
         bridge.integration_logged.connect(self._on_logged)
@@ -150,6 +160,8 @@ class ConnectionsDialog(QDialog):
             card.deleteLater()
 
     def _on_state(self, account_id: int, state: str, detail: str) -> None:
+        if self.crm_card is not None:
+            self.crm_card.on_state_changed(account_id, state, detail)
         card = self.cards.get(account_id) or self.mail_cards.get(account_id)
         if card is not None:
             card.on_state_changed(account_id, state, detail)

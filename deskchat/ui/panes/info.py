@@ -73,6 +73,12 @@ class InfoPane(QScrollArea):
         self._sync_badges = badges
         self.refresh()
 
+    def set_desk(self, desk: CrmDesk | None) -> None:
+        """The CRM account became (un)available: rebuild the shown record with its actions (or without them)."""
+        self._desk = desk
+        conversation_id, self._built_for = self.conversation_id, None
+        self.show_conversation(conversation_id)
+
     def refresh(self) -> None:
         """New data may have arrived for the shown conversation: refresh it, keeping any edit in progress."""
         self.show_conversation(self.conversation_id)
