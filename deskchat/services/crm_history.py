@@ -167,7 +167,9 @@ class CrmHistory:
                 self._links_due = True
             self._wanted.clear()
             push = self._push()
-            if push is None:  # no CRM yet: the requests wait for the account (search_everything)
+            if push is None:  # no CRM yet: the search at the account's start finds what is stored meanwhile
+                self._messages.clear()
+                self._everything_due = True
                 self.idle.set()
                 continue
             messages, links, everything = sorted(self._messages), self._links_due, self._everything_due

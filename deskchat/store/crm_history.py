@@ -1,7 +1,8 @@
 """Which messages of linked conversations were queued for their case's CRM history (see
 :mod:`deskchat.services.crm_history`).
 
-A message is *due* for a case when its conversation is linked to the case, the case has a CRM id, the message is
+A message is *due* for a case when its conversation is linked to the case, the case has a CRM id the contract can
+address (a UUID), the message is
 worth pushing (not deleted, its body fetched, and sent if it is outgoing) and it was not queued for that case yet.
 A link is *new* until its conversation's earlier messages were queued once.
 """
@@ -25,11 +26,13 @@ Link = tuple[int, int]
 _WORTH_PUSHING = (
     "m.deleted_at IS NULL AND m.body_state != 'headers' AND (m.outgoing = 0 OR m.delivery NOT IN ('queued', 'failed'))"
 )
+#: A case the contract can address: its CRM id is a UUID (a case known only by a number, as the demo's own, is not).
+_ADDRESSABLE = "c.crm_id IS NOT NULL AND length(c.crm_id) = 36 AND c.crm_id LIKE '________-____-____-____-____________'"
 _NOT_QUEUED = "NOT EXISTS (SELECT 1 FROM crm_history_pushed p WHERE p.case_id = c.id AND p.message_id = m.id)"
 _LINKED = (
     "FROM messages m"
     " JOIN conversation_cases cc ON cc.conversation_id = m.conversation_id"
-    " JOIN crm_cases c ON c.id = cc.case_id AND c.crm_id IS NOT NULL"
+    f" JOIN crm_cases c ON c.id = cc.case_id AND {_ADDRESSABLE}"
 )
 
 
@@ -38,7 +41,7 @@ def new_links(conn: Connection) -> list[Link]:
     rows = conn.execute(
         text(
             "SELECT cc.conversation_id, cc.case_id FROM conversation_cases cc"
-            " JOIN crm_cases c ON c.id = cc.case_id AND c.crm_id IS NOT NULL"
+            f" JOIN crm_cases c ON c.id = cc.case_id AND {_ADDRESSABLE}"
             " WHERE NOT EXISTS (SELECT 1 FROM crm_history_links l"
             " WHERE l.conversation_id = cc.conversation_id AND l.case_id = cc.case_id)"
         )

@@ -317,3 +317,25 @@ def test_a_very_long_text_is_cut_to_the_contracts_limit(store: Store) -> None:
         assert len(body) <= 65_536 and body.startswith("ááá")
 
     run(store, scenario)
+
+
+def test_a_case_known_only_by_a_number_is_not_addressed(store: Store) -> None:
+    """The contract names cases by UUID: a local case numbered "4712" (the demo's own) gets no history to park."""
+
+    async def scenario(world: World, history: CrmHistory) -> None:
+        numbered = store.write_now(
+            lambda conn: crm_records.save_case(conn, world_contact(conn, world), None, now=NOW, crm_id="4712")
+        )
+        link(world, world.conversation, numbered)
+        add(world, world.conversation, "oi")
+        history.check_links()
+        await settled(history)
+        assert appends(store) == []
+
+    run(store, scenario)
+
+
+def world_contact(conn: Any, world: World) -> int:
+    row = conversations.get(conn, world.conversation)
+    assert row is not None
+    return row.contact_id
