@@ -213,19 +213,17 @@ class CrmHistory:
         self, conn: Connection, push: CrmPush, case_crm_id: str, message_ids: list[int], *, now: int
     ) -> int:
         """Queue a case's messages in time order, in batches of at most HISTORY_BATCH messages and BATCH_BYTES."""
-        found: list[HistoryEntry] = []
-        for start in range(0, len(message_ids), _READ_CHUNK):
-            chunk = message_ids[start : start + _READ_CHUNK]
-            found += crm_history.entries(conn, chunk, max_text_bytes=MAX_BODY_CHARS * 4).values()
-        found.sort(key=lambda entry: (entry.sent_at, entry.message_id))
+        ordered = crm_history.in_time_order(conn, message_ids)
         batches, batch, size = 0, list[HistoryMessage](), 0
-        for entry in found:
-            message = _history_message(case_crm_id, entry)
-            if batch and (len(batch) >= HISTORY_BATCH or size + len(message.body) > BATCH_BYTES):
-                push.enqueue_history(conn, case_crm_id, batch, now=now)
-                batches, batch, size = batches + 1, [], 0
-            batch.append(message)
-            size += len(message.body)
+        for start in range(0, len(ordered), _READ_CHUNK):  # read a chunk at a time: a backfill may be long
+            chunk = ordered[start : start + _READ_CHUNK]
+            read = crm_history.entries(conn, chunk, max_text_bytes=MAX_BODY_CHARS * 4)
+            for message in (_history_message(case_crm_id, read[message_id]) for message_id in chunk):
+                if batch and (len(batch) >= HISTORY_BATCH or size + len(message.body) > BATCH_BYTES):
+                    push.enqueue_history(conn, case_crm_id, batch, now=now)
+                    batches, batch, size = batches + 1, [], 0
+                batch.append(message)
+                size += len(message.body)
         if batch:
             push.enqueue_history(conn, case_crm_id, batch, now=now)
             batches += 1

@@ -105,6 +105,16 @@ def remember_queued(conn: Connection, due: Iterable[Due], *, now: int) -> None:
         conn.execute(text("INSERT OR IGNORE INTO crm_history_pushed VALUES (:case_id, :message_id, :now)"), rows)
 
 
+def in_time_order(conn: Connection, message_ids: Sequence[int]) -> list[int]:
+    """The messages in the order they were sent."""
+    query = text("SELECT id, sent_at FROM messages WHERE id IN :ids").bindparams(bindparam("ids", expanding=True))
+    found: list[tuple[int, int]] = []
+    for start in range(0, len(message_ids), 500):
+        rows = conn.execute(query, {"ids": list(message_ids[start : start + 500])})
+        found += [(int(sent_at), int(message_id)) for message_id, sent_at in rows]
+    return [message_id for _, message_id in sorted(found)]
+
+
 def case_crm_ids(conn: Connection, case_ids: Iterable[int]) -> dict[int, str]:
     wanted = sorted(set(case_ids))
     if not wanted:

@@ -339,3 +339,18 @@ def world_contact(conn: Any, world: World) -> int:
     row = conversations.get(conn, world.conversation)
     assert row is not None
     return row.contact_id
+
+
+def test_long_messages_are_split_so_no_batch_body_passes_a_megabyte(store: Store) -> None:
+    async def scenario(world: World, history: CrmHistory) -> None:
+        link(world, world.conversation, world.case)
+        await settled(history)
+        for n in range(40):
+            add(world, world.conversation, f"{n:02d}" + "x" * 60_000)
+        await settled(history)
+        batches = appends(store)
+        assert len(batches) > 1
+        assert all(sum(len(m["body"]) for m in p["messages"]) <= 1_000_000 for p in batches)
+        assert sum(len(p["messages"]) for p in batches) == 40
+
+    run(store, scenario)
