@@ -177,8 +177,8 @@ class CrmHistory:
             work = partial(self._queue_due, push=push, messages=messages, links=links, everything=everything)
             try:
                 self.batches += await push.in_transaction(work)
-            except Exception:
-                log.exception("the CRM history could not be queued; it is searched again at the next round")
+            except Exception as error:  # its text may quote stored values: only its kind is logged
+                log.error("the CRM history could not be queued (%s); searched again next round", type(error).__name__)
                 self._everything_due = True
             if not self._wanted.is_set():
                 self.idle.set()

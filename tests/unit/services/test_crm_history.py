@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
 from sqlalchemy import select, text
 
 from deskchat.core.bus import EventBus
@@ -354,3 +355,44 @@ def test_long_messages_are_split_so_no_batch_body_passes_a_megabyte(store: Store
         assert sum(len(p["messages"]) for p in batches) == 40
 
     run(store, scenario)
+
+
+class _FailingOnce(CrmPush):
+    def __init__(self, store: Store, account_id: int) -> None:
+        super().__init__(store, account_id)
+        self.failed = False
+
+    def enqueue_history(self, conn: Any, case_crm_id: str, batch: Any, *, now: int) -> None:
+        if not self.failed:
+            self.failed = True
+            raise RuntimeError("disk full")
+        super().enqueue_history(conn, case_crm_id, batch, now=now)
+
+
+@pytest.mark.allow_error_logs  # the failed round is logged at ERROR, as it must be
+def test_a_round_that_failed_loses_nothing_the_next_round_queues_it(
+    store: Store, caplog: pytest.LogCaptureFixture
+) -> None:
+    world = make_world(store)
+    link(world, world.conversation, world.case)
+    failing = _FailingOnce(store, world.push.account_id)
+
+    async def main() -> None:
+        history = CrmHistory(store, world.bus, lambda: failing, coalesce_s=0.05, link_check_s=0.2)
+        history.start()
+        try:
+            add(world, world.conversation, "não se perde")
+
+            async def until_pushed() -> None:
+                while not bodies(store, world.case_crm_id):
+                    history.idle.clear()
+                    await history.idle.wait()
+
+            await asyncio.wait_for(until_pushed(), 10)
+            assert failing.failed and bodies(store, world.case_crm_id) == ["não se perde"]
+        finally:
+            await history.stop()
+
+    asyncio.run(main())
+    errors = [record.getMessage() for record in caplog.records if record.levelname == "ERROR"]
+    assert errors == ["the CRM history could not be queued (RuntimeError); searched again next round"]
