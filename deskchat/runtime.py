@@ -22,6 +22,7 @@ from deskchat.services.crm_accounts import CrmAccount, CrmDriver
 from deskchat.services.crm_autolead import CrmAutoLead
 from deskchat.services.crm_conflicts import ConflictResolver
 from deskchat.services.crm_demo import DEMO_PASSWORD, DEMO_USER, DemoCrm, start_demo_crm
+from deskchat.services.crm_history import CrmHistory
 from deskchat.services.crm_push import CrmPush
 from deskchat.services.crm_sync_status import CrmSyncMonitor
 from deskchat.services.email_accounts import EmailDriver
@@ -136,6 +137,9 @@ class Runtime:
         self.auto_lead = CrmAutoLead(
             store, self.bus, lambda: self.crm_account, lambda: self.settings.get(CRM_AUTO_LEAD)
         )
+        # the messages of conversations linked to a CRM case go to the case's history (earlier ones once per link)
+        self.crm_history = CrmHistory(store, self.bus, lambda: self.crm_push)
+        self.crm_listeners.append(lambda _account: self.crm_history.search_everything())
 
     @property
     def crm_push(self) -> CrmPush | None:
@@ -179,6 +183,7 @@ class Runtime:
         self.worker.start()
         self.media_downloads.start()
         self.auto_lead.start()
+        self.crm_history.start()
         self.crm_sync.start()
         for account_id in self.channels:
             if self.demo:
@@ -212,6 +217,7 @@ class Runtime:
         await self.worker.stop()
         await self.media_downloads.stop()
         await self.auto_lead.stop()
+        await self.crm_history.stop()
         await self.crm_sync.stop()
         if self.crm is not None:
             await self.crm.close()

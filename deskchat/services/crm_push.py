@@ -10,7 +10,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
 from sqlalchemy import Connection
 
@@ -18,6 +18,8 @@ from deskchat.store import crm_queue, crm_records, outbox
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
 from deskchat.store.outbox import OutboxKind
+
+T = TypeVar("T")
 
 HISTORY_BATCH: Final = 100  # messages per CRM call (the contract allows up to 500)
 
@@ -72,6 +74,7 @@ class HistoryMessage:
     sent_at_ms: int
     sender: str | None = None
     external_id: str | None = None
+    id: str | None = None  # the CRM's message id; a stable one makes a second push of it a server-side duplicate
 
 
 def _rfc3339(ms: int) -> str:
@@ -204,20 +207,34 @@ class CrmPush:
 
         def write(conn: Connection) -> None:
             for batch in batches:
-                items = [
-                    {
-                        "id": str(uuid.uuid4()),
-                        "direction": message.direction,
-                        "channel": message.channel,
-                        "body": message.body,
-                        "sent_at": _rfc3339(message.sent_at_ms),
-                        "sender": message.sender,
-                        "external_id": message.external_id,
-                    }
-                    for message in batch
-                ]
-                payload = {"op": "append", "case_id": case_crm_id, "messages": items}
-                self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
+                self.enqueue_history(conn, case_crm_id, batch, now=now)
 
         await self._queue(write)
         return len(batches)
+
+    def enqueue_history(self, conn: Connection, case_crm_id: str, batch: Sequence[HistoryMessage], *, now: int) -> None:
+        """Queue one batch (at most the contract's 500) of a case's history inside the caller's transaction."""
+        items = [
+            {
+                "id": message.id or str(uuid.uuid4()),
+                "direction": message.direction,
+                "channel": message.channel,
+                "body": message.body,
+                "sent_at": _rfc3339(message.sent_at_ms),
+                "sender": message.sender,
+                "external_id": message.external_id,
+            }
+            for message in batch
+        ]
+        payload = {"op": "append", "case_id": case_crm_id, "messages": items}
+        self._enqueue(conn, payload, [f"cases:{case_crm_id}"], now)
+
+    async def in_transaction(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` (which queues with :meth:`enqueue_history`) in one store transaction, then wake the drainer."""
+        result = await self._store.write(work)
+        if self._wake is not None:
+            self._wake()
+        return result
+
+    def now(self) -> int:
+        return self._clock()

@@ -259,7 +259,22 @@ _V11 = [
     "CREATE INDEX ix_crm_cases_assignee ON crm_cases(assignee_crm_id)",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# v12, the message history of linked conversations pushed to the CRM: which message was queued for which case
+# (so nothing is queued twice and nothing is forgotten across restarts), and which conversation–case links had their
+# earlier messages queued (a new link pushes its conversation's earlier messages once).
+_V12 = [
+    """CREATE TABLE crm_history_pushed (
+        case_id INTEGER NOT NULL REFERENCES crm_cases(id) ON DELETE CASCADE,
+        message_id INTEGER NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+        queued_at INTEGER NOT NULL, PRIMARY KEY (case_id, message_id)) WITHOUT ROWID""",
+    "CREATE INDEX ix_crm_history_pushed_message ON crm_history_pushed(message_id)",
+    """CREATE TABLE crm_history_links (
+        conversation_id INTEGER NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+        case_id INTEGER NOT NULL REFERENCES crm_cases(id) ON DELETE CASCADE,
+        queued_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, case_id)) WITHOUT ROWID""",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
 LATEST_VERSION = len(STEPS)
 
 

@@ -199,6 +199,25 @@ conversation_cases = Table(
     Column("linked_at", Integer, nullable=False),
 )
 
+crm_history_pushed = Table(  # a message queued for a case's CRM history
+    "crm_history_pushed",
+    metadata,
+    Column("case_id", Integer, ForeignKey("crm_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("message_id", Integer, ForeignKey("messages.id", ondelete="CASCADE"), primary_key=True),
+    Column("queued_at", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+Index("ix_crm_history_pushed_message", crm_history_pushed.c.message_id)
+
+crm_history_links = Table(  # a conversation–case link whose earlier messages were queued for the CRM
+    "crm_history_links",
+    metadata,
+    Column("conversation_id", Integer, ForeignKey("conversations.id", ondelete="CASCADE"), primary_key=True),
+    Column("case_id", Integer, ForeignKey("crm_cases.id", ondelete="CASCADE"), primary_key=True),
+    Column("queued_at", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
 outbox = Table(
     "outbox",
     metadata,
