@@ -13,7 +13,6 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection
 
@@ -23,6 +22,8 @@ from deskchat.core.messages import IdentityKind
 from deskchat.services.crm_accounts import CrmAccount
 from deskchat.services.crm_push import NewCase, NewLead
 from deskchat.store import contacts, conversations, crm_records
+from deskchat.store.clock import now_ms
+from deskchat.store.database import Store
 
 log = logging.getLogger("deskchat.crm.autolead")
 
@@ -64,12 +65,15 @@ class CrmAutoLead:
 
     def __init__(
         self,
-        store: Any,
+        store: Store,
         bus: EventBus,
         crm: Callable[[], CrmAccount | None],
         enabled: Callable[[], bool],
+        *,
+        clock: Callable[[], int] = now_ms,
     ) -> None:
         self._store = store
+        self._clock = clock
         self._crm = crm
         self._enabled = enabled
         self._queue: asyncio.Queue[int] = asyncio.Queue()
@@ -123,7 +127,16 @@ class CrmAutoLead:
             log.warning("no CRM queue known yet: the new lead has no case")
             return
         case = NewCase(lead_id, queue_id, unknown.subject, "whatsapp" if whatsapp else "email")
-        await push.open_case(case, contact_id=unknown.contact_id)
+        case_crm_id = await push.open_case(case, contact_id=unknown.contact_id)
+        reason = "phone" if whatsapp else "email"  # what made this person this lead (the info pane says it)
+        now = self._clock()
+
+        def link(conn: Connection) -> None:
+            opened = crm_records.case_by_crm_id(conn, case_crm_id)
+            if opened is not None:
+                crm_records.link_case(conn, conversation_id, opened.id, reason, now=now)
+
+        await self._store.write(link)
 
 
 def _default_queue(conn: Connection, account_id: int) -> str | None:

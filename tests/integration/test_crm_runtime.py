@@ -197,6 +197,9 @@ def test_an_unknown_sender_becomes_exactly_one_lead_and_one_pending_case(
                 client = crm_records.client_of_contact(conn, row.contact_id)
                 assert client is not None and client.crm_id == lead.body["id"]
                 assert contacts.contact_name(conn, row.contact_id)
+                # the conversation belongs to the new case, and the info pane can say why
+                links = crm_records.case_links_of_conversation(conn, conversation)
+                assert [(link.case.crm_id, link.linked_by) for link in links] == [(case.body["id"], "phone")]
         finally:
             await app.close()
 
