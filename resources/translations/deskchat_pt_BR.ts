@@ -293,66 +293,49 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/info_cases.py" line="198"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="202"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="199"/>
-        <source>Open</source>
-        <translation>Aberto</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="200"/>
-        <source>Waiting for customer</source>
-        <translation>Aguardando cliente</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="201"/>
-        <source>Resolved</source>
-        <translation>Resolvido</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="203"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="204"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="205"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="210"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="211"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="206"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="212"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="213"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="215"/>
+        <source>linked by the subject [Case %1]</source>
+        <translation>vinculado pelo assunto [Caso %1]</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="217"/>
         <source>linked by the phone number</source>
         <translation>vinculado pelo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="220"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
         <source>linked by the sender</source>
         <translation>vinculado pelo remetente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="221"/>
-        <source>linked by the subject [Case #…]</source>
-        <translation>vinculado pelo assunto [Caso #…]</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="222"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
         <source>linked by hand</source>
         <translation>vinculado à mão</translation>
     </message>
@@ -1906,22 +1889,22 @@
 <context>
     <name>NewCaseForm</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="237"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="234"/>
         <source>New case</source>
         <translation>Novo caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="244"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="241"/>
         <source>Subject</source>
         <translation>Assunto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="251"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="248"/>
         <source>Create case</source>
         <translation>Criar caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="271"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="268"/>
         <source>Give the case a subject and a queue.</source>
         <translation>Dê ao caso um assunto e uma fila.</translation>
     </message>
