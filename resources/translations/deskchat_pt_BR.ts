@@ -1349,37 +1349,52 @@
 <context>
     <name>LeadSection</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="24"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="28"/>
         <source>CRM client</source>
         <translation>Cliente no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="30"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="34"/>
         <source>Not in the CRM yet: this contact will become a lead.</source>
         <translation>Ainda não está no CRM: este contato virará um lead.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="31"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="35"/>
         <source>Create lead</source>
         <translation>Criar lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="39"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="43"/>
         <source>Search a client: name, CNPJ, phone or e-mail</source>
         <translation>Buscar cliente: nome, CNPJ, telefone ou e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="48"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="60"/>
         <source>Link to existing client</source>
         <translation>Vincular a cliente existente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="63"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="91"/>
+        <source>The CRM did not answer: only the clients kept here are shown.</source>
+        <translation>O CRM não respondeu: só os clientes guardados aqui aparecem.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="92"/>
+        <source>Sign in to the CRM again to search it: only the clients kept here are shown.</source>
+        <translation>Entre de novo no CRM para buscar nele: só os clientes guardados aqui aparecem.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="104"/>
         <source>(no name)</source>
         <translation>(sem nome)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="67"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="106"/>
+        <source>%1 (in the CRM)</source>
+        <translation>%1 (no CRM)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="111"/>
         <source>No client found</source>
         <translation>Nenhum cliente encontrado</translation>
     </message>
