@@ -5,6 +5,7 @@ the CRM unreachable the local clients stay listed and a line says the CRM did no
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,8 @@ def test_the_crms_clients_join_the_local_ones_and_one_is_chosen(
         loop.run_until_complete(settle())
         loop.run_until_complete(client.aclose())
         store.close()
+        pane.close()
+        gc.collect()  # collect the replaced sections here, on the GUI thread, not later on some worker thread
 
 
 def test_an_unreachable_crm_keeps_the_local_clients_and_says_so(
@@ -121,3 +124,5 @@ def test_an_unreachable_crm_keeps_the_local_clients_and_says_so(
         loop.run_until_complete(settle())
         loop.run_until_complete(dead.aclose())
         store.close()
+        pane.close()
+        gc.collect()
