@@ -197,7 +197,8 @@ def _follow_crm(store: Store, runtime: Runtime, window: MainWindow) -> None:
     window.info_pane.set_desk(local_crm_desk(store))
 
     def ready(account: CrmAccount) -> None:
-        window.info_pane.set_desk(CrmDesk(store, account.push, me=lambda: account.client.attendant_id))
+        desk = CrmDesk(store, account.push, me=lambda: account.client.attendant_id, remote=lambda: account.client)
+        window.info_pane.set_desk(desk)
 
     runtime.crm_listeners.append(ready)
 

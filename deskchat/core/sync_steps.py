@@ -66,13 +66,14 @@ class MailBody:
 
 @dataclass(frozen=True, slots=True)
 class CaseLinkRequest:
-    """Link the conversation of a stored message to a case: to those whose CRM id the subject carries (linked by
-    "subject"), else to the customer's open case (linked by ``fallback``, e.g. "email")."""
+    """Link the conversation of a stored message to a case: to those whose number the subject carries (linked by
+    "subject"), else to the sender's open case (linked by "email"). An auto-reply (``automatic``) never links to a
+    closed case."""
 
     account_id: int
     channel_id: str
     case_ids: tuple[str, ...] = ()
-    fallback: str = "email"
+    automatic: bool = False
 
 
 SyncStep = MailSeen | MailFlagsChanged | MailUidValidityChanged | MailBody | CaseLinkRequest

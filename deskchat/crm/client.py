@@ -31,6 +31,7 @@ from deskchat.crm.answers import (
 
 API_PREFIX: Final = "/api/v1"
 DEFAULT_TIMEOUT: Final = httpx.Timeout(30.0, connect=10.0)
+SEARCH_MAX: Final = 100  # the contract's longest ``q``
 
 
 def new_record_id() -> str:
@@ -229,6 +230,20 @@ class CrmClient:
         if not isinstance(items, list) or not isinstance(body.get("next_cursor"), str):
             raise CrmRetry("o CRM respondeu uma página sem itens ou cursor")
         return Page([item for item in items if isinstance(item, dict)], body["next_cursor"], bool(body["has_more"]))
+
+    # -- search ------------------------------------------------------------------------------------------------
+
+    async def search_contacts(self, q: str, limit: int = 20) -> list[dict[str, Any]]:
+        """Leads and clients whose name, phone, e-mail or CNPJ contains ``q`` (``GET /contacts?q=``; 1-100
+        characters), as the CRM answers them; raises :class:`CrmRetry` when the CRM cannot be reached."""
+        q = q.strip()[:SEARCH_MAX]
+        if not q:
+            return []
+        body = json_object(await self._call("GET", "/contacts", params={"q": q, "limit": str(limit)}))
+        items = body.get("items")
+        if not isinstance(items, list):
+            raise CrmRetry("o CRM respondeu à busca sem itens")
+        return [item for item in items if isinstance(item, dict) and isinstance(item.get("id"), str)]
 
     # -- writes ------------------------------------------------------------------------------------------------
 

@@ -19,18 +19,13 @@ _STAGE_OF_TOPIC = {
     "cadastro": "qualificado",
 }
 _CRM_ONLY_STAGES = ("lead", "perdido", "qualificado", "proposta")
-#: A closed talk's case is "resolved" for this long, then "closed".
-_RESOLVED_MS = 3 * DAY_MS
 
 
-def _case_status(conversation: ConversationPlan, current: bool, last_who: str, last_at: int, now: int) -> str:
-    if not current:
-        return "closed"
-    if conversation.status is ConversationStatus.PENDING:
-        return "open"
-    if conversation.status is ConversationStatus.OPEN:
-        return "waiting" if last_who == "a" else "open"  # waiting for the customer
-    return "resolved" if now - last_at < _RESOLVED_MS else "closed"
+def _case_status(conversation: ConversationPlan, current: bool) -> str:
+    """In the CRM contract's words: pendente | em_atendimento | encerrado."""
+    if not current or conversation.status is ConversationStatus.CLOSED:
+        return "encerrado"
+    return "pendente" if conversation.status is ConversationStatus.PENDING else "em_atendimento"
 
 
 def _linked_by(conversation: ConversationPlan, tagged: bool) -> str:
@@ -61,7 +56,7 @@ def plan_cases(
                 priority=session.priority,
                 opened_at=answers[0].at,
                 updated_at=lines[-1].at,
-                status=_case_status(conversation, number == last, lines[-1].who, lines[-1].at, clock.now),
+                status=_case_status(conversation, number == last),
                 assignee=ATTENDANTS[0],
                 conversation=index,
                 linked_by=_linked_by(conversation, session.tagged),
@@ -74,9 +69,8 @@ def plan_cases(
             pedido=rng.randrange(4000, 5100), cidade=person.city.name, produto=rng.choice(PRODUCTS)
         )
         updated = opened + rng.randint(1, 6) * DAY_MS
-        status = rng.choice(("closed", "closed", "resolved"))
         cases.append(
-            CasePlan(person, title, past.queue, past.priority, opened, updated, status, rng.choice(ATTENDANTS))
+            CasePlan(person, title, past.queue, past.priority, opened, updated, "encerrado", rng.choice(ATTENDANTS))
         )
     cases.sort(key=lambda case: case.opened_at)
     case_number = rng.randint(4700, 4799)

@@ -8,11 +8,13 @@ works the same with the CRM unreachable or not configured (the demo): the items 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
 from deskchat.core.messages import IdentityKind
+from deskchat.crm.answers import CrmError, SignInRequired
+from deskchat.crm.client import CrmClient
 from deskchat.services.crm_push import CaseChange, Channel, CrmPush, NewCase, NewLead, Source
 from deskchat.store import contacts, conversations, crm_records, merges
 from deskchat.store.clock import now_ms
@@ -80,8 +82,31 @@ def _id_of(names: dict[str, str], name: str) -> str | None:
     return next((key for key, value in names.items() if value == name), None)
 
 
+@dataclass(frozen=True)
+class FoundClient:
+    """A client the attendant's search found: held locally (``local``) or, so far, only in the CRM (``remote``: the
+    contact as the CRM sent it, stored locally when the attendant links to it)."""
+
+    name: str
+    cnpj: str
+    local: crm_records.ClientMatch | None = None
+    remote: Mapping[str, Any] | None = None
+
+
+#: Why a search shows local clients only: the CRM did not answer, or it needs the attendant to sign in again.
+CRM_UNREACHABLE: Final = "unreachable"
+CRM_SIGN_IN: Final = "sign_in"
+
+
+@dataclass(frozen=True)
+class ClientSearch:
+    found: list[FoundClient]
+    crm_missing: str = ""  # "", CRM_UNREACHABLE or CRM_SIGN_IN: the CRM's own clients are not among ``found``
+
+
 class CrmDesk:
-    """The info pane's CRM actions; ``me`` says who the signed-in attendant is (their CRM id), when known."""
+    """The info pane's CRM actions; ``me`` says who the signed-in attendant is (their CRM id), when known; ``remote``
+    gives the connected CRM's client (None while no CRM account is connected: the demo, a profile without one)."""
 
     def __init__(
         self,
@@ -90,11 +115,13 @@ class CrmDesk:
         *,
         me: Callable[[], str | None] = lambda: None,
         clock: Callable[[], int] = now_ms,
+        remote: Callable[[], CrmClient | None] = lambda: None,
     ) -> None:
         self._store = store
         self._push = push
         self._me = me
         self._clock = clock
+        self._remote = remote
 
     def directory(self) -> Directory:
         with self._store.read() as conn:
@@ -169,31 +196,67 @@ class CrmDesk:
         await self._store.write(mark)
         return crm_id
 
-    def search_clients(self, text: str) -> list[crm_records.ClientMatch]:
-        """Local CRM clients by name, CNPJ, phone or e-mail (the contract's ``q`` search needs the client's support;
-        the pull keeps the local copy current)."""
+    @property
+    def searches_crm(self) -> bool:
+        """A CRM account is connected: :meth:`search_clients` asks the CRM too."""
+        return self._remote() is not None
+
+    def search_local_clients(self, text: str) -> list[crm_records.ClientMatch]:
+        """Local CRM clients by name, CNPJ, phone or e-mail (what the pull keeps)."""
         with self._store.read() as conn:
             return crm_records.search_clients(conn, text)
+
+    async def search_clients(self, text: str) -> ClientSearch:
+        """Local clients, then the connected CRM's own (``GET /contacts?q=``) not held locally; local ones only,
+        saying why, when the CRM cannot answer."""
+        local = self.search_local_clients(text)
+        found = [FoundClient(match.client.name, match.client.cnpj, local=match) for match in local]
+        client = self._remote()
+        if client is None or not text.strip():
+            return ClientSearch(found)
+        try:
+            items = await client.search_contacts(text)
+        except SignInRequired:
+            return ClientSearch(found, CRM_SIGN_IN)
+        except CrmError:
+            return ClientSearch(found, CRM_UNREACHABLE)
+        shown = {match.client.crm_id for match in local}
+        with self._store.read() as conn:
+            for item in items:
+                if item["id"] in shown:
+                    continue
+                shown.add(item["id"])
+                held = crm_records.client_by_crm_id(conn, item["id"])
+                if held is not None:  # held locally, found by what only the CRM knows (another phone, say)
+                    owner = crm_records.contact_of_client(conn, held.id)
+                    found.append(FoundClient(held.name, held.cnpj, local=crm_records.ClientMatch(held, owner)))
+                else:
+                    found.append(FoundClient(str(item.get("name") or ""), str(item.get("cnpj") or ""), remote=item))
+        return ClientSearch(found)
+
+    async def link_to_found_client(self, conversation_id: int, found: FoundClient) -> None:
+        """Link to a client the search found; one only in the CRM is stored locally first (as a pull would)."""
+        if found.local is not None:
+            await self.link_to_client(conversation_id, found.local.client.id)
+            return
+        assert found.remote is not None
+        item = dict(found.remote)
+        attendants = self.directory().attendants
+        now = self._clock()
+
+        def write(conn: Any) -> None:
+            crm_records.apply_pulled_contacts(conn, [item], attendants, now=now)
+            client = crm_records.client_by_crm_id(conn, str(item["id"]))
+            assert client is not None
+            _link_client(conn, conversation_id, client.id, now)
+
+        await self._store.write(write)
 
     async def link_to_client(self, conversation_id: int, client_id: int) -> None:
         """The attendant says this conversation's customer is that client: the contact takes the client record (or
         is joined to the contact that holds it, undoable from the pane); the link says "manual"."""
         now = self._clock()
-
-        def write(conn: Any) -> None:
-            row = conversations.get(conn, conversation_id)
-            if row is None:
-                raise LookupError("no such conversation")
-            if crm_records.client_of_contact(conn, row.contact_id) is not None:
-                raise InvalidValue("already_in_crm")
-            owner = crm_records.contact_of_client(conn, client_id)
-            if owner is None:
-                crm_records.set_client_link(conn, client_id, row.contact_id, "manual", now=now)
-                return
-            merges.merge_contacts(conn, owner, row.contact_id, "manual", now=now)
-            crm_records.set_client_link(conn, client_id, owner, "manual", now=now)
-
-        await self._store.write(write)
+        await self._store.write(lambda conn: _link_client(conn, conversation_id, client_id, now))
 
     # -- cases ---------------------------------------------------------------------------------------------------
 
@@ -280,6 +343,20 @@ class CrmDesk:
         if case is None or case.crm_id is None:
             raise LookupError("no such CRM case")
         return case.crm_id
+
+
+def _link_client(conn: Any, conversation_id: int, client_id: int, now: int) -> None:
+    row = conversations.get(conn, conversation_id)
+    if row is None:
+        raise LookupError("no such conversation")
+    if crm_records.client_of_contact(conn, row.contact_id) is not None:
+        raise InvalidValue("already_in_crm")
+    owner = crm_records.contact_of_client(conn, client_id)
+    if owner is None:
+        crm_records.set_client_link(conn, client_id, row.contact_id, "manual", now=now)
+        return
+    merges.merge_contacts(conn, owner, row.contact_id, "manual", now=now)
+    crm_records.set_client_link(conn, client_id, owner, "manual", now=now)
 
 
 def _account_kind(conn: Any, account_id: int) -> str:

@@ -18,11 +18,11 @@ from deskchat.core.events import (
     MessageStored,
     MessageUpdated,
 )
-from deskchat.core.messages import InboundMessage, SyncState
+from deskchat.core.messages import IdentityKind, InboundMessage, SyncState
 from deskchat.core.sync_steps import SyncStep
 from deskchat.core.tickets import DEFAULT_REOPEN_WINDOW
 from deskchat.services.tickets import apply_customer_message
-from deskchat.store import contacts, conversations, spool, sync_state, sync_steps
+from deskchat.store import case_links, contacts, conversations, spool, sync_state, sync_steps
 from deskchat.store import messages as message_store
 from deskchat.store.clock import now_ms
 from deskchat.store.database import Store
@@ -155,7 +155,25 @@ def store_batch(
         rows.append(_new_message(message, conversation_id, reply_to))
     results = _write(conn, rows, conversation_ids, in_bulk=len(batch) >= BULK_THRESHOLD, now=now)
     _update_conversations(conn, batch, results, reopen_window)
+    _link_by_phone(conn, batch, results, now)
     return results
+
+
+_PHONE_KINDS = frozenset({IdentityKind.PHONE, IdentityKind.WA_PN})
+
+
+def _link_by_phone(conn: Connection, batch: Sequence[InboundMessage], results: list[Stored], now: int) -> None:
+    """A customer's live WhatsApp message links its conversation to the customer's open case ("phone")."""
+    chats = {
+        stored.conversation_id
+        for message, stored in zip(batch, results, strict=True)
+        if stored.message_id is not None
+        and not (message.outgoing or message.historical or message.automatic or message.is_group)
+        and message.kind != "email"
+        and any(identity.kind in _PHONE_KINDS for identity in message.identities)
+    }
+    for conversation_id in chats:
+        case_links.link_to_open_case(conn, conversation_id, case_links.BY_PHONE, now=now)
 
 
 def _write(

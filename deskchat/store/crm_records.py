@@ -82,6 +82,7 @@ def save_client(conn: Connection, contact_id: int, *, now: int, **fields: Any) -
 
 def save_case(conn: Connection, contact_id: int, client_id: int | None, *, now: int, **fields: Any) -> int:
     fields.setdefault("opened_at", now)
+    fields.setdefault("status", "pendente")  # the column's default predates the contract's statuses
     return inserted_id(
         conn.execute(insert(crm_cases).values(contact_id=contact_id, client_id=client_id, updated_at=now, **fields))
     )

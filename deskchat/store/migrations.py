@@ -274,7 +274,15 @@ _V12 = [
         queued_at INTEGER NOT NULL, PRIMARY KEY (conversation_id, case_id)) WITHOUT ROWID""",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
+# v13, case statuses in the CRM contract's words: pendente | em_atendimento | encerrado (older builds and demo
+# profiles stored open | waiting | resolved | closed, which the e-mail and phone linking never matched).
+_V13 = [
+    "UPDATE crm_cases SET status = 'pendente' WHERE status IN ('pending', 'new', '')",
+    "UPDATE crm_cases SET status = 'em_atendimento' WHERE status IN ('open', 'waiting', 'in_progress')",
+    "UPDATE crm_cases SET status = 'encerrado' WHERE status IN ('resolved', 'closed')",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13)
 LATEST_VERSION = len(STEPS)
 
 

@@ -155,7 +155,9 @@ crm_cases = Table(
     Column("client_id", Integer, ForeignKey("crm_clients.id")),
     Column("contact_id", Integer, ForeignKey("contacts.id")),
     Column("title", Text, nullable=False, server_default=""),
-    Column("status", Text, nullable=False, server_default="open"),  # open|waiting|resolved|closed
+    # pendente|em_atendimento|encerrado (stores older than v12: the column's default is still 'open'; every
+    # write names its status)
+    Column("status", Text, nullable=False, server_default="open"),
     Column("queue", Text, nullable=False, server_default=""),
     Column("priority", Text, nullable=False, server_default="normal"),  # low|normal|high|urgent
     Column("assignee", Text, nullable=False, server_default=""),

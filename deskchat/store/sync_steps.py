@@ -18,12 +18,10 @@ from deskchat.core.sync_steps import (
     MailUidValidityChanged,
     SyncStep,
 )
-from deskchat.store.crm_directory import case_id_by_tag
-from deskchat.store.crm_records import link_case
+from deskchat.store.case_links import link_mail
 from deskchat.store.schema import attachments
 
 SEEN_FLAG = "\\Seen"
-OPEN_CASE_STATES = ("open", "waiting")
 
 
 @dataclass
@@ -58,8 +56,6 @@ _FOLLOW_SEEN = """UPDATE conversations SET unread_count = min(unread_count, (
     WHERE id = ?"""
 _PUT_HTML = "UPDATE messages SET html = ? WHERE id = ?"
 _HTML_OF = "SELECT html FROM messages WHERE id = ?"
-_OPEN_CASE_OF_CONVERSATION = """SELECT k.id FROM crm_cases k JOIN conversations c ON c.contact_id = k.contact_id
-    WHERE c.id = ? AND k.status IN ('open', 'waiting') ORDER BY k.opened_at DESC, k.id DESC LIMIT 1"""
 
 
 def apply_steps(
@@ -175,18 +171,8 @@ def _link_cases(conn: Connection, step: CaseLinkRequest, written: StepsWritten, 
     if found is None:
         return
     _message_id, conversation_id = found
-    linked = False
-    for crm_id in step.case_ids:
-        case_id = case_id_by_tag(conn, crm_id)
-        if case_id is not None:
-            link_case(conn, conversation_id, int(case_id), "subject", now=now)
-            linked = True
-    if not linked:
-        open_case = conn.exec_driver_sql(_OPEN_CASE_OF_CONVERSATION, (conversation_id,)).scalar()
-        if open_case is None:
-            return
-        link_case(conn, conversation_id, int(open_case), step.fallback, now=now)
-    written.conversations.add(conversation_id)
+    if link_mail(conn, conversation_id, step.case_ids, automatic=step.automatic, now=now):
+        written.conversations.add(conversation_id)
 
 
 # -- what the e-mail sync reads ---------------------------------------------------------------------------------

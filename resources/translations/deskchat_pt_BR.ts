@@ -293,66 +293,49 @@
     </message>
     <message>
         <location filename="../../deskchat/ui/panes/info_cases.py" line="198"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="202"/>
         <source>Closed</source>
         <translation>Encerrado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="199"/>
-        <source>Open</source>
-        <translation>Aberto</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="200"/>
-        <source>Waiting for customer</source>
-        <translation>Aguardando cliente</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="201"/>
-        <source>Resolved</source>
-        <translation>Resolvido</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="203"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="204"/>
         <source>Low</source>
         <translation>Baixa</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="205"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="210"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="211"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="206"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="207"/>
         <source>High</source>
         <translation>Alta</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="212"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="213"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="208"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="209"/>
         <source>Urgent</source>
         <translation>Urgente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="215"/>
+        <source>linked by the subject [Case %1]</source>
+        <translation>vinculado pelo assunto [Caso %1]</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="217"/>
         <source>linked by the phone number</source>
         <translation>vinculado pelo telefone</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="220"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="218"/>
         <source>linked by the sender</source>
         <translation>vinculado pelo remetente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="221"/>
-        <source>linked by the subject [Case #…]</source>
-        <translation>vinculado pelo assunto [Caso #…]</translation>
-    </message>
-    <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="222"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="219"/>
         <source>linked by hand</source>
         <translation>vinculado à mão</translation>
     </message>
@@ -1366,37 +1349,52 @@
 <context>
     <name>LeadSection</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="24"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="28"/>
         <source>CRM client</source>
         <translation>Cliente no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="30"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="34"/>
         <source>Not in the CRM yet: this contact will become a lead.</source>
         <translation>Ainda não está no CRM: este contato virará um lead.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="31"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="35"/>
         <source>Create lead</source>
         <translation>Criar lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="39"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="43"/>
         <source>Search a client: name, CNPJ, phone or e-mail</source>
         <translation>Buscar cliente: nome, CNPJ, telefone ou e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="48"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="60"/>
         <source>Link to existing client</source>
         <translation>Vincular a cliente existente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="63"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="91"/>
+        <source>The CRM did not answer: only the clients kept here are shown.</source>
+        <translation>O CRM não respondeu: só os clientes guardados aqui aparecem.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="92"/>
+        <source>Sign in to the CRM again to search it: only the clients kept here are shown.</source>
+        <translation>Entre de novo no CRM para buscar nele: só os clientes guardados aqui aparecem.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="104"/>
         <source>(no name)</source>
         <translation>(sem nome)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_lead.py" line="67"/>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="106"/>
+        <source>%1 (in the CRM)</source>
+        <translation>%1 (no CRM)</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/panes/info_lead.py" line="111"/>
         <source>No client found</source>
         <translation>Nenhum cliente encontrado</translation>
     </message>
@@ -1906,22 +1904,22 @@
 <context>
     <name>NewCaseForm</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="237"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="234"/>
         <source>New case</source>
         <translation>Novo caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="244"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="241"/>
         <source>Subject</source>
         <translation>Assunto</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="251"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="248"/>
         <source>Create case</source>
         <translation>Criar caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_cases.py" line="271"/>
+        <location filename="../../deskchat/ui/panes/info_cases.py" line="268"/>
         <source>Give the case a subject and a queue.</source>
         <translation>Dê ao caso um assunto e uma fila.</translation>
     </message>

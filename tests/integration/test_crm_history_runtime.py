@@ -64,9 +64,10 @@ def test_the_app_pushes_a_linked_conversations_history_once_and_its_new_messages
             assert case is not None
             # "Mover esta conversa para cá" in the info pane (CrmDesk.move_conversation writes just this)
             store.write_now(lambda conn: crm_records.move_conversation_to_case(conn, conversation, case, now=2))
-            await app.until(lambda: _appends_done(app) >= 1, what="the earlier messages queued and sent")
+            # (the phone may already have linked the conversation to this case: its messages then went as they came)
+            await app.until(lambda: _all_sent(app, store, case, 2), what="the earlier messages queued and sent")
             await app.runtime.ingest.ingest([_message(wa, "h9", "Pode entregar às 7h?", 1_763_800_009_000)])
-            await app.until(lambda: _appends_done(app) >= 2, what="the new message queued and sent")
+            await app.until(lambda: _all_sent(app, store, case, 3), what="the new message queued and sent")
             held = await _held(app, case_crm_id)
             added = [body for body in held if body not in before]
             assert sorted(added) == sorted([*earlier, "Pode entregar às 7h?"])
@@ -82,8 +83,12 @@ def _local_case(store: Store, crm_id: str) -> int | None:
     return None if case is None else case.id
 
 
-def _appends_done(app: CrmApp) -> int:
-    return sum(1 for row in app.crm_rows() if '"op": "append"' in row["payload_json"] and row["state"] == "done")
+def _all_sent(app: CrmApp, store: Store, case_id: int, messages: int) -> bool:
+    """``messages`` of the conversation queued for the case, and every history append delivered."""
+    with store.read() as conn:
+        queued = conn.exec_driver_sql("SELECT count(*) FROM crm_history_pushed WHERE case_id = ?", (case_id,)).scalar()
+    appends = [row for row in app.crm_rows() if '"op": "append"' in row["payload_json"]]
+    return queued == messages and bool(appends) and all(row["state"] == "done" for row in appends)
 
 
 async def _held(app: CrmApp, case_crm_id: str) -> list[str]:

@@ -210,10 +210,10 @@ def test_case_linking_by_subject_and_by_sender_and_auto_replies_never_reopen(
 
         def cases(conn: Any) -> None:
             crm_records.save_case(
-                conn, carla_contact, None, now=now_ms(), crm_id="4410", title="Entrega", status="open"
+                conn, carla_contact, None, now=now_ms(), crm_id="4410", title="Entrega", status="em_atendimento"
             )
             crm_records.save_case(
-                conn, carla_contact, None, now=now_ms(), crm_id="777", title="Boleto", status="closed"
+                conn, carla_contact, None, now=now_ms(), crm_id="777", title="Boleto", status="encerrado"
             )
 
         await store.write(cases)

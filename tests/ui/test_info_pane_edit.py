@@ -257,6 +257,35 @@ def test_create_case_note_status_priority_and_move_the_conversation(crm_app: Crm
     assert ("update", "cases", {"status": "encerrado"}) in calls
 
 
+def test_each_linked_case_says_why_it_is_linked(crm_app: CrmApp, qtbot: Any) -> None:
+    contact = _contact_id(crm_app)
+
+    def linked_cases(conn: Any) -> dict[str, int]:
+        ids = {}
+        for number, status, reason in (
+            ("#123", "em_atendimento", "subject"),
+            ("#124", "pendente", "email"),
+            ("#125", "encerrado", "phone"),
+        ):
+            ids[number] = crm_records.save_case(
+                conn, contact, None, now=now_ms(), crm_id=f"c{number[1:]}", display_number=number, status=status
+            )
+            crm_records.link_case(conn, crm_app.conversation_id, ids[number], reason, now=now_ms())
+        return ids
+
+    ids = crm_app.store.write_now(linked_cases)
+    _pane(crm_app).refresh()
+    cards = _pane(crm_app).case_cards
+    shown = {number: (_shown(cards[i].link_reason), _shown(cards[i].status)) for number, i in ids.items()}
+    assert shown == {
+        "#123": ("linked by the subject [Case #123]", "In progress"),
+        "#124": ("linked by the sender", "Pending"),
+        "#125": ("linked by the phone number", "Closed"),
+    }
+    assert cards[ids["#125"]].findChild(QPushButton, "caseReopen").isVisible()
+    assert not cards[ids["#123"]].findChild(QPushButton, "caseAccept").isVisible()
+
+
 HOSTILE = {
     "name": "W" * 100_000,
     "company_type": "<b>S.A.</b><img src='http://example.invalid/x.png'>",

@@ -146,15 +146,15 @@ def test_link_to_an_existing_client_says_manual_and_search_finds_it(desk: Desk) 
         return found.id
 
     client_id = desk.store.write_now(other_client)
-    assert [m.client.id for m in desk.desk.search_clients("pão quente")] == [client_id]
-    assert [m.client.id for m in desk.desk.search_clients("11222333")] == [client_id]
-    assert desk.desk.search_clients("100%") == []
+    assert [m.client.id for m in desk.desk.search_local_clients("pão quente")] == [client_id]
+    assert [m.client.id for m in desk.desk.search_local_clients("11222333")] == [client_id]
+    assert desk.desk.search_local_clients("100%") == []
 
     desk.run(desk.desk.link_to_client(desk.conversation_id, client_id))
     assert _client(desk).id == client_id
     with desk.store.read() as conn:
         assert crm_records.client_link_reason(conn, client_id) == "manual"
-    assert [m.client.id for m in desk.desk.search_clients("98765")] == [client_id]  # by the contact's phone now
+    assert [m.client.id for m in desk.desk.search_local_clients("98765")] == [client_id]  # by the contact's phone now
     assert desk.queued() == []  # nothing changed on the CRM side
 
 

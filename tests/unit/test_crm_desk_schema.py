@@ -9,8 +9,8 @@ from deskchat.store.database import Store, _make_engine
 from deskchat.store.keys import create_key
 from deskchat.store.migrations import LATEST_VERSION, STEPS, migrate, schema_version
 
-#: The link-reason step is the last one in this branch; it moves if steps are inserted before it.
-LINK_REASON_STEP = len(STEPS)
+#: The step that adds crm_clients.linked_by.
+LINK_REASON_STEP = next(n for n, step in enumerate(STEPS, 1) if any("ADD COLUMN linked_by" in sql for sql in step))
 
 
 def test_a_store_from_the_step_before_keeps_its_clients_with_no_link_reason(profile: Profile) -> None:

@@ -113,7 +113,7 @@ def _one(
         )
     ]
     if not outgoing and customer_address:
-        steps.append(CaseLinkRequest(account_id, channel_id, mail.case_ids))
+        steps.append(CaseLinkRequest(account_id, channel_id, mail.case_ids, automatic=mail.automatic))
     return message, steps
 
 

@@ -22,7 +22,7 @@ from deskchat.services.crm_desk import MAX_NOTE, MAX_SUBJECT, PRIORITIES, CrmDes
 from deskchat.store.crm_records import CaseRecord
 from deskchat.ui.panes.info_fields import FieldEditor, alive, plain_label, shown_text
 
-CLOSED_STATUSES = frozenset({"encerrado", "closed", "resolved"})
+CLOSED_STATUSES = frozenset({"encerrado"})
 
 
 class CaseCard(QFrame):
@@ -136,7 +136,7 @@ class CaseCard(QFrame):
         number = case.crm_id or ""
         heading = f"#{number} — {case.title}" if number and len(number) <= 12 else case.title
         self.title.setText(shown_text(heading))
-        self.link_reason.setText(self.link_reason_text(linked_by))
+        self.link_reason.setText(self.link_reason_text(linked_by, case.display_number or f"#{number}"))
         self.link_reason.setVisible(bool(linked_by))
         self.status.setText(shown_text(self.status_text(case.status)))
         self.priority.show_value(self.priority_text(case.priority), case.priority)
@@ -196,10 +196,6 @@ class CaseCard(QFrame):
             "pendente": self.tr("Pending"),
             "em_atendimento": self.tr("In progress"),
             "encerrado": self.tr("Closed"),
-            "open": self.tr("Open"),
-            "waiting": self.tr("Waiting for customer"),
-            "resolved": self.tr("Resolved"),
-            "closed": self.tr("Closed"),
         }.get(status, status)
 
     def priority_text(self, priority: str) -> str:
@@ -213,12 +209,13 @@ class CaseCard(QFrame):
             "urgent": self.tr("Urgent"),
         }.get(priority, priority)
 
-    def link_reason_text(self, reason: str) -> str:
+    def link_reason_text(self, reason: str, number: str = "") -> str:
+        """Why the case is linked; ``number`` is the case's number as the subject carries it ("#123")."""
+        if reason == "subject":
+            return self.tr("linked by the subject [Case %1]").replace("%1", number.strip() or "#")
         return {
             "phone": self.tr("linked by the phone number"),
             "email": self.tr("linked by the sender"),
-            "sender": self.tr("linked by the sender"),
-            "subject": self.tr("linked by the subject [Case #…]"),
             "manual": self.tr("linked by hand"),
         }.get(reason, "")
 

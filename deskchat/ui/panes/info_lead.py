@@ -1,17 +1,21 @@
 """The info pane's box for a customer the CRM does not know yet: "Criar lead" from the conversation's contact, or
-"Vincular a cliente existente" after searching the CRM's clients by name, CNPJ, phone or e-mail."""
+"Vincular a cliente existente" after searching the CRM's clients by name, CNPJ, phone or e-mail: the local ones at
+once, the connected CRM's own (``GET /contacts?q=``) when the typing pauses; when the CRM cannot answer, the local
+ones stay and a line says why."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from PySide6.QtCore import Qt
+import shiboken6
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGroupBox, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout, QWidget
 
-from deskchat.services.crm_desk import CrmDesk
+from deskchat.services.crm_desk import CRM_SIGN_IN, CRM_UNREACHABLE, CrmDesk, FoundClient
 from deskchat.ui.panes.info_fields import plain_label, shown_text
 
 MAX_SEARCH = 100  # the contract's limit for a search text
+SEARCH_PAUSE_MS = 300  # the CRM is asked once the typing pauses this long
 
 
 class LeadSection(QGroupBox):
@@ -40,6 +44,14 @@ class LeadSection(QGroupBox):
         self.search_box.setEnabled(desk is not None)
         self.search_box.textChanged.connect(self._search)
         layout.addWidget(self.search_box)
+        self._found: list[FoundClient] = []
+        self._crm_timer = QTimer(self)
+        self._crm_timer.setSingleShot(True)
+        self._crm_timer.setInterval(SEARCH_PAUSE_MS)
+        self._crm_timer.timeout.connect(self._search_crm)
+        self.search_notice = plain_label("", self, name="clientSearchNotice")
+        self.search_notice.hide()
+        layout.addWidget(self.search_notice)
         self.results = QListWidget(self)
         self.results.setObjectName("clientSearchResults")
         self.results.setUniformItemSizes(True)
@@ -53,19 +65,54 @@ class LeadSection(QGroupBox):
         layout.addWidget(self.link_button)
 
     def _search(self, text: str) -> None:
-        self.results.clear()
+        """The local clients at once; the CRM's own after a pause in the typing."""
+        self._crm_timer.stop()
+        self.search_notice.hide()
         if self._desk is None or len(text.strip()) < 2:
+            self._show([])
             self.results.hide()
             return
-        for match in self._desk.search_clients(text):
-            client = match.client
-            words = " · ".join(part for part in (client.name, client.cnpj) if part)
-            item = QListWidgetItem(shown_text(words) or self.tr("(no name)"))
-            item.setData(Qt.ItemDataRole.UserRole, client.id)
+        self._show([FoundClient(m.client.name, m.client.cnpj, local=m) for m in self._desk.search_local_clients(text)])
+        if self._desk.searches_crm:
+            self._crm_timer.start()
+
+    def _search_crm(self) -> None:
+        from deskchat.ui.tasks import run_async
+
+        if self._desk is not None:
+            run_async(self._ask_crm(self._desk, self.search_box.text()), self)
+
+    async def _ask_crm(self, desk: CrmDesk, text: str) -> None:
+        search = await desk.search_clients(text)
+        if not shiboken6.isValid(self) or self.search_box.text() != text:
+            return  # the pane moved on, or the attendant typed more
+        self._show(search.found)
+        notice = {
+            CRM_UNREACHABLE: self.tr("The CRM did not answer: only the clients kept here are shown."),
+            CRM_SIGN_IN: self.tr("Sign in to the CRM again to search it: only the clients kept here are shown."),
+        }.get(search.crm_missing, "")
+        self.search_notice.setText(notice)
+        self.search_notice.setVisible(bool(notice))
+
+    def _show(self, found: list[FoundClient]) -> None:
+        item = self.results.currentItem()
+        index = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        chosen = _key(self._found[index]) if isinstance(index, int) and 0 <= index < len(self._found) else None
+        self.results.clear()
+        self._found = found
+        for index, client in enumerate(found):
+            words = " · ".join(part for part in (client.name, client.cnpj) if part) or self.tr("(no name)")
+            if client.local is None:
+                words = self.tr("%1 (in the CRM)").replace("%1", words)
+            item = QListWidgetItem(shown_text(words))
+            item.setData(Qt.ItemDataRole.UserRole, index)
             self.results.addItem(item)
         if self.results.count() == 0:
             self.results.addItem(QListWidgetItem(self.tr("No client found")))
         self.results.show()
+        keys = [_key(client) for client in found]
+        if chosen is not None and chosen in keys:
+            self.results.setCurrentRow(keys.index(chosen))  # the attendant's choice survives the CRM's answer
 
     def _create_lead(self) -> None:
         from deskchat.ui.tasks import run_async
@@ -78,11 +125,19 @@ class LeadSection(QGroupBox):
         from deskchat.ui.tasks import run_async
 
         item = self.results.currentItem()
-        client_id = None if item is None else item.data(Qt.ItemDataRole.UserRole)
-        if self._desk is not None and isinstance(client_id, int):
+        index = None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        if self._desk is not None and isinstance(index, int) and 0 <= index < len(self._found):
+            self._crm_timer.stop()
             self.link_button.setEnabled(False)
-            run_async(self._run(self._desk.link_to_client(self._conversation_id, client_id)), self)
+            run_async(self._run(self._desk.link_to_found_client(self._conversation_id, self._found[index])), self)
 
     async def _run(self, action: Awaitable[object]) -> None:
         await action
         self._changed()
+
+
+def _key(found: FoundClient) -> str:
+    if found.local is not None:
+        return f"local:{found.local.client.id}"
+    assert found.remote is not None
+    return f"crm:{found.remote['id']}"

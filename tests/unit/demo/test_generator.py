@@ -249,7 +249,7 @@ def test_cases_in_several_states_linked_to_conversations(conn: Connection) -> No
     cases = _rows(conn, "SELECT crm_id, status, queue, priority FROM crm_cases")
     assert len(cases) >= 12
     assert len({status for _, status, _, _ in cases}) >= 3
-    assert {status for _, status, _, _ in cases} <= {"open", "waiting", "resolved", "closed"}
+    assert {status for _, status, _, _ in cases} <= {"pendente", "em_atendimento", "encerrado"}
     assert {queue for _, _, queue, _ in cases} == {"Vendas", "Suporte", "Financeiro"}
     assert {priority for _, _, _, priority in cases} <= {"low", "normal", "high", "urgent"}
     assert all(crm_id.isdigit() and len(crm_id) == 4 for crm_id, _, _, _ in cases)
@@ -262,7 +262,7 @@ def test_cases_in_several_states_linked_to_conversations(conn: Connection) -> No
     assert {"phone", "subject"} <= {linked_by for linked_by, _, _, _ in links}
     assert all(same_contact for _, _, _, same_contact in links)
     assert {case_status for _, case_status, conversation_status, _ in links if conversation_status != "closed"} >= {
-        "open"
+        "em_atendimento"
     }
 
 
