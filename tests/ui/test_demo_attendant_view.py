@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from deskchat.demo import populate_demo
 from deskchat.paths import Profile
@@ -75,3 +77,27 @@ def test_the_journal_shows_each_state_and_record_whole(demo_window: MainWindow, 
             needed = metrics.horizontalAdvance(item.text())
             assert table.columnWidth(column) >= needed, item.text()
     journal.close()
+
+
+def _pane_texts(window: MainWindow) -> list[str]:
+    return [label.text() for label in window.info_pane.findChildren(QLabel) if label.isVisibleTo(window)]
+
+
+def test_the_info_pane_writes_cnpj_and_whatsapp_as_people_do_and_hides_the_record_id(
+    demo_window: MainWindow, qtbot: QtBot
+) -> None:
+    store = demo_window.services.store
+    with store.read() as conn:
+        conversation_id = conn.execute(
+            text(
+                "SELECT c.id FROM conversations c JOIN accounts a ON a.id = c.account_id "
+                "JOIN crm_clients k ON k.contact_id = c.contact_id WHERE a.kind = 'whatsapp' AND k.cnpj != '' LIMIT 1"
+            )
+        ).scalar_one()
+    demo_window.open_conversation(conversation_id)
+    qtbot.waitUntil(lambda: demo_window.info_pane.conversation_id == conversation_id, timeout=3000)
+    texts = _pane_texts(demo_window)
+    assert any(re.fullmatch(r"\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}", value) for value in texts), texts
+    assert not any(re.fullmatch(r"\d{14}", value) for value in texts)
+    assert not any(re.fullmatch(r"55\d{10,11}", value) for value in texts)  # the WhatsApp number as a phone
+    assert "CRM id" not in texts and not any(re.fullmatch(r"[0-9a-f-]{36}", value) for value in texts)
