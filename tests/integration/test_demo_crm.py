@@ -20,6 +20,7 @@ from deskchat.crm.client import CrmClient
 from deskchat.crm.server.seed import seed_id
 from deskchat.demo.generator import populate_demo
 from deskchat.runtime import Runtime
+from deskchat.services.crm_conflicts import KeepMine
 from deskchat.services.crm_demo import DEMO_PASSWORD, DEMO_USER, crm_server_installed
 from deskchat.services.crm_desk import CrmDesk
 from deskchat.store.database import Store
@@ -34,20 +35,39 @@ async def _until(check: Callable[[], bool], timeout: float = 30) -> None:
             await asyncio.sleep(0.05)
 
 
+def _items(store: Store) -> dict[str, int]:
+    """Each CRM write of the demo's queue (by what it writes) and its outbox id."""
+    with store.read() as conn:
+        rows = conn.execute(select(outbox.c.payload_json, outbox.c.id).where(outbox.c.kind == "crm_call")).all()
+    return {_what(payload): int(item_id) for payload, item_id in rows if _what(payload)}
+
+
+def conflict_case_id(store: Store, item_id: int) -> str:
+    with store.read() as conn:
+        key = conn.execute(select(outbox.c.record_key).where(outbox.c.id == item_id)).scalar_one()
+    return str(key).removeprefix("cases:")
+
+
+def _what(payload: str) -> str:
+    if '"notes"' in payload:
+        return "note"
+    if '"cnpj"' in payload:
+        return "cnpj"
+    if '"encerrado"' in payload:
+        return "conflict"
+    if '"priority": "alta"' in payload:
+        return "priority"
+    return ""
+
+
 def _journal(store: Store) -> dict[str, str]:
     """Each CRM write of the demo's queue (by what it writes) and its state."""
     with store.read() as conn:
         rows = conn.execute(select(outbox.c.payload_json, outbox.c.state).where(outbox.c.kind == "crm_call")).all()
     journal = {}
     for payload, state in rows:
-        if '"notes"' in payload:
-            journal["note"] = state
-        elif '"cnpj"' in payload:
-            journal["cnpj"] = state
-        elif '"encerrado"' in payload:
-            journal["conflict"] = state
-        elif '"priority": "alta"' in payload:
-            journal["priority"] = state
+        if _what(payload):
+            journal[_what(payload)] = state
     return journal
 
 
@@ -89,6 +109,18 @@ def test_the_demo_crm_server_holds_the_demo_records_and_takes_an_edit(store: Sto
                     await asyncio.sleep(0.05)
             journal = _journal(store)
             assert (journal["cnpj"], journal["conflict"], journal["note"]) == ("failed", "failed", "queued")
+
+            # the journal's examples do what they say: "mine" wins the conflict on the server's newer version, the
+            # waiting note goes on "Tentar agora", and the CNPJ is refused again
+            items = _items(store)
+            assert await runtime.crm_conflicts.resolve(
+                items["conflict"], {"status": KeepMine(), "priority": KeepMine()}
+            )
+            await runtime.crm_sync.retry_now([items["note"], items["cnpj"]])
+            await _until(lambda: _journal(store) == {**journal, "conflict": "done", "note": "done", "cnpj": "failed"})
+            conflict_case = await crm.get("cases", conflict_case_id(store, items["conflict"]))
+            assert conflict_case is not None
+            assert (conflict_case.body["status"], conflict_case.body["priority"]) == ("encerrado", "alta")
         finally:
             if crm is not None:
                 await crm.aclose()
