@@ -18,8 +18,8 @@ from deskchat.core.events import ChannelKind
 from deskchat.demo import brazil
 from deskchat.demo.plan_model import CasePlan, DemoPlan
 from deskchat.demo.sample_data import ATTENDANTS
+from deskchat.services.crm_demo import SEED_FILE_NAME
 
-SEED_FILE_NAME: Final = "crm-seed.json"
 QUEUES: Final = ("Vendas", "Suporte", "Financeiro")
 QUEUE_DESCRIPTIONS: Final = {
     "Vendas": "Pedidos, orçamentos e propostas",

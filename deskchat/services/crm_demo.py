@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import importlib.util
 import logging
+import os
 import signal
 import socket
 import subprocess
@@ -31,7 +32,7 @@ START_TIMEOUT_S: Final = 30.0
 STOP_TIMEOUT_S: Final = 5.0
 DEMO_USER: Final = "camila"  # the demo's attendant, Camila Rocha (deskchat.demo.crm_seed.attendant_login)
 DEMO_PASSWORD: Final = "deskchat"  # the reference server's seed password (python -m deskchat.crm.server --help)
-SEED_FILE_NAME: Final = "crm-seed.json"  # deskchat.demo.crm_seed.SEED_FILE_NAME (services do not import the demo)
+SEED_FILE_NAME: Final = "crm-seed.json"  # the demo generator writes it in the throwaway profile (demo.crm_seed)
 SAMPLE_USER: Final = "ana"  # the server's own sample seed (--seed), for a profile with no demo CRM records
 PR_SET_PDEATHSIG: Final = 1
 
@@ -75,9 +76,12 @@ def _parent_death_signal() -> Callable[[], None] | None:
     if sys.platform != "linux":
         return None
     prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
 
     def end_with_parent() -> None:
         prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != parent:  # DeskChat died before the signal was asked for
+            os._exit(1)
 
     return end_with_parent
 
