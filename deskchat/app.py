@@ -158,6 +158,9 @@ def _run(options: Options, profile: Profile, throwaway: bool) -> int:
         closed = asyncio.Event()
         app.setQuitOnLastWindowClosed(False)  # the loop must keep running for the ordered shutdown below
         app.lastWindowClosed.connect(closed.set)
+        from deskchat.ui.interrupt import close_on_interrupt
+
+        close_on_interrupt(window)  # Ctrl+C in the terminal closes the window: the same ordered shutdown
 
         async def run() -> bool:
             tune_for_responsiveness()

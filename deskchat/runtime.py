@@ -21,7 +21,7 @@ from deskchat.services.conversations_start import ConversationStarter
 from deskchat.services.crm_accounts import CrmAccount, CrmDriver
 from deskchat.services.crm_autolead import CrmAutoLead
 from deskchat.services.crm_conflicts import ConflictResolver
-from deskchat.services.crm_demo import DEMO_PASSWORD, DEMO_USER, DemoCrm, start_demo_crm
+from deskchat.services.crm_demo import DEMO_PASSWORD, DemoCrm, launch_demo_crm, wait_until_answering
 from deskchat.services.crm_history import CrmHistory
 from deskchat.services.crm_push import CrmPush
 from deskchat.services.crm_sync_status import CrmSyncMonitor
@@ -197,14 +197,17 @@ class Runtime:
             await self._connect_demo_crm()
 
     async def _connect_demo_crm(self) -> None:
-        """--demo: the reference CRM server in-process, seeded, in the throwaway profile; signed in as its seed user."""
+        """--demo: the reference CRM server as a child process (spawned on this thread, so it ends with the app),
+        seeded with the demo's own CRM records, in the throwaway profile; signed in as the demo's attendant."""
         assert self.crm is not None
-        folder = self.store.profile.root
-        self.demo_crm = await asyncio.get_running_loop().run_in_executor(None, start_demo_crm, folder)
+        self.demo_crm = launch_demo_crm(self.store.profile.root)
         if self.demo_crm is None:
             log.info("demo: the crm-server extra is not installed; the CRM is shown as simulated")
             return
-        await self.crm.connect(self.demo_crm.url, DEMO_USER, DEMO_PASSWORD)
+        if not await asyncio.get_running_loop().run_in_executor(None, wait_until_answering, self.demo_crm):
+            self.demo_crm = None
+            return
+        await self.crm.connect(self.demo_crm.url, self.demo_crm.user, DEMO_PASSWORD)
 
     async def stop(self) -> bool:
         """Stop channels and workers; returns whether a channel is stuck (the process must then end at once)."""

@@ -1,24 +1,21 @@
 """The demo's CRM account and directory: queues (sectors) and attendants, so the info pane's CRM actions work in
-``--demo`` with no CRM connected (each action is kept locally and waits in the queue)."""
+``--demo`` before the demo's CRM server answers (or with no server: each action is kept and waits in the queue).
+The ids are those of the demo's CRM seed (:mod:`deskchat.demo.crm_seed`), so the first pull finds the same records.
+"""
 
 from __future__ import annotations
 
-import uuid
 from typing import Final
 
 from sqlalchemy import Connection
 
+from deskchat.demo.crm_seed import QUEUES, directory_id
 from deskchat.demo.sample_data import ATTENDANTS
 from deskchat.store import accounts, crm_records
 
 CRM_ACCOUNT_NAME: Final = "CRM (demonstração)"
-QUEUES: Final = ("Vendas", "Suporte", "Financeiro")
-_NAMESPACE: Final = uuid.UUID("6f1c2d4e-8a3b-4c5d-9e7f-0a1b2c3d4e5f")
 
-
-def directory_id(name: str) -> str:
-    """A stable CRM id for a demo queue or attendant."""
-    return str(uuid.uuid5(_NAMESPACE, name))
+__all__ = ["CRM_ACCOUNT_NAME", "QUEUES", "directory_id", "write_crm_directory"]
 
 
 def write_crm_directory(conn: Connection, *, now: int) -> int:

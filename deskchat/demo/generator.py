@@ -20,7 +20,9 @@ from deskchat.core.events import ChannelKind
 from deskchat.core.messages import Identity, IdentityKind
 from deskchat.demo import brazil
 from deskchat.demo.crm_directory import write_crm_directory
-from deskchat.demo.crm_queue import write_demo_crm_queue
+from deskchat.demo.crm_queue import journal_cases, write_demo_crm_queue
+from deskchat.demo.crm_seed import PRIORITY, cnpj_digits, crm_seed, directory_id, write_crm_seed
+from deskchat.demo.crm_seed import case_id as crm_case_id
 from deskchat.demo.mail_html import mail_html
 from deskchat.demo.plan import build_plan
 from deskchat.demo.plan_model import DemoPlan
@@ -64,7 +66,9 @@ def populate_demo(store: Store, *, now_ms: int | None = None, seed: int = 7) -> 
     now = wall_clock_ms() if now_ms is None else now_ms
     plan = build_plan(seed, now)
     rendered = render(plan)
-    return store.write_now(lambda conn: _write(conn, plan, rendered))
+    summary = store.write_now(lambda conn: _write(conn, plan, rendered))
+    write_crm_seed(store.profile.root, crm_seed(plan, journal_cases(plan).conflict))
+    return summary
 
 
 def identities_of(person: Person) -> list[Identity]:
@@ -110,19 +114,20 @@ class _Writer:
             )
             self.contact_ids[id(person)] = contact_id
             client = person.client
-            if client is None or person.company is None:
+            if client is None:
                 continue
             self.client_ids[id(person)] = crm_records.save_client(
                 self.conn,
                 contact_id,
                 crm_id=client.crm_id,
-                name=person.company.name,
-                cnpj=client.cnpj,
-                company_type=person.company.company_type,
+                name=person.company.name if person.company is not None else person.full_name,
+                cnpj=cnpj_digits(client.cnpj),
+                company_type=person.company.company_type if person.company is not None else "",
                 credit_limit_cents=client.credit_limit_cents,
                 debt_cents=client.debt_cents,
                 sales_stage=client.sales_stage,
                 responsible=client.responsible,
+                etag='"1"',
                 now=clock.day_start - 5 * MINUTE_MS,
             )
 
@@ -184,12 +189,16 @@ class _Writer:
                 conn,
                 self.contact_ids[id(case.person)],
                 self.client_ids.get(id(case.person)),
-                crm_id=case.number,
+                crm_id=crm_case_id(case.number),
+                display_number=f"#{case.number}",
                 title=case.title,
                 status=case.status,
                 queue=case.queue,
-                priority=case.priority,
+                priority=PRIORITY.get(case.priority, "normal"),
                 assignee=case.assignee,
+                queue_crm_id=directory_id(case.queue),
+                assignee_crm_id=directory_id(case.assignee) if case.assignee else None,
+                etag='"1"',
                 opened_at=case.opened_at,
                 now=case.updated_at,
             )
@@ -230,9 +239,9 @@ def _write(conn: Connection, plan: DemoPlan, rendered: list[list[DemoMessage]]) 
     writer.people(rendered)
     conversation_ids = writer.conversations(rendered)
     writer.cases(conversation_ids)
-    write_demo_crm_queue(conn, plan.clock.now)
+    crm_account = write_crm_directory(conn, now=plan.clock.day_start)
+    write_demo_crm_queue(conn, journal_cases(plan), crm_account, plan.clock.now)
     writer.log(rendered)
-    write_crm_directory(conn, now=plan.clock.day_start)
     return DemoSummary(
         contacts=len(plan.people),
         conversations=len(conversation_ids),

@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 import random
+import uuid
 
 from deskchat.core.events import ChannelKind, ConversationStatus
 from deskchat.demo.plan_model import CasePlan, ConversationPlan
-from deskchat.demo.roster import Person
+from deskchat.demo.roster import ClientPlan, Person
 from deskchat.demo.sample_data import ATTENDANTS, PAST_CASES, PRODUCTS
 from deskchat.demo.timeline import DAY_MS, HOUR_MS, WorkClock
 
 #: Sales stage of a client whose current talk is still about this topic.
 _STAGE_OF_TOPIC = {
-    "orcamento": "negociação",
-    "dispenser": "negociação",
+    "orcamento": "negociacao",
+    "dispenser": "negociacao",
     "frete": "proposta",
     "tabela": "proposta",
     "cadastro": "qualificado",
 }
-_CRM_ONLY_STAGES = ("lead", "perdido", "qualificado", "proposta")
+_PERSON_NAMESPACE = uuid.UUID("6f1c2d4e-8a3b-4c5d-9e7f-0a1b2c3d4e61")
+_CRM_ONLY_STAGES = ("novo", "perdido", "qualificado", "proposta")
 
 
 def _case_status(conversation: ConversationPlan, current: bool) -> str:
-    """In the CRM contract's words: pendente | em_atendimento | encerrado."""
-    if not current or conversation.status is ConversationStatus.CLOSED:
+    """In the CRM contract's words: a pending talk's case waits for an attendant; an open one is being handled."""
+    if not current:
         return "encerrado"
-    return "pendente" if conversation.status is ConversationStatus.PENDING else "em_atendimento"
+    if conversation.status is ConversationStatus.PENDING:
+        return "pendente"
+    if conversation.status is ConversationStatus.OPEN:
+        return "em_atendimento"
+    return "encerrado"
 
 
 def _linked_by(conversation: ConversationPlan, tagged: bool) -> str:
@@ -69,6 +75,7 @@ def plan_cases(
             pedido=rng.randrange(4000, 5100), cidade=person.city.name, produto=rng.choice(PRODUCTS)
         )
         updated = opened + rng.randint(1, 6) * DAY_MS
+        rng.choice((0, 1, 2))  # the draw that once chose "closed" or "resolved": the rest of the plan stays the same
         cases.append(
             CasePlan(person, title, past.queue, past.priority, opened, updated, "encerrado", rng.choice(ATTENDANTS))
         )
@@ -80,7 +87,15 @@ def plan_cases(
     for conversation in conversations:
         for session in conversation.sessions:
             session.values["caso"] = session.case.number if session.case else ""
+    for case in cases:  # every case belongs to a CRM contact: a person with no company becomes one (no CNPJ)
+        if case.person.client is None:
+            case.person.client = ClientPlan(person_crm_id(case.person.phone), "", 0, 0, case.assignee, "novo")
     return cases
+
+
+def person_crm_id(phone: str) -> str:
+    """The CRM id of a demo customer who is a person, not a company."""
+    return str(uuid.uuid5(_PERSON_NAMESPACE, phone))
 
 
 def set_sales_stages(people: list[Person], conversations: list[ConversationPlan]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import uuid
 from dataclasses import dataclass
 
 from deskchat.demo import brazil
@@ -27,6 +28,7 @@ MAIL_CLIENTS = 11  # company buyers in the CRM who only write e-mails
 CRM_ONLY = 4  # CRM clients without a conversation in the demo
 
 #: Credit limit range in reais per company type.
+_CLIENT_NAMESPACE = uuid.UUID("6f1c2d4e-8a3b-4c5d-9e7f-0a1b2c3d4e60")
 _CREDIT_RANGES = {
     "MEI": (1_500, 5_000),
     "ME": (5_000, 20_000),
@@ -45,7 +47,7 @@ class ClientPlan:
     credit_limit_cents: int
     debt_cents: int
     responsible: str
-    sales_stage: str = "fechado"
+    sales_stage: str = "ganho"  # the CRM contract's stages: novo, qualificado, proposta, negociacao, ganho, perdido
 
 
 @dataclass
@@ -88,7 +90,8 @@ def _client(rng: random.Random, company: Company, crm_number: int) -> ClientPlan
     low, high = _CREDIT_RANGES[company.company_type]
     limit = rng.randrange(low, high + 1, 500) * 100
     debt = 0 if rng.random() < 0.55 else rng.randrange(limit // 20, limit * 3 // 5)
-    return ClientPlan(f"CLI-{crm_number}", brazil.random_cnpj(rng), limit, debt, rng.choice(ATTENDANTS))
+    crm_id = str(uuid.uuid5(_CLIENT_NAMESPACE, f"CLI-{crm_number}"))  # the CRM contract names records by UUID
+    return ClientPlan(crm_id, brazil.random_cnpj(rng), limit, debt, rng.choice(ATTENDANTS))
 
 
 def build_people(rng: random.Random) -> list[Person]:

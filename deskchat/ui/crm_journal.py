@@ -46,7 +46,7 @@ class CrmJournalDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("crmJournal")
         self.setWindowTitle(self.tr("CRM sync journal"))
-        self.resize(820, 420)
+        self.resize(1040, 420)
         self._store, self._monitor, self._resolver, self._clock = store, monitor, resolver, clock
         self.entries: list[JournalEntry] = []
         self.conflict_dialog: CrmConflictDialog | None = None
@@ -57,7 +57,10 @@ class CrmJournalDialog(QDialog):
         self.table = QTableWidget(0, 4, self)
         self.table.setObjectName("crmJournalTable")
         self.table.setHorizontalHeaderLabels([self.tr("State"), self.tr("Record"), self.tr("Reason"), ""])
-        self.table.horizontalHeader().setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(REASON, QHeaderView.ResizeMode.Stretch)
+        for column in (STATE, RECORD, ACTION):  # the state and the record are read whole, never "Conflito — e…"
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
         layout.addWidget(self.table)

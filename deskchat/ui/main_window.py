@@ -389,7 +389,10 @@ class MainWindow(QMainWindow):
         label.setObjectName(f"channelState_{account_id}")
         label.setTextFormat(Qt.TextFormat.PlainText)
         self.channel_labels[account_id] = label
-        self._channel_names[account_id] = f"{self._kind_name(kind)} {name}"
+        kind_name = self._kind_name(kind)  # not twice: the CRM account is named "CRM", the demo's "CRM (demonstração)"
+        self._channel_names[account_id] = (
+            name if name.casefold().startswith(kind_name.casefold()) else f"{kind_name} {name}"
+        )
         version = getattr(self, "_version_label", None)
         if version is not None:
             bar.removeWidget(version)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import uvicorn
 
 from deskchat.crm.server.config import BREAKABLE_RULES, ENV_NAME, ServerConfig
 from deskchat.crm.server.database import create_schema, make_engine
-from deskchat.crm.server.seed import SEED_PASSWORD, seed
+from deskchat.crm.server.seed import SEED_PASSWORD, seed, seed_from_file
 
 
 def _parse(argv: list[str] | None) -> argparse.Namespace:
@@ -24,6 +25,11 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="worker processes (all share the database)")
     parser.add_argument(
         "--seed", action="store_true", help=f"add seed data (users ana, bruno, carla; password {SEED_PASSWORD!r})"
+    )
+    parser.add_argument(
+        "--seed-file",
+        type=Path,
+        help="add the queues, attendants, contacts and cases of a JSON file (the demo's; password as --seed)",
     )
     parser.add_argument("--faults", action="store_true", help="enable /admin/faults and /admin/ledger (tests only)")
     parser.add_argument("--rate-limit", type=int, default=6000, help="requests per window per user")
@@ -56,6 +62,8 @@ def main(argv: list[str] | None = None) -> None:
     create_schema(engine)
     if args.seed:
         seed(engine)
+    if args.seed_file is not None:
+        seed_from_file(engine, args.seed_file)
     engine.dispose()
     os.environ[ENV_NAME] = config.to_env()
     uvicorn.run(

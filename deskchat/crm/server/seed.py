@@ -5,13 +5,16 @@ Ids are fixed (UUID 5 of a name), so a test can name them. Every seeded attendan
 
 from __future__ import annotations
 
+import json
 import uuid
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, insert, select
+from sqlalchemy import Engine, insert, select, update
 
 from deskchat.crm.server.auth import hash_password
 from deskchat.crm.server.database import CASE_NUMBER, CHANGE_SEQ, next_value, now_ms
-from deskchat.crm.server.schema import attendants, cases, contacts, queues
+from deskchat.crm.server.schema import attendants, cases, contacts, counters, queues
 
 SEED_PASSWORD = "deskchat"
 _NAMESPACE = uuid.UUID("6f1c1a52-8f0e-4c59-9a55-3f1d2b7de001")
@@ -142,3 +145,100 @@ def seed(engine: Engine) -> bool:
                 )
             )
     return True
+
+
+def seed_from_file(engine: Engine, path: Path) -> bool:
+    """Adds the records of a JSON seed file once (``--seed-file``; the demo writes one); False when the database
+    already holds attendants.
+
+    The file holds ``queues``, ``attendants``, ``contacts`` and ``cases`` as the contract shows them, with their
+    ids; a case keeps its ``number`` (later cases are numbered after the highest) and a record may name its
+    ``row_version``. Attendants log in with their ``login`` and :data:`SEED_PASSWORD`.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))
+    with engine.begin() as conn:
+        if conn.execute(select(attendants.c.id).limit(1)).first() is not None:
+            return False
+        seq, now = next_value(conn, CHANGE_SEQ), now_ms()
+
+        def stamp(record: dict[str, Any]) -> dict[str, Any]:
+            return {
+                "row_version": int(record.get("row_version", 1)),
+                "change_seq": seq,
+                "created_at": now,
+                "updated_at": now,
+            }
+
+        if data.get("queues"):
+            conn.execute(
+                insert(queues),
+                [
+                    {"id": q["id"], "name": q["name"], "description": q.get("description", ""), **stamp(q)}
+                    for q in data["queues"]
+                ],
+            )
+        password = hash_password(SEED_PASSWORD)
+        if data.get("attendants"):
+            conn.execute(
+                insert(attendants),
+                [
+                    {
+                        "id": a["id"],
+                        "name": a["name"],
+                        "email": a.get("email"),
+                        "login": a["login"],
+                        "password_hash": password,
+                        "active": True,
+                        "queue_ids": list(a.get("queue_ids", [])),
+                        **stamp(a),
+                    }
+                    for a in data["attendants"]
+                ],
+            )
+        if data.get("contacts"):
+            conn.execute(insert(contacts), [_contact_row(c, stamp(c)) for c in data["contacts"]])
+        numbers = [int(case["number"]) for case in data.get("cases", [])]
+        if data.get("cases"):
+            conn.execute(insert(cases), [_case_row(case, stamp(case), now) for case in data["cases"]])
+        if numbers:
+            conn.execute(update(counters).where(counters.c.name == CASE_NUMBER).values(value=max(numbers)))
+    return True
+
+
+def _contact_row(contact: dict[str, Any], stamp: dict[str, Any]) -> dict[str, Any]:
+    phones, emails = list(contact.get("phones", [])), list(contact.get("emails", []))
+    name, cnpj = contact["name"], contact.get("cnpj")
+    return {
+        "id": contact["id"],
+        "name": name,
+        "phones": phones,
+        "emails": emails,
+        "cnpj": cnpj,
+        "company_type": contact.get("company_type"),
+        "credit_limit_cents": contact.get("credit_limit_cents"),
+        "debt_cents": contact.get("debt_cents"),
+        "status": contact.get("status", "client"),
+        "sales_stage": contact.get("sales_stage", "novo"),
+        "responsible_id": contact.get("responsible_id"),
+        "source": contact.get("source", "manual"),
+        "score": int(contact.get("score", 50)),
+        "search_text": " ".join(filter(None, (name, *phones, *emails, cnpj))).lower(),
+        **stamp,
+    }
+
+
+def _case_row(case: dict[str, Any], stamp: dict[str, Any], now: int) -> dict[str, Any]:
+    return {
+        "id": case["id"],
+        "number": int(case["number"]),
+        "contact_id": case["contact_id"],
+        "status": case.get("status", "pendente"),
+        "queue_id": case["queue_id"],
+        "priority": case.get("priority", "normal"),
+        "assignee_id": case.get("assignee_id"),
+        "subject": case["subject"],
+        "channel": case.get("channel", "whatsapp"),
+        "opened_at": int(case.get("opened_at", now)),
+        "closed_at": case.get("closed_at"),
+        **stamp,
+    }

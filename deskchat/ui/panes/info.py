@@ -87,7 +87,7 @@ class InfoPane(QScrollArea):
         if identity.kind == IdentityKind.PHONE:
             return self.tr("Phone"), format_phone(identity.value)
         if identity.kind == IdentityKind.WA_PN:
-            return self.tr("WhatsApp"), identity.value
+            return self.tr("WhatsApp"), format_phone(f"+{identity.value}")
         if identity.kind == IdentityKind.WA_LID:
             return self.tr("WhatsApp (LID)"), identity.value
         if identity.kind == IdentityKind.EMAIL:
@@ -225,6 +225,8 @@ class InfoPane(QScrollArea):
         people = QGroupBox(self.tr("Contact"), self._about)
         form = QFormLayout(people)
         for identity in seen.identities:
+            if identity.kind == IdentityKind.CRM and seen.client is not None:
+                continue  # the CRM's record id means nothing to the attendant; "CRM client" below shows the record
             label, value = self._identity_text(identity)
             form.addRow(label, plain_label(value, people))
         about_layout.addWidget(people)

@@ -133,8 +133,8 @@ class CaseCard(QFrame):
         self._form.setRowVisible(self.sync_row, True)
 
     def show_case(self, case: CaseRecord, linked_by: str) -> None:
-        number = case.crm_id or ""
-        heading = f"#{number} — {case.title}" if number and len(number) <= 12 else case.title
+        number = case.display_number or (f"#{case.crm_id}" if case.crm_id and len(case.crm_id) <= 12 else "")
+        heading = f"{number} — {case.title}" if number else case.title  # the CRM's "#123", never its record id
         self.title.setText(shown_text(heading))
         self.link_reason.setText(self.link_reason_text(linked_by, case.display_number or f"#{number}"))
         self.link_reason.setVisible(bool(linked_by))

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QWidget
 
 from deskchat.services.crm_desk import SALES_STAGES, CrmDesk, Directory
 from deskchat.store.crm_records import ClientRecord
-from deskchat.ui.panes.info_fields import FieldEditor, format_money, plain_label
+from deskchat.ui.panes.info_fields import FieldEditor, format_cnpj, format_money, plain_label
 
 
 class ClientSection(QGroupBox):
@@ -96,7 +96,7 @@ class ClientSection(QGroupBox):
         self.client_id = client.id
         shown = {
             "name": (client.name, client.name),
-            "cnpj": (client.cnpj, client.cnpj),
+            "cnpj": (format_cnpj(client.cnpj), client.cnpj),
             "company_type": (client.company_type, client.company_type),
             "credit_limit": (format_money(client.credit_limit_cents), format_money(client.credit_limit_cents)),
             "sales_stage": (self._stages.get(client.sales_stage, client.sales_stage), client.sales_stage),

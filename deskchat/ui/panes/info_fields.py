@@ -58,6 +58,14 @@ def format_money(cents: int) -> str:
     return f"{sign}R$ {grouped},{fraction:02d}"
 
 
+def format_cnpj(text: str) -> str:
+    """A CNPJ as people write it, 12.345.678/0001-95 (the CRM keeps the 14 digits); anything else as it is."""
+    digits = "".join(ch for ch in text if ch.isdigit())
+    if len(digits) != 14 or len(text.strip()) not in (14, 18):
+        return text
+    return f"{digits[:2]}.{digits[2:5]}.{digits[5:8]}/{digits[8:12]}-{digits[12:]}"
+
+
 def format_phone(e164: str) -> str:
     try:
         number = phonenumbers.parse(e164, None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import random
+import re
 import string
 import time
 from collections import Counter
@@ -238,7 +239,7 @@ def test_email_threads_have_subjects_with_case_tags_and_replies(conn: Connection
     assert any(s.startswith("RE: ") for s in subjects)
     tagged = [s for s in subjects if "[Caso #" in s]
     assert len({s for s in tagged}) >= 3
-    numbers = {n for (n,) in _rows(conn, "SELECT crm_id FROM crm_cases")}
+    numbers = {n.lstrip("#") for (n,) in _rows(conn, "SELECT display_number FROM crm_cases")}
     for subject in tagged:
         assert set(case_ids(subject)) <= numbers
     bodies = [t for (t,) in _rows(conn, "SELECT text FROM messages WHERE kind = 'email' AND outgoing = 1")]
@@ -246,13 +247,13 @@ def test_email_threads_have_subjects_with_case_tags_and_replies(conn: Connection
 
 
 def test_cases_in_several_states_linked_to_conversations(conn: Connection) -> None:
-    cases = _rows(conn, "SELECT crm_id, status, queue, priority FROM crm_cases")
+    cases = _rows(conn, "SELECT display_number, status, queue, priority FROM crm_cases")
     assert len(cases) >= 12
     assert len({status for _, status, _, _ in cases}) >= 3
-    assert {status for _, status, _, _ in cases} <= {"pendente", "em_atendimento", "encerrado"}
+    assert {status for _, status, _, _ in cases} == {"pendente", "em_atendimento", "encerrado"}  # the CRM's words
     assert {queue for _, _, queue, _ in cases} == {"Vendas", "Suporte", "Financeiro"}
-    assert {priority for _, _, _, priority in cases} <= {"low", "normal", "high", "urgent"}
-    assert all(crm_id.isdigit() and len(crm_id) == 4 for crm_id, _, _, _ in cases)
+    assert {priority for _, _, _, priority in cases} <= {"baixa", "normal", "alta", "urgente"}
+    assert all(re.fullmatch(r"#[0-9]{4}", number) for number, _, _, _ in cases)
     links = _rows(
         conn,
         "SELECT cc.linked_by, cs.status, c.status, cs.contact_id = c.contact_id FROM conversation_cases cc "
@@ -262,7 +263,8 @@ def test_cases_in_several_states_linked_to_conversations(conn: Connection) -> No
     assert {"phone", "subject"} <= {linked_by for linked_by, _, _, _ in links}
     assert all(same_contact for _, _, _, same_contact in links)
     assert {case_status for _, case_status, conversation_status, _ in links if conversation_status != "closed"} >= {
-        "em_atendimento"
+        "pendente",
+        "em_atendimento",
     }
 
 
@@ -273,11 +275,14 @@ def test_crm_clients_have_valid_cnpjs_and_known_values(conn: Connection) -> None
         "FROM crm_clients",
     )
     assert len(clients) >= 25
+    people = [client for client in clients if not client[2]]  # customers with a case who are persons: no CNPJ
+    assert len(people) <= 5 and all(client[1] and client[6] == "novo" for client in people)
+    clients = [client for client in clients if client[2]]
     for _, name, cnpj, company_type, limit, debt, stage, responsible in clients:
         assert name and responsible
-        assert is_valid_cnpj(cnpj) and len(cnpj) == 18
+        assert is_valid_cnpj(cnpj) and len(cnpj) == 14  # as the CRM holds it
         assert company_type in {"MEI", "ME", "EPP", "LTDA", "S.A."}
-        assert stage in {"lead", "qualificado", "proposta", "negociação", "fechado", "perdido"}
+        assert stage in {"novo", "qualificado", "proposta", "negociacao", "ganho", "perdido"}
         assert limit > 0 and debt >= 0
     assert len({stage for *_, stage, _ in clients}) >= 3
     unknown = _rows(conn, "SELECT count(*) FROM contacts WHERE id NOT IN (SELECT contact_id FROM crm_clients)")[0][0]
