@@ -18,6 +18,8 @@ carries the same If-Match, and history batches are deduplicated by message id.
 **Batches.** A due create or history append goes out in one ``POST /batch`` with up to
 :data:`~.crm_batch.BATCH_SIZE` − 1 further due creates and appends that depend on no earlier unfinished write; each
 keeps its own key (the batch's operation is the very request its single form would be) and gets its own outcome.
+A batch answered 413 (too large for this CRM) is split: batches are halved from then on and its writes go again,
+not counted as attempts; a batch also stays under :data:`~.crm_batch.BATCH_BYTES` of payload.
 A create answered "already exists" was created by an earlier try of its own (the id is ours alone): it is done.
 
 **Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
@@ -37,6 +39,7 @@ stays down.
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Callable
@@ -80,6 +83,7 @@ class CrmCallHandler:
         self._unreachable: set[int] = set()  # items whose try never reached the CRM (not counted as attempts)
         self._outages = 0  # tries in a row that found the CRM unreachable
         self._batches = True  # False once the CRM answered that it has no POST /batch
+        self._batch_size = crm_batch.BATCH_SIZE  # halved each time the CRM answers a batch with 413
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -160,9 +164,10 @@ class CrmCallHandler:
         if not self._batches:
             return None
         lane_id = item.account_id if item.account_id is not None else self._lane.account_id
-        limit, now = crm_batch.BATCH_SIZE - 1, self._clock()
+        limit, now = self._batch_size - 1, self._clock()
+        room = crm_batch.BATCH_BYTES - len(json.dumps(item.payload, ensure_ascii=False))
         companions = await self._store.write(
-            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now)
+            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now, max_bytes=room)
         )
         if not companions:
             return None
@@ -170,8 +175,11 @@ class CrmCallHandler:
         try:
             answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
         except CrmError as problem:
+            too_large = isinstance(problem, CrmRefused) and problem.status == 413 and self._batch_size > 2
             no_batches = isinstance(problem, CrmRefused)  # no POST /batch (404, 405), or the batch itself refused
-            if no_batches:
+            if too_large:  # the CRM takes smaller batches: halve them; this one's writes go again, not as attempts
+                self._batch_size //= 2
+            elif no_batches:
                 self._batches = False  # every write goes alone from now on, each with its own answer
             outcomes = [crm_batch.NOT_SENT if no_batches else problem] * len(companions)
             await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
