@@ -23,6 +23,8 @@ from deskchat.store.outbox import OutboxItem
 
 BATCH_SIZE: Final = 500  # writes per request (the most the contract allows)
 BATCH_BYTES: Final = 4 * 1024 * 1024  # payload bytes per request, well under what proxies commonly refuse
+PARALLEL_REQUESTS: Final = 2  # a large batch goes out as this many requests at once
+MIN_PART: Final = 50  # writes per request, at least, when a batch is split
 NOT_SENT: Final = CrmRetry("o CRM não aceita lotes; enviado sozinho", unreachable=True)  # back, not an attempt
 
 __all__ = [
@@ -30,10 +32,19 @@ __all__ = [
     "BATCH_BYTES",
     "BATCH_SIZE",
     "NOT_SENT",
+    "PARALLEL_REQUESTS",
     "claim_batch_companions",
     "operation_of",
     "settle_companions",
+    "split",
 ]
+
+
+def split(batch: Sequence[OutboxItem]) -> list[Sequence[OutboxItem]]:
+    """A batch cut into up to :data:`PARALLEL_REQUESTS` consecutive parts of at least :data:`MIN_PART` writes."""
+    count = max(1, min(PARALLEL_REQUESTS, len(batch) // MIN_PART))
+    size = -(-len(batch) // count)
+    return [batch[start : start + size] for start in range(0, len(batch), size)]
 
 
 def operation_of(item: OutboxItem) -> BatchOperation:
