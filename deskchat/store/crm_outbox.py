@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
-from deskchat.store.outbox import OutboxItem
-from deskchat.store.schema import outbox
+from deskchat.store.outbox import OutboxItem, OutboxState
+from deskchat.store.schema import crm_cases, crm_clients, outbox
 
 
 def pin_payload_field(conn: Connection, item_id: int, name: str, value: Any) -> None:
@@ -24,11 +24,33 @@ def pin_payload_field(conn: Connection, item_id: int, name: str, value: Any) -> 
     )
 
 
+def finish_many(conn: Connection, item_ids: list[int], now: int) -> None:
+    """Mark several rows done in one statement (the writes of a batch the CRM confirmed)."""
+    if item_ids:
+        conn.execute(update(outbox).where(outbox.c.id.in_(item_ids)).values(state=OutboxState.DONE, updated_at=now))
+
+
+def set_record_etags(conn: Connection, collection: str, etags: dict[str, str], now: int) -> None:
+    """:func:`~deskchat.store.crm_records.set_record_etag` for many records of one collection (one statement)."""
+    if collection not in ("contacts", "cases") or not etags:
+        return
+    table = crm_clients if collection == "contacts" else crm_cases
+    conn.execute(
+        update(table)
+        .where(table.c.crm_id == bindparam("record_id"))
+        .values(etag=bindparam("new_etag"), updated_at=now),
+        [{"record_id": record_id, "new_etag": etag} for record_id, etag in etags.items()],
+    )
+
+
 BATCHABLE_OPS = ("create", "append")
 
 
-def claim_batch_companions(conn: Connection, account_id: int, lead_id: int, limit: int, now: int) -> list[OutboxItem]:
-    """Claim up to ``limit`` more due CRM creates and history appends to send in one batch with row ``lead_id``.
+def claim_batch_companions(
+    conn: Connection, account_id: int, lead_id: int, limit: int, now: int, *, max_bytes: int | None = None
+) -> list[OutboxItem]:
+    """Claim up to ``limit`` more due CRM creates and history appends to send in one batch with row ``lead_id``
+    (and, with ``max_bytes``, no more than that many bytes of payload in all: a CRM may refuse a large body).
 
     A row joins only when no earlier unfinished row (sent, waiting, parked, or in this batch) touches one of its
     records, so order per record holds whatever happens to the batch. Claimed rows are in flight, each attempt
@@ -51,18 +73,22 @@ def claim_batch_companions(conn: Connection, account_id: int, lead_id: int, limi
     ).all()
     blocked: set[str] = set()
     chosen: list[OutboxItem] = []
+    budget = max_bytes if max_bytes is not None else -1
     for row in rows:
         payload: dict[str, Any] = json.loads(row.payload_json)
         records = {str(record) for record in payload.get("records", [])}
+        fits = max_bytes is None or len(row.payload_json) <= budget
         joins = (
             row.id != lead_id
             and len(chosen) < limit
+            and fits
             and row.state == "queued"
             and int(row.next_attempt_at) <= now
             and payload.get("op") in BATCHABLE_OPS
             and not records & blocked
         )
         if joins:
+            budget -= len(row.payload_json)
             chosen.append(
                 OutboxItem(
                     id=int(row.id),

@@ -4,7 +4,8 @@ An operation is the very request its single form would be (same fingerprint of m
 so a client may retry one operation of a lost batch alone or in another batch and gets the stored answer replayed.
 The new keys are claimed together in one statement; the operations then run in order in one transaction (inside a
 savepoint each when one of them fails, so a refused operation is undone alone); every answer is stored for its key
-in that same transaction.
+in that same transaction. A run of contact creates (the bulk of a drain of new leads) is made in one multi-row
+INSERT, each still answered on its own.
 """
 
 from __future__ import annotations
@@ -170,12 +171,46 @@ def _run_pass(
 ) -> None:
     with engine.begin() as conn:
         first_seq = next_values(conn, CHANGE_SEQ, len(runnable))
-        for offset, operation in enumerate(runnable):
+        offset = 0
+        while offset < len(runnable):
+            run = [] if isolated else _contact_creates_from(runnable, offset)
+            if run:
+                _create_contacts(conn, run, first_seq + offset)
+                offset += len(run)
+                continue
+            operation = runnable[offset]
             operation.answer = _run_one(conn, attendant_id, operation, first_seq + offset, broken, isolated)
+            offset += 1
         stored = [(op.row_id, op.answer) for op in runnable if op.row_id is not None and op.answer is not None]
         idempotency.store_many(conn, stored)
         if kind in ("error_before_commit", "stored_error"):
             raise RuntimeError(f"fault injection: {kind}")
+
+
+def _contact_creates_from(runnable: list[_Operation], start: int) -> list[_Operation]:
+    """The run of contact creates that starts at ``start`` (those :func:`contacts.create_many` can make at once)."""
+    run = []
+    for operation in runnable[start:]:
+        if operation.route is None or operation.route.handler is not contacts.create:
+            break
+        if not contacts.bulk_ready(operation.body):
+            break
+        run.append(operation)
+    return run
+
+
+def _create_contacts(conn: Connection, run: list[_Operation], first_seq: int) -> None:
+    """A run of contact creates in a few statements, each answered as its own create would be (a statement that
+    fails for another reason sends the batch to the pass with a savepoint around each operation)."""
+    seqs = range(first_seq, first_seq + len(run))
+    try:
+        outcomes = contacts.create_many(conn, [operation.body for operation in run], seqs, now_ms())
+    except Exception as error:
+        raise _NeedsSavepoints from error
+    for operation, outcome in zip(run, outcomes, strict=True):
+        operation.answer = (
+            stored_from_problem(outcome) if isinstance(outcome, ProblemError) else stored_from_outcome(outcome)
+        )
 
 
 def _run_one(

@@ -190,7 +190,8 @@ class Pipeline:
         return _deliver(stored, fault, rate)
 
     async def _batch(self, request: Request, attendant_id: str, fault: Fault | None, rate: dict[str, str]) -> Response:
-        operations = batch.parse(await self._json_body(request, "BatchRequest"))
+        body = await self._json_body(request, "BatchRequest")
+        operations = await run_in_threadpool(batch.parse, body)  # checks every body: off the event loop
         if "idempotency" not in self.config.broken:
             timeout_s = self.config.in_flight_timeout_s
             await run_in_threadpool(batch.claim_all, self.engine, attendant_id, operations, timeout_s)

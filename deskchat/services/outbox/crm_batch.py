@@ -18,13 +18,33 @@ from deskchat.crm.answers import AlreadyHeld, CrmConflict, CrmError, CrmRefused,
 from deskchat.crm.client import BatchAnswer, BatchOperation
 from deskchat.services.outbox.outcomes import MAX_TRANSIENT_ATTEMPTS, backoff_ms
 from deskchat.store import crm_records, outbox
-from deskchat.store.crm_outbox import BATCHABLE_OPS, claim_batch_companions
+from deskchat.store.crm_outbox import BATCHABLE_OPS, claim_batch_companions, finish_many, set_record_etags
 from deskchat.store.outbox import OutboxItem
 
-BATCH_SIZE: Final = 200  # writes per request (the contract allows 500)
+BATCH_SIZE: Final = 500  # writes per request (the most the contract allows)
+BATCH_BYTES: Final = 4 * 1024 * 1024  # payload bytes per request, well under what proxies commonly refuse
+PARALLEL_REQUESTS: Final = 2  # a large batch goes out as this many requests at once
+MIN_PART: Final = 50  # writes per request, at least, when a batch is split
 NOT_SENT: Final = CrmRetry("o CRM não aceita lotes; enviado sozinho", unreachable=True)  # back, not an attempt
 
-__all__ = ["BATCHABLE_OPS", "BATCH_SIZE", "NOT_SENT", "claim_batch_companions", "operation_of", "settle_companions"]
+__all__ = [
+    "BATCHABLE_OPS",
+    "BATCH_BYTES",
+    "BATCH_SIZE",
+    "NOT_SENT",
+    "PARALLEL_REQUESTS",
+    "claim_batch_companions",
+    "operation_of",
+    "settle_companions",
+    "split",
+]
+
+
+def split(batch: Sequence[OutboxItem]) -> list[Sequence[OutboxItem]]:
+    """A batch cut into up to :data:`PARALLEL_REQUESTS` consecutive parts of at least :data:`MIN_PART` writes."""
+    count = max(1, min(PARALLEL_REQUESTS, len(batch) // MIN_PART))
+    size = -(-len(batch) // count)
+    return [batch[start : start + size] for start in range(0, len(batch), size)]
 
 
 def operation_of(item: OutboxItem) -> BatchOperation:
@@ -39,15 +59,18 @@ def operation_of(item: OutboxItem) -> BatchOperation:
 def settle_companions(
     conn: Connection, companions: Sequence[OutboxItem], outcomes: Sequence[BatchAnswer | CrmError], now: int
 ) -> None:
-    """Record each companion's own result (an answer of the batch, or the error the whole batch ended with)."""
+    """Record each companion's own result (an answer of the batch, or the error the whole batch ended with), all in
+    the caller's one transaction (the confirmed ones in one statement)."""
+    confirmed: list[int] = []
+    etags: dict[str, dict[str, str]] = {}  # collection → record id → the ETag the CRM answered
     for item, outcome in zip(companions, outcomes, strict=True):
         problem = outcome.error() if isinstance(outcome, BatchAnswer) else outcome
         if problem is None or isinstance(problem, AlreadyHeld):
-            outbox.finish(conn, item.id, now)
+            confirmed.append(item.id)
             etag = outcome.etag if isinstance(outcome, BatchAnswer) else ""
             if etag and item.payload.get("op") == "create":
                 collection, record_id = str(item.payload["collection"]), str(item.payload["id"])
-                crm_records.set_record_etag(conn, collection, record_id, etag, now=now)
+                etags.setdefault(collection, {})[record_id] = etag
         elif problem is NOT_SENT:
             crm_records.wait_behind(conn, item.id, now, str(problem), now=now)  # not an attempt
         elif isinstance(problem, CrmRetry) and problem.unreachable:
@@ -63,6 +86,9 @@ def settle_companions(
             outbox.park(conn, item.id, f"conflito: {problem}", now)
         else:
             _retry(conn, item, problem, now)
+    finish_many(conn, confirmed, now)
+    for collection, of_records in etags.items():
+        set_record_etags(conn, collection, of_records, now)
 
 
 def _retry(conn: Connection, item: OutboxItem, problem: CrmError, now: int) -> None:

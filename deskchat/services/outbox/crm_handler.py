@@ -18,6 +18,10 @@ carries the same If-Match, and history batches are deduplicated by message id.
 **Batches.** A due create or history append goes out in one ``POST /batch`` with up to
 :data:`~.crm_batch.BATCH_SIZE` − 1 further due creates and appends that depend on no earlier unfinished write; each
 keeps its own key (the batch's operation is the very request its single form would be) and gets its own outcome.
+A batch answered 413 (too large for this CRM) is split: batches are halved from then on and its writes go again,
+not counted as attempts; a batch also stays under :data:`~.crm_batch.BATCH_BYTES` of payload. A large batch goes
+out as :data:`~.crm_batch.PARALLEL_REQUESTS` requests at once (its writes touch no common record, so they may run in
+any order), which lets a CRM with several workers check and store them side by side.
 A create answered "already exists" was created by an earlier try of its own (the id is ours alone): it is done.
 
 **Order per record.** A write waits (not counted as an attempt) while an earlier write for a record it touches or
@@ -37,9 +41,11 @@ stays down.
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -80,6 +86,7 @@ class CrmCallHandler:
         self._unreachable: set[int] = set()  # items whose try never reached the CRM (not counted as attempts)
         self._outages = 0  # tries in a row that found the CRM unreachable
         self._batches = True  # False once the CRM answered that it has no POST /batch
+        self._batch_size = crm_batch.BATCH_SIZE  # halved each time the CRM answers a batch with 413
 
     async def before_resend(self, item: OutboxItem, account: ChannelAccount) -> SendReceipt | None:
         return None  # deliver() itself looks a create up before sending it again
@@ -160,34 +167,46 @@ class CrmCallHandler:
         if not self._batches:
             return None
         lane_id = item.account_id if item.account_id is not None else self._lane.account_id
-        limit, now = crm_batch.BATCH_SIZE - 1, self._clock()
+        limit, now = self._batch_size - 1, self._clock()
+        room = crm_batch.BATCH_BYTES - len(json.dumps(item.payload, ensure_ascii=False))
         companions = await self._store.write(
-            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now)
+            lambda conn: crm_batch.claim_batch_companions(conn, lane_id, item.id, limit, now, max_bytes=room)
         )
         if not companions:
             return None
-        outcomes: list[BatchAnswer | CrmError]
+        parts = crm_batch.split((item, *companions))
         try:
-            answers = await self._client.batch([crm_batch.operation_of(one) for one in (item, *companions)])
-        except CrmError as problem:
-            no_batches = isinstance(problem, CrmRefused)  # no POST /batch (404, 405), or the batch itself refused
-            if no_batches:
-                self._batches = False  # every write goes alone from now on, each with its own answer
-            outcomes = [crm_batch.NOT_SENT if no_batches else problem] * len(companions)
-            await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
-            if no_batches:
-                return None
-            raise
-        except BaseException:  # cancelled or timed out: the companions go back, uncertain of nothing sent twice
+            async with asyncio.TaskGroup() as group:
+                answering = [group.create_task(self._answers_of(part)) for part in parts]
+        except BaseException as problem:  # cancelled or timed out: the companions go back, nothing sent twice
             failed: list[BatchAnswer | CrmError] = [CrmRetry("o lote não terminou")] * len(companions)
             self._store.write_now(lambda conn: crm_batch.settle_companions(conn, companions, failed, self._clock()))
+            if isinstance(problem, BaseExceptionGroup) and len(problem.exceptions) == 1:
+                raise problem.exceptions[0] from None
             raise
-        outcomes = list(answers[1:])
+        lead, *outcomes = [outcome for task in answering for outcome in task.result()]
         await self._store.write(lambda conn: crm_batch.settle_companions(conn, companions, outcomes, self._clock()))
-        refused = answers[0].error()
+        if lead is crm_batch.NOT_SENT:
+            return None  # the CRM took no batch: it goes alone
+        if isinstance(lead, CrmError):
+            raise lead
+        refused = lead.error()
         if refused is not None and not isinstance(refused, AlreadyHeld):
             raise refused
-        return answers[0].etag
+        return lead.etag
+
+    async def _answers_of(self, part: Sequence[OutboxItem]) -> list[BatchAnswer | CrmError]:
+        """One ``POST /batch`` of ``part``: each write's own answer, or the error the whole request ended with."""
+        try:
+            return list(await self._client.batch([crm_batch.operation_of(one) for one in part]))
+        except CrmRefused as problem:  # no POST /batch (404, 405), or this batch refused as a whole
+            if problem.status == 413 and len(part) > 2:  # the CRM takes smaller batches: halve them from now on
+                self._batch_size = min(self._batch_size, len(part)) // 2
+            else:
+                self._batches = False  # every write goes alone from now on, each with its own answer
+            return [crm_batch.NOT_SENT] * len(part)  # back to the queue, not as an attempt
+        except CrmError as problem:
+            return [problem] * len(part)
 
     async def _base_version(self, item: OutboxItem, collection: str, record_id: str) -> str:
         """The version an update is based on, pinned in its row before the first request goes out."""
