@@ -145,3 +145,12 @@ class CrmSyncChanged(Event):
     queued: int
     failed: int
     conflicts: int
+
+
+@dataclass(frozen=True, slots=True)
+class CrmRecordsPulled(Event):
+    """A CRM pull stored new data: the local contacts whose client record or cases changed, and the changed cases
+    (the info pane refreshes when it shows one of them)."""
+
+    contact_ids: frozenset[int]
+    case_ids: frozenset[int]

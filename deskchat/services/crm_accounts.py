@@ -30,7 +30,7 @@ import httpx
 from deskchat.channels.base import Capability, SendReceipt
 from deskchat.core.bus import EventBus
 from deskchat.core.connection_states import Status, Trigger
-from deskchat.core.events import AccountsChanged, ChannelKind
+from deskchat.core.events import AccountsChanged, ChannelKind, Event
 from deskchat.core.messages import OutboundMessage
 from deskchat.core.supervisor import Backoff, ConnectionSupervisor
 from deskchat.crm.answers import CrmError, CrmRefused, CrmRetry, SignInRequired
@@ -138,7 +138,9 @@ class CrmAccount:
         transport: httpx.AsyncBaseTransport | None = None,
         on_pulled: Callable[[], None] | None = None,
         wake_outbox: Callable[[], None] = lambda: None,
+        publish: Callable[[Event], None] | None = None,
     ) -> None:
+        self._publish = publish  # the bus: the pull announces the records it changed
         self._account_id = account_id
         self.settings = settings
         self._service = service
@@ -165,7 +167,8 @@ class CrmAccount:
         client = CrmClient(
             self.settings.url, tokens=self.vault.load(), on_tokens=self.vault.keep, transport=self._transport
         )
-        return client, CrmPull(self._store, client, self._account_id), CrmCallHandler(self._store, client, self.lane)
+        pull = CrmPull(self._store, client, self._account_id, publish=self._publish)
+        return client, pull, CrmCallHandler(self._store, client, self.lane)
 
     async def retarget(self, settings: CrmSettings) -> None:
         """Another CRM address or user (only while stopped): a new session with the tokens stored for it."""
@@ -418,6 +421,7 @@ class CrmDriver:
             self.accounts,
             transport=self._options.get("transport"),
             wake_outbox=self._wake_outbox,
+            publish=self._bus.publish,
             **options,
         )
         self.current = account

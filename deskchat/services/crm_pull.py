@@ -6,6 +6,10 @@ never skips a record. The directory (queues, attendants) comes first so cases sh
 its own tables, with the attendant's queues flagged. **My cases and my queues first:** until the first full pull of
 cases has finished, the attendant's cases (``assignee_id``) and then their queues' cases (``queue_id``) are fetched
 first, each with its contact, so the cases the attendant works on show up before the rest of the CRM arrives.
+
+**The attendant's edits hold.** A pulled record keeps the fields the attendant changed while those changes have not
+reached the CRM (and the version they were made on); see :func:`deskchat.store.crm_records.pending_edits`. After
+each page that changed what a screen shows, :class:`~deskchat.core.events.CrmRecordsPulled` goes on the bus.
 """
 
 from __future__ import annotations
@@ -18,10 +22,11 @@ from typing import Any, Final
 
 from sqlalchemy import Connection
 
+from deskchat.core.events import CrmRecordsPulled, Event
 from deskchat.crm.client import CrmClient, Page
 from deskchat.store import crm_directory, crm_records
 from deskchat.store.clock import now_ms
-from deskchat.store.crm_records import CrmSyncState
+from deskchat.store.crm_records import CrmSyncState, PulledChanges
 from deskchat.store.database import Store
 
 COLLECTIONS: Final = ("queues", "attendants", "contacts", "cases")
@@ -39,11 +44,20 @@ class PullCounts:
 
 
 class CrmPull:
-    def __init__(self, store: Store, client: CrmClient, account_id: int, *, clock: Callable[[], int] = now_ms) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: CrmClient,
+        account_id: int,
+        *,
+        clock: Callable[[], int] = now_ms,
+        publish: Callable[[Event], None] | None = None,
+    ) -> None:
         self._store = store
         self._client = client
         self._account_id = account_id
         self._clock = clock
+        self._publish = publish  # the bus: told after each page that changed what a screen shows
 
     async def pull_once(self) -> PullCounts:
         """Everything that changed since the last pull; raises the client's errors (the caller retries later)."""
@@ -55,7 +69,10 @@ class CrmPull:
             while True:
                 state = await self._store.read_later(lambda conn: crm_records.crm_sync_state(conn, self._account_id))
                 page = await self._client.page(collection, state.cursors.get(collection, ""), PAGE_SIZE)
-                counts[collection] += await self._store.write(partial(self._apply, collection=collection, page=page))
+                changes = PulledChanges()
+                apply = partial(self._apply, collection=collection, page=page, changes=changes)
+                counts[collection] += await self._store.write(apply)
+                self._announce(changes)
                 if not page.has_more:
                     break
         return PullCounts(**counts)
@@ -73,7 +90,10 @@ class CrmPull:
             while True:
                 page = await self._client.page("cases", cursor, PAGE_SIZE, filters)
                 contacts = await self._contacts_of(page.items)
-                pulled += await self._store.write(partial(self._apply_cases, cases=page.items, contacts=contacts))
+                changes = PulledChanges()
+                apply = partial(self._apply_cases, cases=page.items, contacts=contacts, changes=changes)
+                pulled += await self._store.write(apply)
+                self._announce(changes)
                 cursor = page.next_cursor or cursor
                 if not page.has_more:
                     break
@@ -102,13 +122,25 @@ class CrmPull:
                 contacts.append(record.body)
         return contacts
 
-    def _apply_cases(self, conn: Connection, *, cases: list[dict[str, Any]], contacts: list[dict[str, Any]]) -> int:
+    def _announce(self, changes: PulledChanges) -> None:
+        """After the page committed: say which records a screen shows changed (nothing when none did)."""
+        if changes and self._publish is not None:
+            self._publish(CrmRecordsPulled(frozenset(changes.contact_ids), frozenset(changes.case_ids)))
+
+    def _apply_cases(
+        self,
+        conn: Connection,
+        *,
+        cases: list[dict[str, Any]],
+        contacts: list[dict[str, Any]],
+        changes: PulledChanges,
+    ) -> int:
         now = self._clock()
         state = crm_records.crm_sync_state(conn, self._account_id)
-        crm_records.apply_pulled_contacts(conn, contacts, state.attendants, now=now)
-        return crm_records.apply_pulled_cases(conn, cases, state, now=now)
+        crm_records.apply_pulled_contacts(conn, contacts, state.attendants, now=now, changes=changes)
+        return crm_records.apply_pulled_cases(conn, cases, state, now=now, changes=changes)
 
-    def _apply(self, conn: Connection, *, collection: str, page: Page) -> int:
+    def _apply(self, conn: Connection, *, collection: str, page: Page, changes: PulledChanges) -> int:
         now = self._clock()
         state = crm_records.crm_sync_state(conn, self._account_id)
         if collection in ("queues", "attendants"):
@@ -121,9 +153,9 @@ class CrmPull:
                 crm_directory.save_attendants(conn, page.items, now=now)
             crm_directory.mark_my_queues(conn, self._client.attendant_id)
         elif collection == "contacts":
-            crm_records.apply_pulled_contacts(conn, page.items, state.attendants, now=now)
+            crm_records.apply_pulled_contacts(conn, page.items, state.attendants, now=now, changes=changes)
         else:
-            crm_records.apply_pulled_cases(conn, page.items, state, now=now)
+            crm_records.apply_pulled_cases(conn, page.items, state, now=now, changes=changes)
         cursors = {**state.cursors, collection: page.next_cursor or state.cursors.get(collection, "")}
         crm_records.save_crm_sync_state(
             conn, self._account_id, CrmSyncState(cursors, state.queues, state.attendants), now=now

@@ -179,8 +179,9 @@ class CrmPush:
         now = self._clock()
 
         def write(conn: Connection) -> None:
+            base = crm_queue.base_values(conn, "contacts", contact_crm_id, patch)  # for a 412's merge
             crm_records.update_client_locally(conn, client_id, now=now, **shown)
-            payload = {"op": "update", "collection": "contacts", "id": contact_crm_id, "patch": patch}
+            payload = {"op": "update", "collection": "contacts", "id": contact_crm_id, "patch": patch, "base": base}
             self._enqueue(conn, payload, [f"contacts:{contact_crm_id}"], now)
 
         await self._queue(write)

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, RowMapping, Table, delete, func, insert, or_, select, update
 
 from deskchat.store.rows import inserted_id
 from deskchat.store.schema import (
@@ -171,10 +171,135 @@ def _etag_of(row_version: Any) -> str:
     return f'"{row_version}"' if row_version is not None else ""
 
 
+#: The CRM fields an update patches → the local columns that show them (see :mod:`deskchat.services.crm_desk`).
+_PATCHED_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "contacts": {
+        "name": ("name",),
+        "cnpj": ("cnpj",),
+        "company_type": ("company_type",),
+        "credit_limit_cents": ("credit_limit_cents",),
+        "debt_cents": ("debt_cents",),
+        "sales_stage": ("sales_stage",),
+        "responsible_id": ("responsible",),
+    },
+    "cases": {
+        "subject": ("title",),
+        "status": ("status",),
+        "priority": ("priority",),
+        "queue_id": ("queue", "queue_crm_id"),
+        "assignee_id": ("assignee", "assignee_crm_id"),
+    },
+}
+_NOT_SHOWN = frozenset({"updated_at", "etag"})
+
+
+@dataclass
+class PulledChanges:
+    """What pulled pages changed that a screen shows: the local contacts whose client or cases changed, and the
+    local cases that changed (filled by :func:`apply_pulled_contacts` and :func:`apply_pulled_cases`)."""
+
+    contact_ids: set[int] = field(default_factory=set)
+    case_ids: set[int] = field(default_factory=set)
+
+    def __bool__(self) -> bool:
+        return bool(self.contact_ids or self.case_ids)
+
+
+def pending_edits(conn: Connection, collection: str, crm_ids: list[str]) -> dict[str, set[str]]:
+    """The records among ``crm_ids`` with an update the CRM has not confirmed yet (queued, retrying, in flight,
+    parked or in conflict), each with the local columns those updates set (one indexed query on ``record_key``).
+
+    A pull keeps these columns as the attendant set them, and the record's ETag as it is: the update's If-Match is
+    the version the attendant edited (a newer one would overwrite, without a 412, a change made meanwhile in the
+    CRM); once the write is confirmed the handler saves the CRM's new version and the next pull shows the CRM's
+    values."""
+    patched = _PATCHED_COLUMNS.get(collection, {})
+    keys = sorted({f"{collection}:{crm_id}" for crm_id in crm_ids})
+    if not keys:
+        return {}
+    rows = conn.execute(
+        select(outbox.c.record_key, outbox.c.payload_json)
+        .where(outbox.c.record_key.in_(keys))
+        .where(outbox.c.kind == "crm_call")
+        .where(outbox.c.state != "done")
+    )
+    pending: dict[str, set[str]] = {}
+    for record_key, payload_json in rows:
+        try:
+            payload = json.loads(payload_json)
+        except ValueError:
+            continue
+        if not isinstance(payload, dict) or payload.get("op") != "update":
+            continue
+        if payload.get("collection") != collection:
+            continue
+        columns = pending.setdefault(str(record_key).partition(":")[2], set())
+        for name in dict(payload.get("patch") or {}):
+            columns.update(patched.get(str(name), ()))
+    return pending
+
+
+@dataclass(frozen=True)
+class _PullGuard:
+    """For one pulled page: the local rows it updates, and the columns the attendant's pending updates hold."""
+
+    held: dict[str, RowMapping]
+    pending: dict[str, set[str]]
+
+    @classmethod
+    def read(cls, conn: Connection, table: Table, collection: str, items: list[dict[str, Any]]) -> _PullGuard:
+        crm_ids = sorted({str(item["id"]) for item in items})
+        if not crm_ids:
+            return cls({}, {})
+        rows = conn.execute(select(table).where(table.c.crm_id.in_(crm_ids))).mappings()
+        return cls({str(row["crm_id"]): row for row in rows}, pending_edits(conn, collection, crm_ids))
+
+
+def _store_pulled(
+    conn: Connection,
+    table: Table,
+    crm_id: str,
+    fields: dict[str, Any],
+    guard: _PullGuard,
+    changes: PulledChanges | None,
+) -> None:
+    """Insert or update one pulled record, keeping the columns of the attendant's pending updates."""
+    held = guard.held.get(crm_id)
+    if held is None:
+        new_id = inserted_id(conn.execute(insert(table).values(crm_id=crm_id, **fields)))
+        if changes is not None and table is crm_cases:
+            changes.case_ids.add(new_id)
+            if fields.get("contact_id") is not None:
+                changes.contact_ids.add(int(fields["contact_id"]))
+        return
+    kept = guard.pending.get(crm_id)
+    if kept is not None:
+        fields = {name: value for name, value in fields.items() if name not in kept and name != "etag"}
+    shown_changed = any(held[name] != value for name, value in fields.items() if name not in _NOT_SHOWN)
+    if not shown_changed and held["etag"] == fields.get("etag", held["etag"]):
+        return
+    conn.execute(update(table).where(table.c.crm_id == crm_id).values(**fields))
+    if changes is None or not shown_changed:
+        return
+    for contact_id in {held["contact_id"], fields.get("contact_id")} - {None}:
+        changes.contact_ids.add(int(contact_id))
+    if table is crm_cases:
+        changes.case_ids.add(int(held["id"]))
+
+
 def apply_pulled_contacts(
-    conn: Connection, items: list[dict[str, Any]], attendants: dict[str, str], *, now: int
+    conn: Connection,
+    items: list[dict[str, Any]],
+    attendants: dict[str, str],
+    *,
+    now: int,
+    changes: PulledChanges | None = None,
 ) -> int:
-    """Insert or update the local copy of each CRM contact (matched by its CRM id); returns how many."""
+    """Insert or update the local copy of each CRM contact (matched by its CRM id); returns how many.
+
+    Fields the attendant changed that the CRM has not confirmed yet stay as the attendant set them (see
+    :func:`pending_edits`); ``changes`` collects what the page changed for the screen."""
+    guard = _PullGuard.read(conn, crm_clients, "contacts", items)
     for item in items:
         responsible_id = item.get("responsible_id")
         fields = {
@@ -188,14 +313,21 @@ def apply_pulled_contacts(
             "etag": _etag_of(item.get("row_version")),
             "updated_at": now,
         }
-        changed = conn.execute(update(crm_clients).where(crm_clients.c.crm_id == item["id"]).values(**fields)).rowcount
-        if not changed:
-            conn.execute(insert(crm_clients).values(crm_id=item["id"], **fields))
+        _store_pulled(conn, crm_clients, str(item["id"]), fields, guard, changes)
     return len(items)
 
 
-def apply_pulled_cases(conn: Connection, items: list[dict[str, Any]], directory: CrmSyncState, *, now: int) -> int:
-    """Insert or update the local copy of each CRM case, tied to the local client and contact it belongs to."""
+def apply_pulled_cases(
+    conn: Connection,
+    items: list[dict[str, Any]],
+    directory: CrmSyncState,
+    *,
+    now: int,
+    changes: PulledChanges | None = None,
+) -> int:
+    """Insert or update the local copy of each CRM case, tied to the local client and contact it belongs to (the
+    attendant's unconfirmed case changes stay, as for contacts)."""
+    guard = _PullGuard.read(conn, crm_cases, "cases", items)
     for item in items:
         owner = conn.execute(
             select(crm_clients.c.id, crm_clients.c.contact_id).where(crm_clients.c.crm_id == item.get("contact_id"))
@@ -216,9 +348,7 @@ def apply_pulled_cases(conn: Connection, items: list[dict[str, Any]], directory:
             "etag": _etag_of(item.get("row_version")),
             "updated_at": now,
         }
-        changed = conn.execute(update(crm_cases).where(crm_cases.c.crm_id == item["id"]).values(**fields)).rowcount
-        if not changed:
-            conn.execute(insert(crm_cases).values(crm_id=item["id"], **fields))
+        _store_pulled(conn, crm_cases, str(item["id"]), fields, guard, changes)
     return len(items)
 
 

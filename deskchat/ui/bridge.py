@@ -14,6 +14,7 @@ from deskchat.core.events import (
     ContactChanged,
     ConversationChanged,
     ConversationsReset,
+    CrmRecordsPulled,
     CrmSyncChanged,
     HistorySyncProgressed,
     IntegrationLogged,
@@ -40,6 +41,7 @@ class BusBridge(QObject):
     history_progressed = Signal(int, int, int)  # account id, percent, messages stored so far
     storage_full_changed = Signal(bool)  # the disk is full: received messages wait for space
     crm_sync_changed = Signal(str, int, int, int)  # why the CRM lane is stalled ("" if not), queued, failed, conflicts
+    crm_records_pulled = Signal(list, list)  # local contact ids whose CRM client or cases changed, changed case ids
 
     def __init__(self, bus: EventBus, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -80,6 +82,11 @@ class BusBridge(QObject):
             bus.subscribe(
                 CrmSyncChanged,
                 lambda e: self.crm_sync_changed.emit(e.stalled, e.queued, e.failed, e.conflicts),
+                Priority.UI,
+            ),
+            bus.subscribe(
+                CrmRecordsPulled,
+                lambda e: self.crm_records_pulled.emit(sorted(e.contact_ids), sorted(e.case_ids)),
                 Priority.UI,
             ),
         ]

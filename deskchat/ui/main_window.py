@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         self.bridge.conversations_changed.connect(self.conversation_pane.on_conversations_changed)
         self.bridge.conversations_changed.connect(self.chat_pane.on_conversations_changed)
         self.bridge.conversations_changed.connect(self._refresh_info_if_open)
+        self.bridge.crm_records_pulled.connect(self._refresh_info_if_pulled)
         # bulk imports announce many resets in a row: reload the lists at most a few times a second
         self._reload_lists = QTimer(self)
         self._reload_lists.setSingleShot(True)
@@ -484,6 +485,20 @@ class MainWindow(QMainWindow):
     def _refresh_info_if_open(self, conversation_ids: list[int]) -> None:
         if self.info_pane.conversation_id is not None and self.info_pane.conversation_id in conversation_ids:
             self.info_pane.show_conversation(self.info_pane.conversation_id)
+
+    def _refresh_info_if_pulled(self, contact_ids: list[int], case_ids: list[int]) -> None:
+        """A CRM pull changed records: refresh the info pane when it shows one (an edit in progress stays)."""
+        from deskchat.store import conversations
+
+        shown = self.info_pane.conversation_id
+        if shown is None:
+            return
+        if not set(case_ids) & set(self.info_pane.case_cards):
+            with self.services.store.read() as conn:
+                row = conversations.get(conn, shown)
+            if row is None or row.contact_id not in contact_ids:
+                return
+        self.info_pane.refresh()
 
     # -- state ---------------------------------------------------------------------------------------------------
 

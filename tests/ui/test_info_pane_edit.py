@@ -161,6 +161,7 @@ def test_credit_limit_edit_shows_at_once_and_queues_the_change(crm_app: CrmApp, 
             "collection": "contacts",
             "id": client.crm_id,
             "patch": {"credit_limit_cents": 1_234_567},
+            "base": {"credit_limit_cents": 0},  # what the edit replaced: a 412 merges by it
             "records": [f"contacts:{client.crm_id}"],
         }
     ]
