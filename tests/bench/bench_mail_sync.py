@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from benchlib import StallMeter, report, use_bench_keyring
+from stall_trace import StallTrace
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 
@@ -99,6 +100,9 @@ async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, 
     app.bus.subscribe(MessageUpdated, lambda event: bodies.add(event.message_id))  # a body stored
     app.query("SELECT 1")  # the loop thread's store connection, open long before in the app (key derivation)
     tune_for_responsiveness()  # as the app does once its window is up (1 ms GIL switch, start-up frozen out of GC)
+    trace = StallTrace() if os.environ.get("DESKCHAT_BENCH_STALL_TRACE") else None
+    if trace is not None:
+        trace.start()
     meter.start()
     started = time.perf_counter()
     await app.accounts.connect(account_id)
@@ -108,6 +112,8 @@ async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, 
     await _until_count(app, "SELECT count(*) FROM messages WHERE body_state = 'full'", MAILS)  # checked once
     bodies_s = time.perf_counter() - started
     stall = await meter.stop()
+    if trace is not None:
+        await trace.stop()
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
     await app.stop()
     store.close()

@@ -2,9 +2,11 @@
 in a pipeline.
 
 A group is one folder (under one UIDVALIDITY), bounded in count and in bytes (``RFC822.SIZE``): one round trip and
-one commit, yet a few large attachments stay small in memory. While the command thread fetches a group, the parser
-thread parses the one before and the store commits the one before that (each body is stored idempotently: a group
-replayed after a crash changes nothing)."""
+one commit, yet a few large attachments stay small in memory, and one parse or one commit stays a short burst of work.
+While the command thread fetches a group (mostly waiting for the server), the parser thread parses the one before or
+the store commits it: those two keep a CPU busy and hold the GIL most of the time, so they take turns, leaving the
+window's loop a core on a two-core machine (each body is stored idempotently: a group replayed after a crash changes
+nothing)."""
 
 from __future__ import annotations
 
@@ -20,8 +22,8 @@ from deskchat.core.sync_steps import SyncStep
 
 Raw = list[tuple[int, bytes]]  # (uid, the whole raw mail)
 
-GROUP_MAX_MAILS: Final = 250
-GROUP_MAX_BYTES: Final = 4 * 1024 * 1024
+GROUP_MAX_MAILS: Final = 100
+GROUP_MAX_BYTES: Final = 2 * 1024 * 1024
 
 
 @dataclass
@@ -81,11 +83,11 @@ async def fetch_parse_store(
             assert fetching is not None
             raw = await fetching
             fetching = asyncio.ensure_future(fetch(groups[index + 1])) if index + 1 < len(groups) else None
-            steps = await parse(group, raw)
-            del raw
-            if committing is not None:
+            if committing is not None:  # parse and commit take turns: a core stays free for the window's loop
                 await committing
                 committing = None
+            steps = await parse(group, raw)
+            del raw
             if steps:
                 committing = asyncio.ensure_future(store(steps))
                 stored += len(steps)

@@ -429,7 +429,7 @@ class MailChannel:
 
     async def _fetch_bodies(self, wanted: list[BodyToFetch]) -> int:
         """Fetch, parse and store ``wanted`` in groups, pipelined: while the command thread fetches a group, the
-        parser thread parses the one before and the store commits the one before that."""
+        parser thread parses the one before or the store commits it (see :func:`.bodies.fetch_parse_store`)."""
         imap = self._imap
         if imap is None:
             raise _Superseded()

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
@@ -78,15 +78,27 @@ class ParsedMail:
 
 def parse(raw: bytes) -> ParsedMail:
     """Parse ``raw`` (RFC 5322 bytes) into a :class:`ParsedMail`; never raises."""
+    return _parse(raw, with_headers=True)
+
+
+def parse_body(raw: bytes) -> ParsedMail:
+    """Only what the body step stores (text, HTML, remote-image mark, attachments, defects): :func:`parse` with the
+    same bounds and cleaning, without reading the top-level headers (subject, addresses, date, threading, auto-reply),
+    which the header sync already stored and which cost most of a small mail's parse. Never raises; the header fields
+    of the result are empty."""
+    return _parse(raw, with_headers=False)
+
+
+def _parse(raw: bytes, *, with_headers: bool) -> ParsedMail:
     if len(raw) > MAX_RAW_BYTES:
-        return _raw_fallback(raw, "too_large")
+        return _raw_fallback(raw, "too_large", with_headers=with_headers)
     try:
         message = BytesParser(policy=policy.default).parsebytes(raw)
-        return _parse_message(message)
+        return _parse_message(message) if with_headers else _parse_body(message)
     except (RecursionError, MemoryError):
-        return _raw_fallback(raw, "too_deep")
+        return _raw_fallback(raw, "too_deep", with_headers=with_headers)
     except Exception as error:  # any bug in a library path: the mail stays readable
-        return _raw_fallback(raw, f"unparseable:{type(error).__name__}")
+        return _raw_fallback(raw, f"unparseable:{type(error).__name__}", with_headers=with_headers)
 
 
 def plain_line(text: str, limit: int = MAX_HEADER_CHARS) -> str:
@@ -111,9 +123,28 @@ def safe_attachment_name(name: str, fallback: str = "anexo", max_chars: int = 15
 
 
 def _parse_message(message: EmailMessage) -> ParsedMail:
-    defects: list[str] = [type(defect).__name__ for defect in message.defects][:20]
+    body = _parse_body(message)
     subject = plain_line(_header_text(message, "Subject"))
     sender = _addresses(message, "From")
+    return replace(
+        body,
+        subject=subject,
+        from_address=sender[0].address if sender else "",
+        from_name=sender[0].name if sender else "",
+        to=tuple(_addresses(message, "To")),
+        cc=tuple(_addresses(message, "Cc")),
+        reply_to=tuple(_addresses(message, "Reply-To")),
+        date=_date_ms(message),
+        case_ids=tuple(subject_case_ids(subject)),
+        message_id=_first_msgid(_header_text(message, "Message-ID")),
+        in_reply_to=_first_msgid(_header_text(message, "In-Reply-To")),
+        references=tuple(_MSGID_RE.findall(_header_text(message, "References")))[-MAX_REFERENCES:],
+        automatic=_is_automatic(message),
+    )
+
+
+def _parse_body(message: EmailMessage) -> ParsedMail:
+    defects: list[str] = [type(defect).__name__ for defect in message.defects][:20]
     texts: list[str] = []
     htmls: list[str] = []
     attachments: list[MailAttachment] = []
@@ -127,22 +158,10 @@ def _parse_message(message: EmailMessage) -> ParsedMail:
     remote = bool(html_source) and sanitize(html_source) != html
     text = "\n\n".join(texts)[:MAX_TEXT_CHARS]
     return ParsedMail(
-        subject=subject,
-        from_address=sender[0].address if sender else "",
-        from_name=sender[0].name if sender else "",
-        to=tuple(_addresses(message, "To")),
-        cc=tuple(_addresses(message, "Cc")),
-        reply_to=tuple(_addresses(message, "Reply-To")),
-        date=_date_ms(message),
         text=text,
         html=html,
         remote_images=remote,
         attachments=tuple(attachments),
-        case_ids=tuple(subject_case_ids(subject)),
-        message_id=_first_msgid(_header_text(message, "Message-ID")),
-        in_reply_to=_first_msgid(_header_text(message, "In-Reply-To")),
-        references=tuple(_MSGID_RE.findall(_header_text(message, "References")))[-MAX_REFERENCES:],
-        automatic=_is_automatic(message),
         defects=tuple(defects),
     )
 
@@ -288,9 +307,11 @@ def _is_automatic(message: Message) -> bool:
     return _header_text(message, "Precedence").strip().lower() in _AUTO_REPLY_PRECEDENCE
 
 
-def _raw_fallback(raw: bytes, reason: str) -> ParsedMail:
-    """The mail as readable raw text; its headers are still read when they parse (they never nest)."""
+def _raw_fallback(raw: bytes, reason: str, *, with_headers: bool = True) -> ParsedMail:
+    """The mail as readable raw text; its headers are still read when they parse (they never nest) and are asked."""
     text = _clean_body(raw[:RAW_FALLBACK_CHARS].decode("utf-8", "replace"))
+    if not with_headers:
+        return ParsedMail(text=text, defects=(reason,))
     try:
         headers = BytesParser(policy=policy.default).parsebytes(raw[:RAW_FALLBACK_CHARS], headersonly=True)
         subject = plain_line(_header_text(headers, "Subject"))

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from deskchat.channels.email.folder_sync import FetchedHeader, FlagChanges, HeaderBatch
 from deskchat.channels.email.header_fields import read_header_fields
-from deskchat.channels.email.mime import ParsedMail, parse
+from deskchat.channels.email.mime import ParsedMail, parse_body
 from deskchat.core.messages import Attachment, Identity, IdentityKind, InboundMessage, SyncState, ThreadRefs
 from deskchat.core.sync_steps import (
     CaseLinkRequest,
@@ -128,7 +128,7 @@ def attachment_ref(folder: str, uidvalidity: int, uid: int, message_id: str, ind
 
 
 def translate_body(account_id: int, channel_id: str, folder: str, uidvalidity: int, uid: int, raw: bytes) -> MailBody:
-    mail = parse(raw)
+    mail = parse_body(raw)
     attachments = tuple(
         Attachment(
             file_name=a.safe_name,

@@ -66,3 +66,34 @@ def test_a_failed_commit_stops_the_pipeline() -> None:
     groups = body_groups([_wanted("INBOX", uid) for uid in range(1, 8)], max_mails=2)
     with pytest.raises(OSError):
         _pipeline(groups, fail_at=1)
+
+
+def test_parsing_never_runs_while_a_group_is_being_committed() -> None:
+    """The two stages that keep a CPU busy take turns (the fetch, mostly waiting on the server, overlaps both): on a
+    two-core machine one core stays for the window's loop."""
+    groups = body_groups([_wanted("INBOX", uid) for uid in range(1, 10)], max_mails=2)
+    committing = False
+    overlaps = 0
+    stored: list[int] = []
+
+    async def fetch(group: BodyGroup) -> list[tuple[int, bytes]]:
+        await asyncio.sleep(0)
+        return [(uid, b"raw") for uid in group.channel_ids]
+
+    async def parse(group: BodyGroup, raw: list[tuple[int, bytes]]) -> list[SyncStep]:
+        nonlocal overlaps
+        for _ in range(3):
+            overlaps += committing
+            await asyncio.sleep(0.001)
+        return [MailBody(1, group.channel_ids[uid], "text") for uid, _raw in raw]
+
+    async def store(steps: list[SyncStep]) -> object:
+        nonlocal committing
+        committing = True
+        await asyncio.sleep(0.003)
+        committing = False
+        stored.append(len(steps))
+        return None
+
+    count = asyncio.run(fetch_parse_store(groups, fetch, parse, store))
+    assert (count, sum(stored), overlaps) == (9, 9, 0)
