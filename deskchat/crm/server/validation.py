@@ -42,60 +42,92 @@ def _validator(schema_name: str) -> Draft202012Validator:
 _PLAIN_MEMBER_KEYS = frozenset(
     {"type", "properties", "required", "not", "minProperties", "maxProperties", "description"}
 )
+_SCHEMA_REF = "#/components/schemas/"
 
 
-def _absolute(node: Any) -> Any:
-    """``node`` with its contract-relative ``$ref``s made absolute (so it can be checked outside the contract)."""
-    if isinstance(node, list):
-        return [_absolute(one) for one in node]
-    if not isinstance(node, dict):
-        return node
-    return {
-        name: (
-            _BASE + value if name == "$ref" and isinstance(value, str) and value.startswith("#") else _absolute(value)
-        )
-        for name, value in node.items()
-    }
+class _Cycle(Exception):
+    """A schema that refers to itself: it is checked by the contract's own validator only."""
 
 
-def _member(node: Any, schemas: dict[str, Any]) -> dict[str, Any] | None:
-    """An ``allOf`` member with its top-level ``$ref`` followed, when only its ``properties`` can mark properties
-    as evaluated (None otherwise)."""
-    while isinstance(node, dict) and set(node) == {"$ref"} and str(node["$ref"]).startswith("#/components/schemas/"):
-        node = schemas.get(str(node["$ref"]).removeprefix("#/components/schemas/"))
+def _named(node: Any, schemas: dict[str, Any], seen: tuple[str, ...]) -> tuple[Any, tuple[str, ...]]:
+    """``node`` with its top-level ``$ref`` to a contract schema followed (and the schemas followed so far)."""
+    while isinstance(node, dict) and set(node) == {"$ref"} and str(node["$ref"]).startswith(_SCHEMA_REF):
+        name = str(node["$ref"]).removeprefix(_SCHEMA_REF)
+        if name in seen:
+            raise _Cycle(name)
+        node, seen = schemas.get(name), (*seen, name)
+    return node, seen
+
+
+def _member(node: Any) -> dict[str, Any] | None:
+    """An ``allOf`` member (its ``$ref`` followed) when only its ``properties`` can mark properties as evaluated."""
     if not isinstance(node, dict) or not set(node) <= _PLAIN_MEMBER_KEYS:
         return None
     return node
 
 
+def _quick(node: Any, schemas: dict[str, Any], seen: tuple[str, ...], *, closable: bool) -> Any:
+    """``node`` with every contract ``$ref`` written out in place (the same schema, checked without looking up
+    references), and, where ``closable``, an ``allOf`` of plain members with ``unevaluatedProperties: false`` made
+    ``additionalProperties: false`` over the properties its members name. ``closable`` holds only where a stricter
+    schema can only make the whole stricter (the top, ``properties``, ``items``, ``allOf``): a body the quick schema
+    accepts, the contract accepts too (every property is named by a member that holds, so every property was
+    evaluated); a body it refuses is checked again by the contract's own schema, for the very same errors."""
+    if isinstance(node, list):
+        return [_quick(one, schemas, seen, closable=False) for one in node]
+    node, seen = _named(node, schemas, seen)
+    if not isinstance(node, dict):
+        return node
+    if (
+        closable
+        and node.get("unevaluatedProperties") is False
+        and set(node) <= {"allOf", "unevaluatedProperties", "description"}
+    ):
+        members = [_member(_named(one, schemas, seen)[0]) for one in node.get("allOf", [])]
+        if members and all(member is not None for member in members):
+            named = {name for member in members if member for name in member.get("properties", {})}
+            return {
+                "allOf": [_quick(one, schemas, seen, closable=True) for one in node["allOf"]],
+                "properties": dict.fromkeys(sorted(named), True),
+                "additionalProperties": False,
+            }
+    quick: dict[str, Any] = {}
+    for name, value in node.items():
+        if name == "description":
+            continue
+        if name == "properties" and isinstance(value, dict):
+            quick[name] = {key: _quick(one, schemas, seen, closable=closable) for key, one in value.items()}
+        elif name in ("items", "allOf"):
+            quick[name] = (
+                [_quick(one, schemas, seen, closable=closable) for one in value]
+                if isinstance(value, list)
+                else _quick(value, schemas, seen, closable=closable)
+            )
+        elif isinstance(value, (dict, list)) and name not in ("enum", "const", "required", "type", "examples"):
+            quick[name] = _quick(value, schemas, seen, closable=False)
+        else:
+            quick[name] = value
+    return quick
+
+
 @cache
-def _closed_validator(schema_name: str) -> Draft202012Validator | None:
-    """A quicker equivalent of a schema that is ``allOf`` plain members and ``unevaluatedProperties: false``: the
-    same members, and ``additionalProperties: false`` over the properties they name. A body it accepts, the contract
-    accepts too (every property is named by a member that holds, so every property was evaluated); a body it refuses
-    is checked again by the contract's own schema, for the very same errors. None when the schema is not so plain."""
+def _quick_validator(schema_name: str) -> Draft202012Validator | None:
+    """A quicker check that a body is fine (see :func:`_quick`); None when the schema refers to itself."""
     schemas: dict[str, Any] = contract()["components"]["schemas"]
-    schema = schemas.get(schema_name)
-    if not isinstance(schema, dict) or schema.get("unevaluatedProperties") is not False:
+    if schema_name not in schemas:
         return None
-    if not set(schema) <= {"allOf", "unevaluatedProperties", "description"}:
+    try:
+        quick = _quick({"$ref": _SCHEMA_REF + schema_name}, schemas, (), closable=True)
+    except _Cycle:
         return None
-    members = [_member(one, schemas) for one in schema.get("allOf", [])]
-    if not members or any(member is None for member in members):
-        return None
-    named = {name for member in members if member for name in member.get("properties", {})}
-    closed = {
-        "allOf": _absolute(schema["allOf"]),
-        "properties": dict.fromkeys(sorted(named), True),
-        "additionalProperties": False,
-    }
-    registry: Registry[Any] = Registry().with_resource(_BASE, DRAFT202012.create_resource(contract()))
-    return Draft202012Validator(closed, registry=registry, format_checker=_formats)
+    if "$ref" in str(quick):
+        return None  # a reference outside the contract's schemas: leave it to the contract's validator
+    return Draft202012Validator(quick, format_checker=_formats)
 
 
 def validate(schema_name: str, body: object) -> None:
-    closed = _closed_validator(schema_name)
-    if closed is not None and closed.is_valid(body):
+    quick = _quick_validator(schema_name)
+    if quick is not None and quick.is_valid(body):
         return
     errors = sorted(_validator(schema_name).iter_errors(body), key=lambda error: list(error.absolute_path))
     if errors:
