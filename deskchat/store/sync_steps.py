@@ -46,6 +46,9 @@ _EXPUNGE = """UPDATE mail_uids SET expunged_at = ?
 _CONVERSATION_OF_UID = """SELECT m.conversation_id FROM mail_uids u JOIN messages m ON m.id = u.message_id
     WHERE u.account_id = ? AND u.folder = ? AND u.uidvalidity = ? AND u.uid = ?"""
 _DROP_OLD_UIDS = "DELETE FROM mail_uids WHERE account_id = ? AND folder = ? AND uidvalidity != ?"
+_LOOKUP_CHUNK = 500  # channel ids per look-up (well under SQLite's bound on parameters)
+_WAITING_FOR_BODY = """SELECT channel_id, id, conversation_id FROM messages
+    WHERE account_id = ? AND body_state = 'headers' AND channel_id IN ({marks})"""
 _SET_BODY = """UPDATE messages SET text = ?, html = ?, body_state = 'full'
     WHERE id = ? AND body_state = 'headers'"""
 #: A conversation's unread badge never counts more incoming mail than the server still shows unseen.
@@ -64,17 +67,24 @@ def apply_steps(
     """Write ``steps`` in order at ``now``; ``inserted`` names the messages this transaction stored."""
     written = StepsWritten()
     follow_seen: set[int] = set()
+    bodies: list[MailBody] = []  # a run of bodies is written together (a body group is one run)
     for step in steps:
+        if isinstance(step, MailBody):
+            bodies.append(step)
+            continue
+        if bodies:
+            _bodies(conn, bodies, written)
+            bodies = []
         if isinstance(step, MailSeen):
             _mail_seen(conn, step, inserted, follow_seen)
         elif isinstance(step, MailFlagsChanged):
             _flags_changed(conn, step, follow_seen, now)
         elif isinstance(step, MailUidValidityChanged):
             conn.exec_driver_sql(_DROP_OLD_UIDS, (step.account_id, step.folder, step.uidvalidity))
-        elif isinstance(step, MailBody):
-            _body(conn, step, written)
         else:
             _link_cases(conn, step, written, now)
+    if bodies:
+        _bodies(conn, bodies, written)
     for conversation_id in follow_seen:
         if conn.exec_driver_sql(_FOLLOW_SEEN, (conversation_id,)).rowcount:
             written.conversations.add(conversation_id)
@@ -142,28 +152,50 @@ def _flags_changed(conn: Connection, step: MailFlagsChanged, follow: set[int], n
                 follow.add(int(conversation))
 
 
-def _body(conn: Connection, step: MailBody, written: StepsWritten) -> None:
-    found = _message(conn, step.account_id, step.channel_id)
-    if found is None:
-        return
-    message_id, conversation_id = found
-    if not conn.exec_driver_sql(_SET_BODY, (step.text, step.html, message_id)).rowcount:
-        return  # already has its body (a replayed batch)
-    if step.attachments:
-        conn.execute(
-            insert(attachments),
-            [
-                {
-                    "message_id": message_id,
-                    "file_name": a.file_name,
-                    "mime": a.mime,
-                    "size": a.size,
-                    "remote_ref": a.remote_ref,
-                }
-                for a in step.attachments
-            ],
+def _bodies(conn: Connection, steps: Sequence[MailBody], written: StepsWritten) -> None:
+    """Store a run of bodies in a few statements: one look-up of the messages still without a body, one UPDATE and one
+    attachment INSERT for them all. A message not stored, already given its body (a replayed group) or named twice
+    (only its first body counts) is left as it is."""
+    waiting = _waiting_for_body(conn, steps)
+    new_bodies: list[tuple[str, str, int]] = []
+    new_attachments: list[dict[str, object]] = []
+    for step in steps:
+        found = waiting.pop((step.account_id, step.channel_id), None)
+        if found is None:
+            continue
+        message_id, conversation_id = found
+        new_bodies.append((step.text, step.html, message_id))
+        new_attachments.extend(
+            {
+                "message_id": message_id,
+                "file_name": a.file_name,
+                "mime": a.mime,
+                "size": a.size,
+                "remote_ref": a.remote_ref,
+            }
+            for a in step.attachments
         )
-    written.messages.append((conversation_id, message_id))
+        written.messages.append((conversation_id, message_id))
+    if new_bodies:
+        conn.exec_driver_sql(_SET_BODY, new_bodies)
+    if new_attachments:  # after the text: the search index reads it when an attachment's name is added
+        conn.execute(insert(attachments), new_attachments)
+
+
+def _waiting_for_body(conn: Connection, steps: Sequence[MailBody]) -> dict[tuple[int, str], tuple[int, int]]:
+    """(account id, channel id) -> (message id, conversation id) of the messages of ``steps`` still without a body."""
+    channel_ids: dict[int, dict[str, None]] = {}
+    for step in steps:
+        channel_ids.setdefault(step.account_id, {})[step.channel_id] = None
+    waiting: dict[tuple[int, str], tuple[int, int]] = {}
+    for account_id, of_account in channel_ids.items():
+        names = list(of_account)
+        for start in range(0, len(names), _LOOKUP_CHUNK):
+            chunk = names[start : start + _LOOKUP_CHUNK]
+            query = _WAITING_FOR_BODY.format(marks=", ".join("?" * len(chunk)))
+            for channel_id, message_id, conversation_id in conn.exec_driver_sql(query, (account_id, *chunk)):
+                waiting[(account_id, str(channel_id))] = (int(message_id), int(conversation_id))
+    return waiting
 
 
 def _link_cases(conn: Connection, step: CaseLinkRequest, written: StepsWritten, now: int) -> None:
