@@ -22,7 +22,8 @@ from dataclasses import dataclass, field, replace
 from email import policy
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
-from typing import Final
+from email.policy import EmailPolicy
+from typing import TYPE_CHECKING, Any, Final
 
 from deskchat.channels.email.html_safety import sanitize
 from deskchat.core.identity import normalize_email
@@ -44,6 +45,39 @@ _WINDOWS_RESERVED: Final = frozenset(
     {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10)), *(f"LPT{n}" for n in range(1, 10))}
 )
 _AUTO_REPLY_PRECEDENCE: Final = frozenset({"bulk", "junk", "list", "auto_reply"})
+_CACHED_HEADERS_PER_MAIL: Final = 64
+_CACHED_HEADER_MAX_CHARS: Final = 1_000
+
+if TYPE_CHECKING:  # the stubs make EmailPolicy generic; at run time it is a plain class
+    _EmailPolicyBase = EmailPolicy[EmailMessage]
+else:
+    _EmailPolicyBase = EmailPolicy
+
+
+class _OneMailPolicy(_EmailPolicyBase):
+    """``policy.default`` that parses each header value once per mail: the ``email`` package re-parses a header on
+    every look-up (the parser alone asks each part's Content-Type several times, then the body walk asks again), which
+    was most of a small mail's parse. A parsed header depends only on its name and raw value, so the same object is
+    handed back; a fresh policy per mail keeps nothing between mails, and the cache is capped in entries and value
+    length so a hostile mail cannot make it big."""
+
+    _parsed_headers: dict[tuple[str, str], Any]
+
+    def __init__(self) -> None:
+        super().__init__(header_factory=EmailPolicy.header_factory)  # the shared registry policy.default uses
+        object.__setattr__(self, "_parsed_headers", {})
+
+    def header_fetch_parse(self, name: str, value: str) -> Any:
+        if hasattr(value, "name") or not isinstance(value, str) or len(value) > _CACHED_HEADER_MAX_CHARS:
+            return super().header_fetch_parse(name, value)
+        parsed_headers = self._parsed_headers
+        key = (name, value)
+        header = parsed_headers.get(key)
+        if header is None:
+            header = super().header_fetch_parse(name, value)
+            if len(parsed_headers) < _CACHED_HEADERS_PER_MAIL:
+                parsed_headers[key] = header
+        return header
 
 
 @dataclass(frozen=True)
@@ -93,7 +127,7 @@ def _parse(raw: bytes, *, with_headers: bool) -> ParsedMail:
     if len(raw) > MAX_RAW_BYTES:
         return _raw_fallback(raw, "too_large", with_headers=with_headers)
     try:
-        message = BytesParser(policy=policy.default).parsebytes(raw)
+        message = BytesParser(policy=_OneMailPolicy()).parsebytes(raw)
         return _parse_message(message) if with_headers else _parse_body(message)
     except (RecursionError, MemoryError):
         return _raw_fallback(raw, "too_deep", with_headers=with_headers)

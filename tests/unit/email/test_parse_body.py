@@ -85,3 +85,22 @@ def test_a_mail_over_the_size_cap_is_its_first_bytes(monkeypatch: pytest.MonkeyP
     mail = parse_body(_mail("Subject: grande\r\n", "x" * 500, "text/plain"))
     assert mail.defects == ("too_large",)
     assert mail.text.startswith("From:") and mail.subject == ""
+
+
+def test_parts_with_the_same_headers_keep_their_own_content() -> None:
+    part = (
+        "Content-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
+        'Content-Disposition: attachment; filename="nota.pdf"\r\n'
+    )
+    text = "Content-Type: text/plain; charset=utf-8\r\n"
+    raw = (
+        'From: a@cliente.com.br\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary="s"\r\n\r\n'
+        f"--s\r\n{text}\r\nprimeiro\r\n--s\r\n{part}\r\nJVBERi0x\r\n--s\r\n{text}\r\nsegundo\r\n"
+        f"--s\r\n{part}\r\nJVBERi0yMg==\r\n--s--\r\n"
+    ).encode()
+    for mail in (parse(raw), parse_body(raw)):
+        assert mail.text == "primeiro\n\nsegundo"
+        assert [(a.safe_name, a.mime, a.data) for a in mail.attachments] == [
+            ("nota.pdf", "application/pdf", b"%PDF-1"),
+            ("nota.pdf", "application/pdf", b"%PDF-22"),
+        ]
