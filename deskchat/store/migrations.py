@@ -282,7 +282,13 @@ _V13 = [
     "UPDATE crm_cases SET status = 'encerrado' WHERE status IN ('resolved', 'closed')",
 ]
 
-STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13)
+# v14, mail whose body is still to fetch found through a partial index: the background body queue asks for the newest
+# of them about every thousand bodies, and without it each look-up read every stored mail (bodies included).
+_V14 = [
+    "CREATE INDEX ix_messages_body_pending ON messages(account_id, sent_at) WHERE body_state = 'headers'",
+]
+
+STEPS: Sequence[Sequence[str]] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12, _V13, _V14)
 LATEST_VERSION = len(STEPS)
 
 

@@ -94,6 +94,12 @@ messages = Table(
     UniqueConstraint("account_id", "channel_id"),
 )
 Index("ix_messages_conversation_time", messages.c.conversation_id, messages.c.sent_at, messages.c.id)
+Index(
+    "ix_messages_body_pending",
+    messages.c.account_id,
+    messages.c.sent_at,
+    sqlite_where=messages.c.body_state == "headers",
+)
 
 reactions = Table(
     "reactions",

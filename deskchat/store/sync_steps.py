@@ -32,7 +32,7 @@ class StepsWritten:
     conversations: set[int] = field(default_factory=set)  # list rows that changed (unread counts, links)
 
 
-_MESSAGE = "SELECT id, conversation_id FROM messages WHERE account_id = ? AND channel_id = ?"
+_STORED = "SELECT channel_id, id, conversation_id FROM messages WHERE account_id = ? AND channel_id IN ({marks})"
 _PUT_UID = """INSERT INTO mail_uids (account_id, folder, uidvalidity, uid, message_id, flags, size, expunged_at)
     VALUES (?, ?, ?, ?, ?, ?, ?, NULL)
     ON CONFLICT (account_id, folder, uidvalidity, uid)
@@ -64,27 +64,44 @@ _HTML_OF = "SELECT html FROM messages WHERE id = ?"
 def apply_steps(
     conn: Connection, steps: Sequence[SyncStep], inserted: Collection[tuple[int, str]] = (), *, now: int
 ) -> StepsWritten:
-    """Write ``steps`` in order at ``now``; ``inserted`` names the messages this transaction stored."""
+    """Write ``steps`` in order at ``now``; ``inserted`` names the messages this transaction stored.
+
+    A run of steps of one kind (a header batch's UID-map rows, a body group) is written in a few statements; case
+    links, which touch other tables, are written as they come without ending a run.
+    """
     written = StepsWritten()
     follow_seen: set[int] = set()
-    bodies: list[MailBody] = []  # a run of bodies is written together (a body group is one run)
-    for step in steps:
-        if isinstance(step, MailBody):
-            bodies.append(step)
-            continue
+    stored = _stored_messages(conn, steps)
+    seen: list[MailSeen] = []
+    bodies: list[MailBody] = []
+    sender_linked: set[int] = set()  # conversations already linked to their open case by this call
+
+    def end_runs() -> None:
+        if seen:
+            _mail_seen(conn, seen, stored, inserted, follow_seen)
+            seen.clear()
         if bodies:
             _bodies(conn, bodies, written)
-            bodies = []
+            bodies.clear()
+
+    for step in steps:
         if isinstance(step, MailSeen):
-            _mail_seen(conn, step, inserted, follow_seen)
-        elif isinstance(step, MailFlagsChanged):
-            _flags_changed(conn, step, follow_seen, now)
-        elif isinstance(step, MailUidValidityChanged):
-            conn.exec_driver_sql(_DROP_OLD_UIDS, (step.account_id, step.folder, step.uidvalidity))
+            if bodies:
+                end_runs()  # a body is stored only once its message waits for it
+            seen.append(step)
+        elif isinstance(step, MailBody):
+            if seen:
+                end_runs()
+            bodies.append(step)
+        elif isinstance(step, CaseLinkRequest):
+            _link_cases(conn, step, stored, sender_linked, written, now)
         else:
-            _link_cases(conn, step, written, now)
-    if bodies:
-        _bodies(conn, bodies, written)
+            end_runs()
+            if isinstance(step, MailFlagsChanged):
+                _flags_changed(conn, step, follow_seen, now)
+            elif isinstance(step, MailUidValidityChanged):
+                conn.exec_driver_sql(_DROP_OLD_UIDS, (step.account_id, step.folder, step.uidvalidity))
+    end_runs()
     for conversation_id in follow_seen:
         if conn.exec_driver_sql(_FOLLOW_SEEN, (conversation_id,)).rowcount:
             written.conversations.add(conversation_id)
@@ -103,39 +120,46 @@ def mail_html(conn: Connection, message_id: int) -> str:
     return str(conn.exec_driver_sql(_HTML_OF, (message_id,)).scalar() or "")
 
 
-def _message(conn: Connection, account_id: int, channel_id: str) -> tuple[int, int] | None:
-    row = conn.exec_driver_sql(_MESSAGE, (account_id, channel_id)).first()
-    return None if row is None else (int(row[0]), int(row[1]))
-
-
 def _addresses_json(addresses: Iterable[Address]) -> str:
     return json.dumps([[a.address, a.name] for a in addresses], ensure_ascii=False)
 
 
-def _mail_seen(conn: Connection, step: MailSeen, inserted: Collection[tuple[int, str]], follow: set[int]) -> None:
-    found = _message(conn, step.account_id, step.channel_id)
-    if found is None:
-        return  # not stored (a dropped group message cannot happen for mail; nothing to map)
-    message_id, conversation_id = found
-    flags = " ".join(step.flags)
-    conn.exec_driver_sql(
-        _PUT_UID, (step.account_id, step.folder, step.uidvalidity, step.uid, message_id, flags, step.size)
-    )
-    conn.exec_driver_sql(
-        _PUT_HEADERS,
-        (
-            message_id,
-            step.from_address,
-            _addresses_json(step.to),
-            _addresses_json(step.cc),
-            " ".join(step.references),
-            int(step.automatic),
-        ),
-    )
-    if step.body_pending and (step.account_id, step.channel_id) in inserted:
-        conn.exec_driver_sql(_BODY_PENDING, (message_id,))
-    if SEEN_FLAG in step.flags:
-        follow.add(conversation_id)
+def _mail_seen(
+    conn: Connection,
+    run: Sequence[MailSeen],
+    stored: dict[tuple[int, str], tuple[int, int]],
+    inserted: Collection[tuple[int, str]],
+    follow: set[int],
+) -> None:
+    """UID-map and header rows of a run of mails (a mail not stored has nothing to map)."""
+    uid_rows: list[tuple[object, ...]] = []
+    header_rows: list[tuple[object, ...]] = []
+    body_pending: list[tuple[int]] = []
+    for step in run:
+        key = (step.account_id, step.channel_id)
+        found = stored.get(key)
+        if found is None:
+            continue
+        message_id, conversation_id = found
+        flags = " ".join(step.flags)
+        uid_rows.append((step.account_id, step.folder, step.uidvalidity, step.uid, message_id, flags, step.size))
+        header_rows.append(
+            (
+                message_id,
+                step.from_address,
+                _addresses_json(step.to),
+                _addresses_json(step.cc),
+                " ".join(step.references),
+                int(step.automatic),
+            )
+        )
+        if step.body_pending and key in inserted:
+            body_pending.append((message_id,))
+        if SEEN_FLAG in step.flags:
+            follow.add(conversation_id)
+    for statement, rows in ((_PUT_UID, uid_rows), (_PUT_HEADERS, header_rows), (_BODY_PENDING, body_pending)):
+        if rows:
+            conn.exec_driver_sql(statement, rows)
 
 
 def _flags_changed(conn: Connection, step: MailFlagsChanged, follow: set[int], now: int) -> None:
@@ -184,25 +208,50 @@ def _bodies(conn: Connection, steps: Sequence[MailBody], written: StepsWritten) 
 
 def _waiting_for_body(conn: Connection, steps: Sequence[MailBody]) -> dict[tuple[int, str], tuple[int, int]]:
     """(account id, channel id) -> (message id, conversation id) of the messages of ``steps`` still without a body."""
+    return _look_up(conn, _WAITING_FOR_BODY, ((step.account_id, step.channel_id) for step in steps))
+
+
+def _stored_messages(conn: Connection, steps: Sequence[SyncStep]) -> dict[tuple[int, str], tuple[int, int]]:
+    """(account id, channel id) -> (message id, conversation id) of the stored messages the UID-map and case-link
+    steps name."""
+    named = ((step.account_id, step.channel_id) for step in steps if isinstance(step, MailSeen | CaseLinkRequest))
+    return _look_up(conn, _STORED, named)
+
+
+def _look_up(conn: Connection, query: str, keys: Iterable[tuple[int, str]]) -> dict[tuple[int, str], tuple[int, int]]:
+    """Run ``query`` (``account_id = ?`` and ``channel_id IN ({marks})``) over ``keys`` a chunk at a time."""
     channel_ids: dict[int, dict[str, None]] = {}
-    for step in steps:
-        channel_ids.setdefault(step.account_id, {})[step.channel_id] = None
-    waiting: dict[tuple[int, str], tuple[int, int]] = {}
+    for account_id, channel_id in keys:
+        channel_ids.setdefault(account_id, {})[channel_id] = None
+    found: dict[tuple[int, str], tuple[int, int]] = {}
     for account_id, of_account in channel_ids.items():
         names = list(of_account)
         for start in range(0, len(names), _LOOKUP_CHUNK):
             chunk = names[start : start + _LOOKUP_CHUNK]
-            query = _WAITING_FOR_BODY.format(marks=", ".join("?" * len(chunk)))
-            for channel_id, message_id, conversation_id in conn.exec_driver_sql(query, (account_id, *chunk)):
-                waiting[(account_id, str(channel_id))] = (int(message_id), int(conversation_id))
-    return waiting
+            sql = query.format(marks=", ".join("?" * len(chunk)))
+            for channel_id, message_id, conversation_id in conn.exec_driver_sql(sql, (account_id, *chunk)):
+                found[(account_id, str(channel_id))] = (int(message_id), int(conversation_id))
+    return found
 
 
-def _link_cases(conn: Connection, step: CaseLinkRequest, written: StepsWritten, now: int) -> None:
-    found = _message(conn, step.account_id, step.channel_id)
+def _link_cases(
+    conn: Connection,
+    step: CaseLinkRequest,
+    stored: dict[tuple[int, str], tuple[int, int]],
+    sender_linked: set[int],
+    written: StepsWritten,
+    now: int,
+) -> None:
+    found = stored.get((step.account_id, step.channel_id))
     if found is None:
         return
     _message_id, conversation_id = found
+    if not step.case_ids:
+        if conversation_id in sender_linked:
+            return  # the same link again: the sender's open case has not changed in this transaction
+        sender_linked.add(conversation_id)
+    else:
+        sender_linked.discard(conversation_id)
     if link_mail(conn, conversation_id, step.case_ids, automatic=step.automatic, now=now):
         written.conversations.add(conversation_id)
 
