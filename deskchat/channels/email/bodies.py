@@ -3,10 +3,10 @@ in a pipeline.
 
 A group is one folder (under one UIDVALIDITY), bounded in count and in bytes (``RFC822.SIZE``): one round trip and
 one commit, yet a few large attachments stay small in memory, and one parse or one commit stays a short burst of work.
-While the command thread fetches a group (mostly waiting for the server), the parser thread parses the one before or
-the store commits it: those two keep a CPU busy and hold the GIL most of the time, so they take turns, leaving the
-window's loop a core on a two-core machine (each body is stored idempotently: a group replayed after a crash changes
-nothing)."""
+The three stages overlap: while the command thread fetches a group (mostly waiting for the server), the parser
+process (:mod:`.parse_process`) parses the one before and the store's writer commits the one before that, with at most
+one commit in flight and the commits in order (each body is stored idempotently: a group replayed after a crash
+changes nothing)."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ def raw_bodies(imap: Any, group: BodyGroup) -> Raw:
 
 
 def parse_bodies(account_id: int, group: BodyGroup, raw: Raw) -> list[SyncStep]:
-    """Parse fetched mails (on the parser thread: parsing a 1 MB mail must not stall the loop)."""
+    """Parse fetched mails (in the parser process, or on a thread: parsing a 1 MB mail must not stall the loop)."""
     return [
         translate_body(account_id, group.channel_ids[uid], group.folder, group.uidvalidity, uid, body)
         for uid, body in raw
@@ -83,11 +83,11 @@ async def fetch_parse_store(
             assert fetching is not None
             raw = await fetching
             fetching = asyncio.ensure_future(fetch(groups[index + 1])) if index + 1 < len(groups) else None
-            if committing is not None:  # parse and commit take turns: a core stays free for the window's loop
+            steps = await parse(group, raw)  # while the group before is committed
+            del raw
+            if committing is not None:
                 await committing
                 committing = None
-            steps = await parse(group, raw)
-            del raw
             if steps:
                 committing = asyncio.ensure_future(store(steps))
                 stored += len(steps)

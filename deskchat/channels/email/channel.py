@@ -41,7 +41,6 @@ from deskchat.channels.email.bodies import (
     BodyGroup,
     body_groups,
     fetch_parse_store,
-    parse_bodies,
     raw_bodies,
 )
 from deskchat.channels.email.commit_chain import CommitChain
@@ -56,6 +55,7 @@ from deskchat.channels.email.folder_sync import (
 )
 from deskchat.channels.email.idle import IDLE_RENEW_S, IdleWatch, interrupt
 from deskchat.channels.email.imap_session import LoginRefused, open_imap
+from deskchat.channels.email.parse_process import BODY_PARSER
 from deskchat.channels.email.sending import ReplyUnknown, attachment_blocking, is_sent_blocking, send_blocking
 from deskchat.channels.email.sent_folder import sent_folder
 from deskchat.channels.email.sinks import BodyToFetch, MailSinks
@@ -133,7 +133,6 @@ class MailChannel:
         self._body_group = body_group
         self._commands = ThreadPoolExecutor(1, thread_name_prefix=f"mail-{account_id}")
         self._idle_thread = ThreadPoolExecutor(1, thread_name_prefix=f"mail-idle-{account_id}")
-        self._parser = ThreadPoolExecutor(1, thread_name_prefix=f"mail-parse-{account_id}")
         self.supervisor = ConnectionSupervisor(
             self,
             on_status=partial(sinks.on_state, account_id),
@@ -265,6 +264,7 @@ class MailChannel:
             self.supervisor.connection_ended(generation, _ending(error), type(error).__name__)
             return
         self.supervisor.connected_now(self.account.address)
+        self.supervisor.spawn(BODY_PARSER.warm_up(), f"parser-{generation}")  # ready when the headers are in
         try:
             await self._sync_all(generation)
             self._idle_client = await self._open()
@@ -429,7 +429,8 @@ class MailChannel:
 
     async def _fetch_bodies(self, wanted: list[BodyToFetch]) -> int:
         """Fetch, parse and store ``wanted`` in groups, pipelined: while the command thread fetches a group, the
-        parser thread parses the one before or the store commits it (see :func:`.bodies.fetch_parse_store`)."""
+        parser process parses the one before and the store commits the one before that (see
+        :func:`.bodies.fetch_parse_store` and :mod:`.parse_process`)."""
         imap = self._imap
         if imap is None:
             raise _Superseded()
@@ -440,7 +441,7 @@ class MailChannel:
             return await loop.run_in_executor(self._commands, raw_bodies, imap, group)
 
         async def parse(group: BodyGroup, raw: list[tuple[int, bytes]]) -> list[SyncStep]:
-            return await loop.run_in_executor(self._parser, parse_bodies, account_id, group, raw)
+            return await BODY_PARSER.parse(account_id, group, raw)
 
         async def store(steps: list[SyncStep]) -> object:
             return await self.sinks.on_messages([], steps=steps)
