@@ -146,8 +146,6 @@ def _unix_ms(match: re.Match[bytes]) -> int | None:
     offset_s = (int(match["zone_hours"]) * 3600 + int(match["zone_minutes"]) * 60) * (
         -1 if match["sign"] == b"-" else 1
     )
-    if offset_s == 0 and match["sign"] == b"-":
-        return None  # "-0000" is "zone unknown" to imapclient: a local wall-clock time
     return (int(moment.timestamp()) - offset_s) * 1000
 
 
