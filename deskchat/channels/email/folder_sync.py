@@ -23,18 +23,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, Final, Protocol
 
-from deskchat.channels.email.header_fields import LIST_FIELDS
+from deskchat.channels.email.fetch_response import HEADER_ITEMS as HEADER_ITEMS
+from deskchat.channels.email.fetch_response import HEADER_SECTION as HEADER_SECTION
+from deskchat.channels.email.fetch_response import FetchedHeader as FetchedHeader
+from deskchat.channels.email.fetch_response import fetch_headers, flag_names
 
 log = logging.getLogger("deskchat.mail")
 
 HEADER_BATCH: Final = 1_000  # mails per header FETCH and per commit
 BODY_BATCH: Final = 200
 FLAG_BATCH: Final = 1_000
-HEADER_SECTION: Final = f"HEADER.FIELDS ({' '.join(name.upper() for name in LIST_FIELDS)})"
-HEADER_ITEMS: Final = ("UID", "FLAGS", "INTERNALDATE", "RFC822.SIZE", f"BODY.PEEK[{HEADER_SECTION}]")
 
 
 class ImapConnection(Protocol):
@@ -51,15 +51,6 @@ class FolderState:
     uidvalidity: int
     highest_uid: int = 0
     highest_modseq: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class FetchedHeader:
-    uid: int
-    flags: tuple[str, ...]
-    internal_date: int | None  # unix ms
-    size: int
-    header: bytes  # the raw list fields (:data:`LIST_FIELDS`), read by the caller with ``read_header_fields``
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,8 +116,8 @@ class FolderSync:
         uids = sorted(uid for uid in found if uid > state.highest_uid)
         first = True
         for chunk in _chunks(uids, self.batch_size):
-            fetched = self.connection.fetch(chunk, list(HEADER_ITEMS))
-            headers = tuple(_header(uid, fetched[uid]) for uid in chunk if uid in fetched)
+            fetched = fetch_headers(self.connection, chunk)
+            headers = tuple(fetched[uid] for uid in chunk if uid in fetched)
             # the modseq is advanced only after the flag pass: a batch of new mail says nothing of older messages
             state = FolderState(state.uidvalidity, max(chunk), state.highest_modseq)
             sink(HeaderBatch(self.folder, headers, state, uidvalidity_changed and first))
@@ -146,7 +137,7 @@ class FolderSync:
         flags: dict[int, tuple[str, ...]] = {}
         for chunk in _chunks(sorted(alive), FLAG_BATCH):  # imapclient takes UID lists, not "1:n" ranges
             changed = self.connection.fetch(chunk, ["UID", "FLAGS"], modifiers=modifiers)
-            flags.update((uid, _flags(data)) for uid, data in changed.items() if uid in alive)
+            flags.update((uid, flag_names(data)) for uid, data in changed.items() if uid in alive)
         new_state = FolderState(state.uidvalidity, state.highest_uid, max(server_modseq, state.highest_modseq))
         sink(FlagChanges(self.folder, flags, vanished, new_state, complete_listing=not condstore))
         return new_state
@@ -171,29 +162,8 @@ def _chunks(items: Sequence[int], size: int) -> Iterable[list[int]]:
         yield list(items[start : start + size])
 
 
-def _flags(data: dict[bytes, Any]) -> tuple[str, ...]:
-    return tuple(
-        sorted(
-            flag.decode(errors="replace") if isinstance(flag, bytes) else str(flag) for flag in data.get(b"FLAGS", ())
-        )
-    )
-
-
 def _modseq(data: dict[bytes, Any]) -> int:
     value = data.get(b"MODSEQ")
     if isinstance(value, tuple | list) and value:
         return int(value[0])
     return int(value) if isinstance(value, int) else 0
-
-
-def _header(uid: int, data: dict[bytes, Any]) -> FetchedHeader:
-    moment = data.get(b"INTERNALDATE")
-    internal = int(moment.timestamp() * 1000) if isinstance(moment, datetime) else None
-    header = next((value for key, value in data.items() if key.startswith(b"BODY[HEADER")), b"")
-    return FetchedHeader(
-        uid=uid,
-        flags=_flags(data),
-        internal_date=internal,
-        size=int(data.get(b"RFC822.SIZE", 0) or 0),
-        header=header if isinstance(header, bytes) else b"",
-    )
