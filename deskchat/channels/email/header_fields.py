@@ -14,9 +14,10 @@ is read by :func:`~.mime.parse` instead, so the result is the same, never worse,
 from __future__ import annotations
 
 import binascii
+import functools
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import date
 from email.header import decode_header, make_header
 from email.parser import BytesHeaderParser
 from email.policy import compat32
@@ -51,25 +52,28 @@ _ENCODED_WORD: Final = "=?"
 #: One field of printable ASCII and tabs, CRLF or LF line breaks: its name, then its value as ``compat32`` keeps it
 #: (leading blanks dropped, inner line breaks kept). Control characters and a CR alone are left to the parser.
 _FIELD: Final = re.compile(r"([!-9;-~]+):[ \t]*([\t -~]*(?:\r?\n[ \t][\t -~]*)*)(?:\r?\n|\Z)")
-_WORD: Final = r"=\?[A-Za-z0-9-]+\?[QqBb]\?[^?\s]*\?="
-#: A value that is encoded words only (blanks and folds between them), after one line of plain text ending in a blank
-#: and before trailing blanks: ``RE: =?utf-8?q?Jo=C3=A3o?=``. Its words in one charset of :data:`_FAST_CHARSETS`
-#: are decoded here as ``email.header`` decodes them; other values are decoded by ``email.header``.
-_ENCODED_VALUE: Final = re.compile(rf"([^=?\r\n]*[ \t])?((?:{_WORD}[ \t\r\n]*)*{_WORD})([ \t]*)")
+#: An encoded word whose parts this reads: charset, encoding, payload. A value made of such words (blanks and folds
+#: between them), in one charset of :data:`_FAST_CHARSETS`, after one line of plain text ending in a blank and before
+#: trailing blanks (``RE: =?utf-8?q?Jo=C3=A3o?=``), is decoded here as ``email.header`` decodes it; other values are
+#: decoded by ``email.header``.
 _ENCODED_WORD_PARTS: Final = re.compile(r"=\?([A-Za-z0-9-]+)\?([QqBb])\?([^?\s]*)\?=")
+_PLAIN_PREFIX: Final = re.compile(r"[^=?\r\n]*[ \t]")
+_FAST_CHARSETS: Final = frozenset({"utf-8", "iso-8859-1", "iso-8859-15", "windows-1252"})  # codec name = charset
+_ODD_ESCAPE: Final = re.compile(r"=(?![0-9A-Fa-f]{2})")  # where binascii would read quoted-printable differently
 _MONTH_NAMES: Final = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHS: Final = {name: number for number, name in enumerate(_MONTH_NAMES, 1)}
+_UNIX_EPOCH_ORDINAL: Final = date(1970, 1, 1).toordinal()
 _USUAL_DATE: Final = re.compile(
     rf"(?:[A-Z][a-z][a-z], )?([0-9]{{1,2}}) ({'|'.join(_MONTHS)}) ([1-9][0-9]{{3}})"
     r" ([0-9][0-9]):([0-9][0-9]):([0-9][0-9]) ([+-])([0-9][0-9])([0-9][0-9])(?: \([A-Za-z]+\))?"
 )
-_FAST_CHARSETS: Final = frozenset({"utf-8", "iso-8859-1", "iso-8859-15", "windows-1252"})  # codec name = charset
-_PLAIN_QUOTED_PRINTABLE: Final = re.compile(r"(?:[^?=\s]|=[0-9A-Fa-f]{2})*")  # what binascii decodes as email does
 _ADDR_SPEC: Final = r'[^<>()\[\]\\,;:\s"@]+@[^<>()\[\]\\,;:\s"@]+'
 #: One address of the usual shapes (``Name <a@b>``, ``"Last, First" <a@b>``, ``<a@b>``, ``a@b``), groups: the
 #: quoted name, the unquoted name, the address in brackets, the bare address. Other shapes (groups, comments,
 #: routes, quoted pairs, stray brackets) are left to the thorough parser.
 _ONE_ADDRESS: Final = re.compile(rf'\s*(?:(?:"([^"\\]*)"|([^"<>()\[\]\\,;:@]*))\s*<({_ADDR_SPEC})>|({_ADDR_SPEC}))\s*')
+
+_REMEMBERED_ADDRESS_MAX_CHARS: Final = 300
 
 FieldGetter = Callable[[str], object]
 
@@ -108,9 +112,9 @@ def _read(field: FieldGetter) -> ParsedMail:
         subject=subject,
         from_address=sender[0].address if sender else "",
         from_name=sender[0].name if sender else "",
-        to=tuple(_addresses(field, "to")),
-        cc=tuple(_addresses(field, "cc")),
-        reply_to=tuple(_addresses(field, "reply-to")),
+        to=_addresses(field, "to"),
+        cc=_addresses(field, "cc"),
+        reply_to=_addresses(field, "reply-to"),
         date=_date_ms(field),
         case_ids=tuple(subject_case_ids(subject)),
         message_id=_first_msgid(_text(field, "message-id")),
@@ -131,14 +135,26 @@ def _decoded(value: str) -> str:
     """RFC 2047 encoded words decoded (an unknown charset raises: the caller falls back to the thorough parser)."""
     if _ENCODED_WORD not in value:
         return value
-    found = _ENCODED_VALUE.fullmatch(value)
-    words = _ENCODED_WORD_PARTS.findall(found[2]) if found else []
-    charset = words[0][0].lower() if words else ""
-    if charset not in _FAST_CHARSETS or any(word[0].lower() != charset for word in words):
+    parts = _ENCODED_WORD_PARTS.split(value)  # text, then charset, encoding, payload and text for each word
+    charset, prefix, trailing = parts[1].lower() if len(parts) > 1 else "", parts[0], parts[-1]
+    if (
+        charset not in _FAST_CHARSETS
+        or (prefix and _PLAIN_PREFIX.fullmatch(prefix) is None)
+        or trailing.strip(" \t")
+        or (len(parts) > 5 and not _same_charset_words_between_blanks(parts, charset))
+    ):
         return str(make_header(decode_header(value)))
-    assert found is not None
-    text = b"".join(_word_bytes(encoding, payload) for _, encoding, payload in words).decode(charset)
-    return (found[1] or "").lstrip() + text + found[3]
+    if len(parts) == 5:
+        data = _word_bytes(parts[2], parts[3])
+    else:
+        data = b"".join(_word_bytes(e, payload) for e, payload in zip(parts[2::4], parts[3::4], strict=True))
+    return prefix.lstrip() + data.decode(charset) + trailing
+
+
+def _same_charset_words_between_blanks(parts: list[str], charset: str) -> bool:
+    return all(name.lower() == charset for name in parts[5::4]) and not any(
+        gap.strip(" \t\r\n") for gap in parts[4:-1:4]
+    )
 
 
 def _word_bytes(encoding: str, payload: str) -> bytes:
@@ -146,7 +162,7 @@ def _word_bytes(encoding: str, payload: str) -> bytes:
     if encoding in "Bb":
         missing = len(payload) % 4
         return binascii.a2b_base64(payload + "==="[: 4 - missing] if missing else payload)
-    if _PLAIN_QUOTED_PRINTABLE.fullmatch(payload):
+    if _ODD_ESCAPE.search(payload) is None:
         return binascii.a2b_qp(payload, header=True)
     return header_decode(payload).encode("latin-1")
 
@@ -163,16 +179,31 @@ def _text(field: FieldGetter, name: str) -> str:
     return "" if value is None else _decoded(value)
 
 
-def _addresses(field: FieldGetter, name: str) -> list[Address]:
+def _addresses(field: FieldGetter, name: str) -> tuple[Address, ...]:
     value = _raw(field, name)
     if value is None:
-        return []
+        return ()
     result: list[Address] = []
     for display_name, addr_spec in _address_list(value.replace("\r\n", "").replace("\n", ""))[:MAX_ADDRESSES]:
-        address = bare_email(addr_spec)
+        if len(display_name) + len(addr_spec) <= _REMEMBERED_ADDRESS_MAX_CHARS:
+            address = _remembered_address(display_name, addr_spec)
+        else:
+            address = _address(display_name, addr_spec)
         if address is not None:
-            result.append(Address(address, _plain(_decoded(display_name), 200) if display_name else ""))
-    return result
+            result.append(address)
+    return tuple(result)
+
+
+def _address(display_name: str, addr_spec: str) -> Address | None:
+    """One address as the list shows it, ``None`` when ``addr_spec`` is not a valid address."""
+    address = bare_email(addr_spec)
+    if address is None:
+        return None
+    return Address(address, _plain(_decoded(display_name), 200) if display_name else "")
+
+
+#: The same few addresses come back in mail after mail (the mailbox's own, colleagues in Cc, regular customers).
+_remembered_address: Final = functools.lru_cache(maxsize=4096)(_address)
 
 
 def _address_list(text: str) -> list[tuple[str, str]]:
@@ -207,8 +238,11 @@ def _date_ms(field: FieldGetter) -> int | None:
     value = field("date")
     if not isinstance(value, str):
         return None
+    usual = _USUAL_DATE.fullmatch(value)
+    if usual is not None:
+        return _usual_date_ms(*usual.groups())
     try:
-        moment = _usual_date(value) or parsedate_to_datetime(value)
+        moment = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
         return None
     if moment.tzinfo is None:
@@ -216,18 +250,19 @@ def _date_ms(field: FieldGetter) -> int | None:
     return int(moment.timestamp() * 1000)
 
 
-def _usual_date(value: str) -> datetime | None:
-    """The moment of a Date of the usual shape (``Tue, 10 Nov 2026 09:00:00 -0300 (BRT)``) as
-    ``email.utils.parsedate_to_datetime`` reads it, ``None`` for other shapes (and for ``-0000``, an unknown zone)."""
-    found = _USUAL_DATE.fullmatch(value)
-    if found is None:
-        return None
-    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+def _usual_date_ms(*parts: str) -> int | None:
+    """The unix ms of a Date of the usual shape (``Tue, 10 Nov 2026 09:00:00 -0300 (BRT)``) as ``parsedate_to_datetime``
+    reads it: ``None`` for an impossible moment or zone, and for ``-0000`` (an unknown zone)."""
+    day, month, year, hour, minute, second, sign, zone_hours, zone_minutes = parts
     offset = int(zone_hours) * 3600 + int(zone_minutes) * 60
-    if offset == 0 and sign == "-":
+    hours, minutes, seconds = int(hour), int(minute), int(second)
+    if offset >= 86_400 or (offset == 0 and sign == "-") or hours > 23 or minutes > 59 or seconds > 59:
         return None
-    zone = timezone(timedelta(seconds=-offset if sign == "-" else offset))
-    return datetime(int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone)
+    try:
+        days = date(int(year), _MONTHS[month], int(day)).toordinal() - _UNIX_EPOCH_ORDINAL
+    except ValueError:
+        return None
+    return (days * 86_400 + hours * 3600 + minutes * 60 + seconds - (offset if sign == "+" else -offset)) * 1000
 
 
 def _first_msgid(text: str) -> str:
