@@ -4,9 +4,10 @@ Two shapes of header block, as the IMAP header fetch (``BODY.PEEK[HEADER.FIELDS 
 
 * ``bench``: the mails of ``bench_mail_sync.py`` (``From: Cliente N <cN@...>``, To, Subject, Message-ID, Date);
 * ``real``: Gmail/Outlook-style replies: an encoded sender name, quoted names with commas, a Cc list, an encoded
-  subject with a case tag, In-Reply-To and a folded References chain.
+  subject with a case tag, In-Reply-To and a folded References chain; with a new sender (and Cc) on every mail, the
+  worst case for the remembered addresses, and with 300 senders writing again and again, as a support mailbox sees.
 
-Each block is different (numbers, names), so nothing is measured from a cache. No timed assertions: it prints.
+Each block is different (subject, ids, date); addresses recur as the shape says. No timed assertions: it prints.
 
 Run: ``.venv/bin/python tests/bench/bench_header_fields.py`` (``DESKCHAT_BENCH_BLOCKS`` changes the count, 5000).
 """
@@ -51,16 +52,17 @@ def _encoded(name: str, number: int) -> str:
     return f"=?utf-8?Q?{quoted}?="
 
 
-def real_block(number: int) -> bytes:
-    name = NAMES[number % len(NAMES)]
+def real_block(number: int, sender: int | None = None) -> bytes:
+    sender = number if sender is None else sender
+    name = NAMES[sender % len(NAMES)]
     refs = "\r\n ".join(f"<CAF{number}x{i}q8Zk+Vw@mail.gmail.com>" for i in range(5))
     day = 1 + number % 28
     return (
         f"Date: Mon, {day} Sep 2025 14:{number % 60:02d}:07 +0000\r\n"
-        f"From: {_encoded(name, number)} <{LOCAL_PARTS[number % len(NAMES)]}.{number}@Cliente.com.br>\r\n"
+        f"From: {_encoded(name, sender)} <{LOCAL_PARTS[sender % len(NAMES)]}.{sender}@Cliente.com.br>\r\n"
         f'To: "Suporte, Empresa" <suporte@empresa.com.br>, vendas@empresa.com.br\r\n'
         f'Cc: "Lopes, Marcia" <marcia.lopes@empresa.com.br>, Bruno Ferreira <Bruno.Ferreira@empresa.com.br>,\r\n'
-        f" =?iso-8859-1?q?Jos=E9_Silva?= <jose{number}@outlook.com>, <financeiro@cliente.com.br>\r\n"
+        f" =?iso-8859-1?q?Jos=E9_Silva?= <jose{sender}@outlook.com>, <financeiro@cliente.com.br>\r\n"
         f"Subject: =?UTF-8?Q?RE=3A_=5BCaso_=23{number}=5D_Boleto_n=C3=A3o_chegou?=\r\n"
         f"Message-ID: <CAF{number}yy7Q@mail.gmail.com>\r\n"
         f"In-Reply-To: <CAF{number}x4q8Zk+Vw@mail.gmail.com>\r\n"
@@ -93,13 +95,18 @@ def _us_per_block(reader: Callable[[bytes], ParsedMail], blocks: list[bytes]) ->
 
 def main() -> None:
     old = _main_reader()
-    for shape, make in (("bench", bench_block), ("real", real_block)):
+    shapes: list[tuple[str, Callable[[int], bytes]]] = [
+        ("bench", bench_block),
+        ("real, every sender new", real_block),
+        ("real, 300 recurring senders", lambda number: real_block(number, number % 300)),
+    ]
+    for shape, make in shapes:
         blocks = [make(number) for number in range(BLOCKS)]
         same = all(old(block) == read_header_fields(block) for block in blocks)
         before = _us_per_block(old, blocks)
         after = _us_per_block(read_header_fields, blocks)
         print(
-            f"{shape:>5}: main {before:6.1f} µs/block, this tree {after:6.1f} µs/block, "
+            f"{shape:>27}: main {before:6.1f} µs/block, this tree {after:6.1f} µs/block, "
             f"{before / after:4.1f}x, same results: {same}"
         )
 

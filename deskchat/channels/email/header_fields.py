@@ -183,6 +183,13 @@ def _addresses(field: FieldGetter, name: str) -> tuple[Address, ...]:
     value = _raw(field, name)
     if value is None:
         return ()
+    if len(value) <= _REMEMBERED_ADDRESS_MAX_CHARS:
+        return _remembered_address_list(value)
+    return _address_list_shown(value)
+
+
+def _address_list_shown(value: str) -> tuple[Address, ...]:
+    """The valid addresses of the list ``value`` (folded or not), with their names as the list shows them."""
     result: list[Address] = []
     for display_name, addr_spec in _address_list(value.replace("\r\n", "").replace("\n", ""))[:MAX_ADDRESSES]:
         if len(display_name) + len(addr_spec) <= _REMEMBERED_ADDRESS_MAX_CHARS:
@@ -202,8 +209,10 @@ def _address(display_name: str, addr_spec: str) -> Address | None:
     return Address(address, _plain(_decoded(display_name), 200) if display_name else "")
 
 
-#: The same few addresses come back in mail after mail (the mailbox's own, colleagues in Cc, regular customers).
+#: The same few addresses and lists come back in mail after mail (the mailbox's own address, colleagues in Cc,
+#: regular customers); short ones are remembered, a bounded number of them.
 _remembered_address: Final = functools.lru_cache(maxsize=4096)(_address)
+_remembered_address_list: Final = functools.lru_cache(maxsize=4096)(_address_list_shown)
 
 
 def _address_list(text: str) -> list[tuple[str, str]]:
