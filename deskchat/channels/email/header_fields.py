@@ -5,7 +5,9 @@ costs about a millisecond per mail; the header pass needs only the fields below.
 ``Name: value`` lines, folded or not, up to the blank line) is split here directly, each field's first occurrence as
 ``email.message.Message.get`` gives it; any other block is split by the ``compat32`` parser. Address lists of the
 usual shapes (``Name <a@b>``, ``"Last, First" <a@b>``, ``<a@b>``, ``a@b``) are read with one pattern match per
-address, as ``email.utils.getaddresses`` reads them. The values are made safe by the same rules as
+address, as ``email.utils.getaddresses`` reads them, and short lists and addresses are remembered (they recur mail
+after mail); encoded words in one usual charset and Dates of the usual shape are decoded here as ``email.header`` and
+``email.utils.parsedate_to_datetime`` decode them. The values are made safe by the same rules as
 :func:`~.mime.parse` (one line of plain text, validated addresses, Message-IDs without brackets). Whatever this
 fast reading is not sure of (an unusual address list, raw 8-bit text, an unknown charset: an exception of any kind)
 is read by :func:`~.mime.parse` instead, so the result is the same, never worse, and this never raises.
