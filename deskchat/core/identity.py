@@ -166,10 +166,14 @@ def normalize_email(text: str) -> str | None:
     if text[:7].lower() == "mailto:":
         text = text[7:]
     _, address = parseaddr(text)
-    address = address.strip().lower()
-    if not _EMAIL_RE.fullmatch(address):
-        return None
-    return address
+    return bare_email(address.strip())
+
+
+def bare_email(text: str) -> str | None:
+    """Lower-cased ``text`` when it is, as it stands, a valid address ("A@B.com": no name, brackets, spaces or
+    scheme), ``None`` otherwise. For such text this is what :func:`normalize_email` gives, without parsing it."""
+    address = text.lower()
+    return address if _EMAIL_RE.fullmatch(address) else None
 
 
 def _check_e164(e164: str) -> None:
