@@ -74,8 +74,10 @@ INBOX: Final = "INBOX"
 MAIL_CAPABILITIES: Final = frozenset(
     {Capability.SEND_TEXT, Capability.SEND_FILES, Capability.SUBJECTS, Capability.DOWNLOAD_MEDIA}
 )
-#: Mail whose body is still to fetch, read from the store at a time (one look-up per this many).
-BODIES_PER_QUERY: Final = 1_000
+#: Mail whose body is still to fetch, read from the store at a time (one look-up per this many). Each look-up ends a
+#: pipeline (its last parse and commit overlap nothing), so it is large; a mail the attendant opens does not wait for
+#: it (``fetch_bodies_now``).
+BODIES_PER_QUERY: Final = 5_000
 COMMIT_TIMEOUT_S: Final = 120.0
 REPLY_UNKNOWN_REASON: Final = (
     "O servidor recebeu o e-mail mas a confirmação se perdeu, e ele não está em Enviados: confira com o "

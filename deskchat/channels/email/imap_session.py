@@ -39,7 +39,8 @@ def open_imap(
 
 def _connect(account: MailAccount, timeout: float, context: ssl.SSLContext | None) -> IMAPClient:
     server = account.imap
-    tls = context or ssl.create_default_context()
+    plain = server.security == Security.NONE  # loading the system's certificates costs tens of milliseconds
+    tls = None if plain else context or ssl.create_default_context()
     client = IMAPClient(
         server.host, port=server.port, ssl=server.security == Security.SSL, ssl_context=tls, timeout=timeout
     )

@@ -26,6 +26,7 @@ from email.policy import EmailPolicy
 from typing import TYPE_CHECKING, Any, Final
 
 from deskchat.channels.email.html_safety import sanitize
+from deskchat.channels.email.single_part import read_message
 from deskchat.core.identity import normalize_email
 from deskchat.core.linking import case_ids as subject_case_ids
 from deskchat.core.messages import Address
@@ -127,7 +128,8 @@ def _parse(raw: bytes, *, with_headers: bool) -> ParsedMail:
     if len(raw) > MAX_RAW_BYTES:
         return _raw_fallback(raw, "too_large", with_headers=with_headers)
     try:
-        message = BytesParser(policy=_OneMailPolicy()).parsebytes(raw)
+        message = read_message(raw, _OneMailPolicy())
+        assert isinstance(message, EmailMessage)  # the policy's message factory
         return _parse_message(message) if with_headers else _parse_body(message)
     except (RecursionError, MemoryError):
         return _raw_fallback(raw, "too_deep", with_headers=with_headers)

@@ -2,30 +2,31 @@
 
 Parsing is the one CPU-heavy step of a body sync that is pure Python (``email``'s parser reads a body line by line).
 In the app's own process it would hold the GIL for most of a sync, so the window's loop, the store's writer and the
-IMAP reader would all wait for it; in a process of its own it runs on another core beside them. The process is
-started with ``spawn`` (never ``fork`` from a process with Qt and database threads), at a lower priority (a
-background sync never competes with the attendant's clicks), and ends with DeskChat, on Linux even when DeskChat is
-killed.
+IMAP reader would all wait for it; in a process of its own it runs on another core beside them.
+
+The worker is a plain interpreter running this module (``python -m deskchat.channels.email.parse_process``): it
+imports the mail parser and nothing else (no Qt, no store), lowers its own priority (a background sync never competes
+with the attendant's clicks) and answers one request at a time over its standard input and output, each a pickled
+frame behind its length. It ends when its input closes, that is when DeskChat ends, however it ends.
 
 A hostile mail that kills the worker (out of memory, a crash in a C library) costs nothing but that worker: the group
-is parsed again in a fresh one, and if that one dies too, in the app's own parser thread (which never gets a mail the
-parser raises on: :func:`~.mime.parse` never raises).
+is parsed again in a fresh one, and if that one dies too, in the app's own thread (``mime.parse`` never raises, so
+only such a crash could stop a parse).
 """
 
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
-import ctypes
 import logging
-import multiprocessing
 import os
-import signal
+import pickle
+import struct
+import subprocess
 import sys
-import threading
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
-from typing import Final
+from concurrent.futures import ThreadPoolExecutor
+from typing import IO, Any, Final
 
 from deskchat.channels.email.bodies import BodyGroup, Raw, parse_bodies
 from deskchat.core.sync_steps import SyncStep
@@ -33,74 +34,129 @@ from deskchat.core.sync_steps import SyncStep
 log = logging.getLogger("deskchat.mail")
 
 WORKER_NICENESS: Final = 10
-PR_SET_PDEATHSIG: Final = 1
 ATTEMPTS_IN_A_PROCESS: Final = 2
+_LENGTH: Final = struct.Struct("!Q")
 
 
-def _worker_started(parent_pid: int) -> None:
-    """In the worker: lower its priority and ask the kernel to end it with DeskChat (Linux). The worker holds both
-    ends of its task pipe, so it would not notice a killed DeskChat by itself; elsewhere it ends when DeskChat exits."""
-    with contextlib.suppress(OSError):  # not allowed here: it still works, at the app's own priority
-        os.nice(WORKER_NICENESS)
-    if sys.platform == "linux":
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-        if os.getppid() != parent_pid:  # DeskChat died before the signal was asked for
-            os._exit(1)
+class WorkerDied(Exception):
+    """The worker process ended (or answered nonsense) before its answer came."""
 
 
-def _ready() -> bool:
-    return True
+def _write_frame(stream: IO[bytes], value: Any) -> None:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(_LENGTH.pack(len(payload)))
+    stream.write(payload)
+    stream.flush()
+
+
+def _read_frame(stream: IO[bytes]) -> Any:
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        raise EOFError
+    (length,) = _LENGTH.unpack(head)
+    payload = stream.read(length)
+    if len(payload) < length:
+        raise EOFError
+    return pickle.loads(payload)  # frames come from our own worker (or, in the worker, from our own app)
 
 
 class BodyParser:
     """Parses body groups in one worker process, shared by every mailbox (see the module's notes)."""
 
     def __init__(self) -> None:
-        #: The app's own parser thread, for a group that kills worker after worker.
-        self._fallback = ThreadPoolExecutor(1, thread_name_prefix="mail-parse")
-        self._lock = threading.Lock()
-        self._pool: ProcessPoolExecutor | None = None
-
-    def _executor(self) -> ProcessPoolExecutor:
-        with self._lock:
-            if self._pool is None:
-                self._pool = ProcessPoolExecutor(
-                    max_workers=1,
-                    mp_context=multiprocessing.get_context("spawn"),
-                    initializer=_worker_started,
-                    initargs=(os.getpid(),),
-                )
-            return self._pool
-
-    def _discard(self, pool: ProcessPoolExecutor) -> None:
-        with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        pool.shutdown(wait=False, cancel_futures=True)
+        # One thread talks to the worker, so requests (from several mailboxes) take turns; it also runs the parse
+        # itself when the worker keeps dying.
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="mail-parse")
+        self._worker: subprocess.Popen[bytes] | None = None
 
     async def warm_up(self) -> None:
-        """Start the worker now (a spawn takes a few hundred milliseconds), so that bodies do not wait for it."""
-        pool = self._executor()
-        try:
-            await asyncio.wrap_future(pool.submit(_ready))
-        except BrokenProcessPool:
-            self._discard(pool)
+        """Start the worker now, so that the first bodies do not wait for it."""
+        await asyncio.get_running_loop().run_in_executor(self._thread, self._running_worker)
 
     async def worker_pid(self) -> int:
         """The worker's process id (started if it was not)."""
-        return int(await asyncio.wrap_future(self._executor().submit(os.getpid)))
+        return await asyncio.get_running_loop().run_in_executor(self._thread, lambda: self._running_worker().pid)
 
     async def parse(self, account_id: int, group: BodyGroup, raw: Raw) -> list[SyncStep]:
-        loop = asyncio.get_running_loop()
+        return await asyncio.get_running_loop().run_in_executor(self._thread, self._parse, account_id, group, raw)
+
+    def close(self) -> None:
+        """End the worker (its input closes) and wait for it; no parse may be running (the app is ending)."""
+        worker, self._worker = self._worker, None
+        if worker is not None:
+            assert worker.stdin is not None and worker.stdout is not None
+            with contextlib.suppress(OSError):
+                worker.stdin.close()
+            worker.wait()
+            worker.stdout.close()
+
+    # -- on the parser thread ------------------------------------------------------------------------------------
+
+    def _running_worker(self) -> subprocess.Popen[bytes]:
+        worker = self._worker
+        if worker is not None and worker.poll() is not None:
+            self._end(worker)  # it died while idle
+            worker = None
+        if worker is None:
+            worker = self._worker = subprocess.Popen(
+                [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE
+            )
+        return worker
+
+    def _parse(self, account_id: int, group: BodyGroup, raw: Raw) -> list[SyncStep]:
         for _attempt in range(ATTEMPTS_IN_A_PROCESS):
-            pool = self._executor()
+            worker = self._running_worker()
             try:
-                return await asyncio.wrap_future(pool.submit(parse_bodies, account_id, group, raw))
-            except BrokenProcessPool:
+                return self._ask(worker, (account_id, group, raw))
+            except (OSError, EOFError, pickle.UnpicklingError, WorkerDied):
                 log.warning("the mail parser process ended while parsing a group of %d mails", len(raw))
-                self._discard(pool)
-        return await loop.run_in_executor(self._fallback, parse_bodies, account_id, group, raw)
+                self._end(worker)
+        return parse_bodies(account_id, group, raw)
+
+    @staticmethod
+    def _ask(worker: subprocess.Popen[bytes], request: tuple[int, BodyGroup, Raw]) -> list[SyncStep]:
+        assert worker.stdin is not None and worker.stdout is not None
+        _write_frame(worker.stdin, request)
+        answer = _read_frame(worker.stdout)
+        if not isinstance(answer, list):
+            raise WorkerDied(type(answer).__name__)
+        return answer
+
+    def _end(self, worker: subprocess.Popen[bytes]) -> None:
+        if self._worker is worker:
+            self._worker = None
+        with contextlib.suppress(OSError):
+            worker.kill()
+        worker.wait()
+        for stream in (worker.stdin, worker.stdout):
+            if stream is not None:
+                with contextlib.suppress(OSError):
+                    stream.close()
 
 
-#: The one parser of the app (its worker starts at the first sync that asks for it).
+#: The one parser of the app (its worker starts at the first sync).
 BODY_PARSER: Final = BodyParser()
+atexit.register(BODY_PARSER.close)
+
+
+def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
+    """The worker's loop: parse each request until the input closes."""
+    with contextlib.suppress(OSError):  # not allowed here: it still works, at the app's own priority
+        os.nice(WORKER_NICENESS)
+    while True:
+        try:
+            account_id, group, raw = _read_frame(requests)
+        except EOFError:
+            return
+        _write_frame(answers, parse_bodies(account_id, group, raw))
+
+
+def _worker_main() -> None:
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # a stray print can never break a frame
+    with contextlib.suppress(BrokenPipeError, KeyboardInterrupt):  # DeskChat ended while a group was parsed
+        serve(sys.stdin.buffer, answers)
+
+
+if __name__ == "__main__":
+    _worker_main()

@@ -49,7 +49,10 @@ def _wait_until_gone(pid: int, timeout_s: float = 20.0) -> bool:
 def test_the_worker_gives_what_the_app_would_parse_itself() -> None:
     parser = BodyParser()
     raw = list(MAILS.items())
-    steps = asyncio.run(parser.parse(1, _group(), raw))
+    try:
+        steps = asyncio.run(parser.parse(1, _group(), raw))
+    finally:
+        parser.close()
     assert steps == parse_bodies(1, _group(), raw)
     assert all(isinstance(step, MailBody) for step in steps)
     assert "<script" not in steps[1].html and steps[1].attachments[0].file_name == "nota.pdf"
@@ -66,7 +69,10 @@ def test_a_killed_worker_is_replaced_and_the_group_still_parsed() -> None:
         steps = await parser.parse(1, _group(), list(MAILS.items()))
         return first, await parser.worker_pid(), len(steps)
 
-    first, second, parsed = asyncio.run(scenario())
+    try:
+        first, second, parsed = asyncio.run(scenario())
+    finally:
+        parser.close()
     assert second != first
     assert parsed == len(MAILS)
 
@@ -80,10 +86,10 @@ def test_the_worker_ends_when_deskchat_is_killed() -> None:
             textwrap.dedent(
                 """
                 import asyncio, sys
-                from deskchat.channels.email.parse_process import BodyParser
+                from deskchat.channels.email.parse_process import BODY_PARSER
 
                 async def main():
-                    print(await BodyParser().worker_pid(), flush=True)
+                    print(await BODY_PARSER.worker_pid(), flush=True)
                     sys.stdin.read()
 
                 asyncio.run(main())
