@@ -1,9 +1,15 @@
 """First sync of a 5,000-message mailbox from the local Dovecot, against mbsync (isync) on the same mailbox.
 
-Prints: time until every header is stored (the list is full), time until every body is stored, peak memory growth of
-this process, the worst event-loop stall (and its share without the time the OS kept the loop's thread off the CPU,
-which on a shared machine can be most of it), mbsync's full sync time and the ratios (targets: headers ≤ 0.3×
-mbsync, bodies ≤ 1.5×, memory growth < 150 MB, stall < 50 ms). ``DESKCHAT_BENCH_MAILS`` changes the count.
+Prints: time until every header is stored (the list is full), time until every body is stored, peak memory growth
+(this process, plus the peak of the mail parser process), the worst event-loop stall (and its share without the time
+the OS kept the loop's thread off the CPU, which on a shared machine can be most of it), mbsync's full sync time and
+the ratios (targets: headers ≤ 0.3× mbsync, bodies ≤ 1.5×, memory growth < 150 MB, stall < 50 ms).
+
+Both sides vary from run to run (mbsync fsyncs every message file: 2.3 s to 6 s for the same mailbox on this
+machine), so mbsync and DeskChat sync the mailbox in turn, ``DESKCHAT_BENCH_ROUNDS`` times (3), each into a fresh
+maildir or profile; the ratios are of the medians, and the best runs are compared too. Memory is measured in the
+first round (a peak cannot grow again in the same process); the stall is the worst of all rounds.
+``DESKCHAT_BENCH_MAILS`` changes the count.
 
 Run: ``.venv/bin/python tests/bench/bench_mail_sync.py`` (needs Dovecot and mbsync, as the test suite does).
 """
@@ -16,10 +22,12 @@ import os
 import resource
 import shutil
 import smtplib
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchlib import StallMeter, report, use_bench_keyring
@@ -30,12 +38,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration"))
 from mail_app import MailApp, mail_account
 from mailstack import DOMAIN, MailStack, running_mail_stack
 
+from deskchat.channels.email.parse_process import BODY_PARSER
 from deskchat.core.events import MessageUpdated
 from deskchat.paths import Profile
 from deskchat.store.database import Store
 from deskchat.tuning import tune_for_responsiveness
 
 MAILS = int(os.environ.get("DESKCHAT_BENCH_MAILS", "5000"))
+ROUNDS = int(os.environ.get("DESKCHAT_BENCH_ROUNDS", "3"))
 WORDS = "pedido boleto entrega nota fiscal prazo cliente atendimento suporte retorno ".split()
 
 
@@ -64,6 +74,7 @@ def _fill(stack: MailStack, user: str) -> None:
 
 
 def _mbsync(stack: MailStack, user: str, root: Path) -> float:
+    root.mkdir()
     maildir = root / "maildir"
     maildir.mkdir()
     config = root / "mbsyncrc"
@@ -90,7 +101,27 @@ async def _until_count(app: MailApp, sql: str, expected: int, timeout: float = 3
             await app.ingest.changed.wait()
 
 
-async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, float, float]:
+@dataclass(frozen=True)
+class Run:
+    headers_s: float
+    bodies_s: float
+    stall_ms: float
+    own_stall_ms: float
+    growth_mb: float
+    parser_peak_mb: float
+
+
+def _peak_mb(pid: int) -> float:
+    """The peak resident size of process ``pid`` (Linux; 0 elsewhere)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    line = next((line for line in status.splitlines() if line.startswith("VmHWM:")), "VmHWM: 0 kB")
+    return int(line.split()[1]) / 1024
+
+
+async def _deskchat(stack: MailStack, user: str, profile: Path) -> Run:
     store = Store.open(Profile(profile), passphrase="bench")
     app = MailApp(store)
     meter = StallMeter()
@@ -115,18 +146,19 @@ async def _deskchat(stack: MailStack, user: str, profile: Path) -> tuple[float, 
     if trace is not None:
         await trace.stop()
     growth_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before) / 1024
+    parser_peak_mb = _peak_mb(await BODY_PARSER.worker_pid())
     await app.stop()
     store.close()
-    report("worst loop stall", f"{stall:.1f} ms", "< 50 ms", stall < 50)
-    print(f"[bench]   of which this process's own (without waiting for a CPU): {meter.worst_own_ms:.1f} ms")
-    report("peak memory growth", f"{growth_mb:.0f} MB", "< 150 MB", growth_mb < 150)
-    return headers_s, bodies_s, stall
+    BODY_PARSER.close()  # each round starts its parser process, as an app that just started does
+    return Run(headers_s, bodies_s, stall, meter.worst_own_ms, growth_mb, parser_peak_mb)
 
 
 def main() -> None:
     use_bench_keyring()
     if shutil.which("mbsync") is None:
         sys.exit("mbsync (isync) is not installed")
+    mbsync: list[float] = []
+    runs: list[Run] = []
     with tempfile.TemporaryDirectory(prefix="bench-mail-") as folder:
         root = Path(folder)
         os.chmod(root, 0o755)
@@ -135,21 +167,44 @@ def main() -> None:
             started = time.perf_counter()
             _fill(stack, user)
             print(f"[bench] {MAILS} mails delivered in {time.perf_counter() - started:.1f} s", flush=True)
-            mbsync_s = _mbsync(stack, user, root)
-            print(f"[bench] mbsync full sync: {mbsync_s:.2f} s", flush=True)
-            headers_s, bodies_s, _stall = asyncio.run(_deskchat(stack, user, root / "profile"))
+            for round_ in range(ROUNDS):
+                mbsync.append(_mbsync(stack, user, root / f"mbsync-{round_}"))
+                runs.append(asyncio.run(_deskchat(stack, user, root / f"profile-{round_}")))
+                print(
+                    f"[bench] round {round_ + 1}: mbsync {mbsync[-1]:.2f} s; DeskChat headers"
+                    f" {runs[-1].headers_s:.2f} s, bodies {runs[-1].bodies_s:.2f} s (load {os.getloadavg()[0]:.1f})",
+                    flush=True,
+                )
+    _report(mbsync, runs)
+
+
+def _report(mbsync: list[float], runs: list[Run]) -> None:
+    worst = max(runs, key=lambda run: run.stall_ms)
+    report("worst loop stall", f"{worst.stall_ms:.1f} ms", "< 50 ms", worst.stall_ms < 50)
+    print(f"[bench]   of which this process's own (without waiting for a CPU): {worst.own_stall_ms:.1f} ms")
+    first = runs[0]
+    growth = first.growth_mb + first.parser_peak_mb
     report(
-        "all headers stored",
-        f"{headers_s:.2f} s = {headers_s / mbsync_s:.2f}× mbsync",
-        "≤ 0.3×",
-        headers_s <= 0.3 * mbsync_s,
+        "peak memory growth",
+        f"{growth:.0f} MB ({first.growth_mb:.0f} MB in the app, {first.parser_peak_mb:.0f} MB the parser process)",
+        "< 150 MB",
+        growth < 150,
     )
-    report(
-        "all bodies stored",
-        f"{bodies_s:.2f} s = {bodies_s / mbsync_s:.2f}× mbsync",
-        "≤ 1.5×",
-        bodies_s <= 1.5 * mbsync_s,
-    )
+    median_mbsync = statistics.median(mbsync)
+    print(f"[bench] mbsync full sync: median {median_mbsync:.2f} s, best {min(mbsync):.2f} s, of {len(mbsync)} runs")
+    for name, target, times in (
+        ("all headers stored", 0.3, [run.headers_s for run in runs]),
+        ("all bodies stored", 1.5, [run.bodies_s for run in runs]),
+    ):
+        median = statistics.median(times)
+        ratio, best_ratio = median / median_mbsync, min(times) / min(mbsync)
+        report(
+            name,
+            f"median {median:.2f} s = {ratio:.2f}× mbsync's median;"
+            f" best {min(times):.2f} s = {best_ratio:.2f}× mbsync's best",
+            f"≤ {target}×",
+            ratio <= target and best_ratio <= target,
+        )
 
 
 if __name__ == "__main__":
