@@ -141,8 +141,9 @@ atexit.register(BODY_PARSER.close)
 
 def serve(requests: IO[bytes], answers: IO[bytes]) -> None:
     """The worker's loop: parse each request until the input closes."""
-    with contextlib.suppress(OSError):  # not allowed here: it still works, at the app's own priority
-        os.nice(WORKER_NICENESS)
+    if hasattr(os, "nice"):  # POSIX; on Windows the worker keeps the app's priority
+        with contextlib.suppress(OSError):  # not allowed here: it still works, at the app's own priority
+            os.nice(WORKER_NICENESS)
     while True:
         try:
             account_id, group, raw = _read_frame(requests)
