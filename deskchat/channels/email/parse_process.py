@@ -33,7 +33,7 @@ from deskchat.core.sync_steps import SyncStep
 
 log = logging.getLogger("deskchat.mail")
 
-WORKER_NICENESS: Final = 10
+WORKER_NICENESS: Final = 5  # a little below the app: its window wins a busy CPU, yet parsing keeps pace
 ATTEMPTS_IN_A_PROCESS: Final = 2
 _LENGTH: Final = struct.Struct("!Q")
 
