@@ -11,6 +11,7 @@ import pytest
 from imapclient import IMAPClient
 from mailstack import DOMAIN, MailStack
 
+from deskchat.channels.email import folder_sync
 from deskchat.channels.email.folder_sync import FetchedHeader, FlagChanges, FolderState, FolderSync, HeaderBatch
 from deskchat.channels.email.mime import parse
 
@@ -184,3 +185,17 @@ class _WithoutCondstore:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
+
+
+def test_the_first_batch_is_the_small_one(
+    mail_stack: MailStack, mailbox_user: str, connection: IMAPClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list starts filling after a few headers, not after a thousand; each batch commits the state it reached."""
+    monkeypatch.setattr(folder_sync, "FIRST_HEADER_BATCH", 2)
+    _deliver(mail_stack, mailbox_user, 7)
+    batches: list[HeaderBatch] = []
+    FolderSync(connection, "INBOX", batch_size=3).run(
+        None, (), lambda batch: batches.append(batch) if isinstance(batch, HeaderBatch) else None
+    )
+    assert [len(batch.headers) for batch in batches] == [2, 3, 2]
+    assert [batch.state.highest_uid for batch in batches] == [2, 5, 7]
