@@ -1,4 +1,5 @@
-"""The header pass's per-mail reading: µs per header block for ``read_header_fields``, this tree against ``main``.
+"""The header pass's per-mail reading: µs per header block for ``read_header_fields``, this tree against a baseline
+revision (``DESKCHAT_BENCH_BASELINE``, by default the last one before the fast reading).
 
 Two shapes of header block, as the IMAP header fetch (``BODY.PEEK[HEADER.FIELDS (...)]``) returns them:
 
@@ -32,6 +33,7 @@ from deskchat.channels.email.mime import ParsedMail  # noqa: E402
 
 BLOCKS = int(os.environ.get("DESKCHAT_BENCH_BLOCKS", "5000"))
 MODULE = "deskchat/channels/email/header_fields.py"
+BASELINE = os.environ.get("DESKCHAT_BENCH_BASELINE", "0d9ec16")  # before the fast reading
 NAMES = ["João Conceição", "Ana Souza", "Bruno Ferreira", "Márcia Lopes", "Carlos Eduardo Pinto", "Zoë Müller"]
 LOCAL_PARTS = ["joao", "ana.souza", "bruno", "marcia.lopes", "carlos_pinto", "zoe"]
 
@@ -71,7 +73,7 @@ def real_block(number: int, sender: int | None = None) -> bytes:
 
 
 def _main_reader() -> Callable[[bytes], ParsedMail]:
-    source = subprocess.run(["git", "show", f"main:{MODULE}"], cwd=ROOT, capture_output=True, check=True).stdout
+    source = subprocess.run(["git", "show", f"{BASELINE}:{MODULE}"], cwd=ROOT, capture_output=True, check=True).stdout
     with tempfile.NamedTemporaryFile("wb", suffix=".py", delete=False) as file:
         file.write(source)
     spec = importlib.util.spec_from_file_location("header_fields_main", file.name)
@@ -106,7 +108,7 @@ def main() -> None:
         before = _us_per_block(old, blocks)
         after = _us_per_block(read_header_fields, blocks)
         print(
-            f"{shape:>27}: main {before:6.1f} µs/block, this tree {after:6.1f} µs/block, "
+            f"{shape:>27}: baseline {before:6.1f} µs/block, this tree {after:6.1f} µs/block, "
             f"{before / after:4.1f}x, same results: {same}"
         )
 
