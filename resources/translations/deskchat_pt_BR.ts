@@ -544,43 +544,43 @@
 <context>
     <name>ConnectionsDialog</name>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="58"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="59"/>
         <source>Service integrations</source>
         <translation>Integrações de Atendimento</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="72"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="74"/>
         <source>Link the WhatsApp numbers and mailboxes you serve customers with. Each one resumes by itself next time.</source>
         <translation>Vincule os números de WhatsApp e as caixas de e-mail com que você atende os clientes. Cada um se reconecta sozinho na próxima vez.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="90"/>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="223"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="92"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="226"/>
         <source>Add a WhatsApp number</source>
         <translation>Adicionar um número de WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="93"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="95"/>
         <source>Add a mailbox</source>
         <translation>Adicionar caixa de e-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="99"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="101"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="111"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="113"/>
         <source>Main number</source>
         <translation>Número principal</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="129"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="131"/>
         <source>WhatsApp — %1</source>
         <translation>WhatsApp — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/dialog.py" line="224"/>
+        <location filename="../../deskchat/ui/connections/dialog.py" line="227"/>
         <source>A name for this number (e.g. Vendas, Suporte):</source>
         <translation>Um nome para este número (por exemplo, Vendas, Suporte):</translation>
     </message>
@@ -918,67 +918,67 @@
         <translation>Motivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="66"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="69"/>
         <source>Try all now</source>
         <translation>Tentar todos agora</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="70"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="73"/>
         <source>Close</source>
         <translation>Fechar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="80"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="83"/>
         <source>New lead</source>
         <translation>Novo lead</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="81"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="84"/>
         <source>Client change</source>
         <translation>Alteração do cliente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="82"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="85"/>
         <source>New case</source>
         <translation>Novo caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="83"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="86"/>
         <source>Case change</source>
         <translation>Alteração do caso</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="84"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="87"/>
         <source>Note</source>
         <translation>Nota</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="85"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="88"/>
         <source>Message history</source>
         <translation>Histórico de mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="87"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="90"/>
         <source>CRM change</source>
         <translation>Alteração no CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="115"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="118"/>
         <source>%1 waiting, %2 failed, %3 in conflict</source>
         <translation>%1 aguardando, %2 com falha, %3 em conflito</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="120"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="123"/>
         <source>Everything is synced with the CRM.</source>
         <translation>Tudo sincronizado com o CRM.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="126"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="129"/>
         <source>Resolve…</source>
         <translation>Resolver…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/crm_journal.py" line="129"/>
+        <location filename="../../deskchat/ui/crm_journal.py" line="132"/>
         <source>Try now</source>
         <translation>Tentar agora</translation>
     </message>
@@ -1037,127 +1037,132 @@
 <context>
     <name>EmailCard</name>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="48"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="50"/>
         <source>E-mail — %1</source>
         <translation>E-mail — %1</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="61"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="65"/>
         <source>Connect</source>
         <translation>Conectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="64"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="68"/>
         <source>Sign in again</source>
         <translation>Entrar novamente</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="67"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="71"/>
         <source>Disconnect</source>
         <translation>Desconectar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="85"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="74"/>
+        <source>Synced folders…</source>
+        <translation>Pastas sincronizadas…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="94"/>
         <source>Integration log</source>
         <translation>Log de integração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="96"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="113"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="96"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="113"/>
         <source>Sample mailbox: nothing is sent or received.</source>
         <translation>Caixa de exemplo: nada é enviado nem recebido.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="97"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="114"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="97"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="114"/>
         <source>Press “Connect” to receive and send mail.</source>
         <translation>Clique em “Conectar” para receber e enviar e-mails.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="98"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="115"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="100"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="117"/>
         <source>Connected (%1)</source>
         <translation>Conectado (%1)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="101"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="118"/>
         <source>New mail arrives here within seconds.</source>
         <translation>Os novos e-mails chegam aqui em segundos.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="103"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="120"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="103"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="120"/>
         <source>The connection dropped; DeskChat is restoring it.</source>
         <translation>A conexão caiu; o DeskChat está restabelecendo.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="105"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="122"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="106"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="123"/>
         <source>The mail server cannot be reached. DeskChat keeps trying; your mail waits in the outbox.</source>
         <translation>Não foi possível alcançar o servidor de e-mail. O DeskChat continua tentando; seus e-mails aguardam na caixa de saída.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="109"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="126"/>
         <source>Server unavailable — next attempt in %1 s</source>
         <translation>Servidor indisponível — nova tentativa em %1 s</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="110"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="127"/>
         <source>The mail server answers but refuses service for now. DeskChat keeps trying.</source>
         <translation>O servidor de e-mail responde, mas recusa o serviço por enquanto. O DeskChat continua tentando.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="113"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="130"/>
         <source>Sign-in needed</source>
         <translation>Entrada necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="114"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="131"/>
         <source>The mail server no longer accepts the sign-in (password changed or access revoked).</source>
         <translation>O servidor de e-mail não aceita mais a entrada (senha alterada ou acesso revogado).</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="140"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="157"/>
         <source>First sync: %p%</source>
         <translation>Primeira sincronização: %p%</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="150"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="167"/>
         <source>Disconnect this mailbox from DeskChat? Its password or sign-in is deleted from this computer; the mail already received stays here.</source>
         <translation>Desconectar esta caixa de e-mail do DeskChat? A senha ou a entrada é apagada deste computador; os e-mails já recebidos continuam aqui.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="162"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="179"/>
         <source>Mailbox added</source>
         <translation>Caixa de e-mail adicionada</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="163"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="180"/>
         <source>Mail sent</source>
         <translation>E-mail enviado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/connections/email_card.py" line="164"/>
+        <location filename="../../deskchat/ui/connections/email_card.py" line="181"/>
         <source>Signed in again</source>
         <translation>Entrada renovada</translation>
     </message>
@@ -1165,22 +1170,22 @@
 <context>
     <name>FieldEditor</name>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="104"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="112"/>
         <source>Edit</source>
         <translation>Editar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="127"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="135"/>
         <source>Save</source>
         <translation>Salvar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="130"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="138"/>
         <source>Cancel</source>
         <translation>Cancelar</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/panes/info_fields.py" line="188"/>
+        <location filename="../../deskchat/ui/panes/info_fields.py" line="196"/>
         <source>This value cannot be saved.</source>
         <translation>Este valor não pode ser salvo.</translation>
     </message>
@@ -1513,6 +1518,34 @@
     </message>
 </context>
 <context>
+    <name>MailFoldersDialog</name>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_folders.py" line="39"/>
+        <source>Synced folders</source>
+        <translation>Pastas sincronizadas</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_folders.py" line="42"/>
+        <source>Asking the server for its folders…</source>
+        <translation>Pedindo as pastas ao servidor…</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_folders.py" line="65"/>
+        <source>Connect the mailbox to choose its folders.</source>
+        <translation>Conecte a caixa de e-mail para escolher as pastas.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_folders.py" line="68"/>
+        <source>The server did not list its folders now. Try again in a moment.</source>
+        <translation>O servidor não listou as pastas agora. Tente de novo em instantes.</translation>
+    </message>
+    <message>
+        <location filename="../../deskchat/ui/connections/mail_folders.py" line="79"/>
+        <source>Inbox and Sent are always synced. Check other folders to bring their mail in too.</source>
+        <translation>Entrada e Enviados são sempre sincronizadas. Marque outras pastas para trazer os e-mails delas também.</translation>
+    </message>
+</context>
+<context>
     <name>MailReader</name>
     <message>
         <location filename="../../deskchat/ui/mail_reader.py" line="65"/>
@@ -1770,133 +1803,133 @@
         <translation>Abrindo seus dados…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="203"/>
+        <location filename="../../deskchat/ui/main_window.py" line="204"/>
         <source>&amp;DeskChat</source>
         <translation>&amp;DeskChat</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="204"/>
+        <location filename="../../deskchat/ui/main_window.py" line="205"/>
         <source>&amp;New conversation…</source>
         <translation>&amp;Nova conversa…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="210"/>
+        <location filename="../../deskchat/ui/main_window.py" line="211"/>
         <source>Service &amp;integrations…</source>
         <translation>&amp;Integrações de atendimento…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="216"/>
+        <location filename="../../deskchat/ui/main_window.py" line="217"/>
         <source>Not available in the demo profile</source>
         <translation>Indisponível no perfil de demonstração</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="218"/>
+        <location filename="../../deskchat/ui/main_window.py" line="219"/>
         <source>&amp;Preferences…</source>
         <translation>&amp;Preferências…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="224"/>
+        <location filename="../../deskchat/ui/main_window.py" line="225"/>
         <source>CRM sync &amp;journal…</source>
         <translation>&amp;Diário de sincronização do CRM…</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="230"/>
+        <location filename="../../deskchat/ui/main_window.py" line="231"/>
         <source>&amp;Quit</source>
         <translation>&amp;Sair</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="362"/>
+        <location filename="../../deskchat/ui/main_window.py" line="363"/>
         <source>DEMO</source>
         <translation>DEMO</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="365"/>
+        <location filename="../../deskchat/ui/main_window.py" line="366"/>
         <source>Sample data in a throwaway profile: nothing is sent and it is deleted on exit.</source>
         <translation>Dados de exemplo em um perfil temporário: nada é enviado e tudo é apagado ao sair.</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="373"/>
+        <location filename="../../deskchat/ui/main_window.py" line="374"/>
         <source>Disk full — received messages wait for space</source>
         <translation>Disco cheio — mensagens recebidas aguardam espaço</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="416"/>
+        <location filename="../../deskchat/ui/main_window.py" line="420"/>
         <source>CRM</source>
         <translation>CRM</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="417"/>
+        <location filename="../../deskchat/ui/main_window.py" line="421"/>
         <source>WhatsApp</source>
         <translation>WhatsApp</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="417"/>
+        <location filename="../../deskchat/ui/main_window.py" line="421"/>
         <source>E-mail</source>
         <translation>E-mail</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="421"/>
-        <location filename="../../deskchat/ui/main_window.py" line="422"/>
+        <location filename="../../deskchat/ui/main_window.py" line="425"/>
+        <location filename="../../deskchat/ui/main_window.py" line="426"/>
         <source>Not connected</source>
         <translation>Não conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="423"/>
+        <location filename="../../deskchat/ui/main_window.py" line="427"/>
         <source>Waiting for the QR code to be read</source>
         <translation>Aguardando leitura do QR Code</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="424"/>
+        <location filename="../../deskchat/ui/main_window.py" line="428"/>
         <source>Connecting</source>
         <translation>Conectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="425"/>
+        <location filename="../../deskchat/ui/main_window.py" line="429"/>
         <source>Connected</source>
         <translation>Conectado</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="426"/>
+        <location filename="../../deskchat/ui/main_window.py" line="430"/>
         <source>Reconnecting</source>
         <translation>Reconectando</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="427"/>
+        <location filename="../../deskchat/ui/main_window.py" line="431"/>
         <source>No internet</source>
         <translation>Sem internet</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="428"/>
+        <location filename="../../deskchat/ui/main_window.py" line="432"/>
         <source>Disconnected by the phone</source>
         <translation>Desconectado pelo celular</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="429"/>
+        <location filename="../../deskchat/ui/main_window.py" line="433"/>
         <source>Opened on another device</source>
         <translation>Aberto em outro dispositivo</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="430"/>
+        <location filename="../../deskchat/ui/main_window.py" line="434"/>
         <source>Temporarily blocked</source>
         <translation>Bloqueio temporário</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="431"/>
+        <location filename="../../deskchat/ui/main_window.py" line="435"/>
         <source>DeskChat update needed</source>
         <translation>Atualização do DeskChat necessária</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="432"/>
+        <location filename="../../deskchat/ui/main_window.py" line="436"/>
         <source>Demo (simulated)</source>
         <translation>Demonstração (simulado)</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="442"/>
+        <location filename="../../deskchat/ui/main_window.py" line="446"/>
         <source>WhatsApp history received: %1 messages</source>
         <translation>Histórico do WhatsApp recebido: %1 mensagens</translation>
     </message>
     <message>
-        <location filename="../../deskchat/ui/main_window.py" line="445"/>
+        <location filename="../../deskchat/ui/main_window.py" line="449"/>
         <source>Receiving WhatsApp history: %1% (%2 messages)</source>
         <translation>Recebendo o histórico do WhatsApp: %1% (%2 mensagens)</translation>
     </message>

@@ -23,6 +23,7 @@ from deskchat.channels.email.providers import OAuthProvider, provider_table
 from deskchat.config import Settings
 from deskchat.config.policy import policy_mail_provider_overrides
 from deskchat.core.events import ChannelKind
+from deskchat.demo.mail_folders import DemoFolderChoice
 from deskchat.services.accounts import AccountsService
 from deskchat.services.crm_accounts import CrmDriver
 from deskchat.services.email_accounts import EmailDriver
@@ -67,6 +68,7 @@ class ConnectionsDialog(QDialog):
         self.mail_cards: dict[int, EmailCard] = {}
         self.demo_cards: dict[int, QGroupBox] = {}
         self.mail_setup: MailSetupDialog | None = None
+        self._demo_folders = DemoFolderChoice()
         intro = QLabel(
             self.tr(
                 "Link the WhatsApp numbers and mailboxes you serve customers with. Each one resumes by itself "
@@ -146,7 +148,8 @@ class ConnectionsDialog(QDialog):
         return self._email.can_resume(account_id) or self._service.state(account_id).state != "not_connected"
 
     def add_mail_card(self, account_id: int, address: str) -> EmailCard:
-        card = EmailCard(self._service, account_id, address, self._cards_box, demo=self.demo)
+        folders = self._demo_folders if self.demo else self._email
+        card = EmailCard(self._service, account_id, address, self._cards_box, demo=self.demo, folders=folders)
         card.disconnected.connect(self._remove_mail_card)
         card.sign_in_again.connect(self.open_sign_in_again)
         self.mail_cards[account_id] = card

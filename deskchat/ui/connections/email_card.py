@@ -16,6 +16,7 @@ from deskchat.ui.connections.card_parts import (
     log_list,
     status_label,
 )
+from deskchat.ui.connections.mail_folders import FolderChoice, MailFoldersDialog
 from deskchat.ui.notices import WindowNotices
 from deskchat.ui.tasks import run_async
 
@@ -42,6 +43,7 @@ class EmailCard(QGroupBox):
         parent: QWidget | None = None,
         *,
         demo: bool = False,
+        folders: FolderChoice | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName(f"emailCard_{account_id}")
@@ -50,6 +52,8 @@ class EmailCard(QGroupBox):
         self.account_id = account_id
         self.address = address
         self.demo = demo
+        self._folders = folders
+        self.folders_dialog: MailFoldersDialog | None = None
         self.notices: Notices = WindowNotices(self)
 
         self.status_label = status_label(self, "mailStatus")
@@ -67,6 +71,10 @@ class EmailCard(QGroupBox):
         self.disconnect_button = QPushButton(self.tr("Disconnect"), self)
         self.disconnect_button.setObjectName("mailDisconnect")
         self.disconnect_button.clicked.connect(self.confirm_disconnect)
+        self.folders_button = QPushButton(self.tr("Synced folders…"), self)
+        self.folders_button.setObjectName("mailFolders")
+        self.folders_button.setEnabled(folders is not None)
+        self.folders_button.clicked.connect(self.open_folders)
         self.linked_label = QLabel(self)
         self.linked_label.setObjectName("mailLinkedToday")
         self.log_list = log_list(self, "mailLog")
@@ -76,6 +84,7 @@ class EmailCard(QGroupBox):
         actions.addWidget(self.sign_in_button)
         actions.addWidget(self.disconnect_button)
         actions.addStretch(1)
+        actions.addWidget(self.folders_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.status_label)
         layout.addWidget(self.hint_label)
@@ -86,6 +95,14 @@ class EmailCard(QGroupBox):
         layout.addWidget(self.log_list)
         self.show_state(AccountState("demo") if demo else service.state(account_id))
         self.refresh_log()
+
+    def open_folders(self) -> MailFoldersDialog | None:
+        """Which folders the mailbox syncs besides INBOX and Sent."""
+        if self._folders is None:
+            return None
+        self.folders_dialog = MailFoldersDialog(self._folders, self.account_id, self)
+        self.folders_dialog.open()
+        return self.folders_dialog
 
     # -- state ---------------------------------------------------------------------------------------------------
 
