@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Final
 
-DEMO_FOLDERS: Final = ("INBOX", "Enviados", "Arquivo", "Clientes/VIP", "Fornecedores", "Lixo eletrônico")
+#: A sample server's folders besides INBOX and Sent (always synced, never offered).
+DEMO_FOLDERS: Final = ("Arquivo", "Clientes/VIP", "Fornecedores", "Lixo eletrônico")
 
 
 class DemoFolderChoice:

@@ -217,11 +217,13 @@ class MailChannel:
         return await self._blocking(attachment_blocking, imap, remote_ref)
 
     async def list_folders(self) -> list[str]:
-        """The server's folders that can hold mail (for the attendant to choose which to sync)."""
+        """The server's folders the attendant may choose to sync: those that can hold mail, but INBOX and Sent (always
+        synced)."""
         imap = self._imap
         if imap is None or not self.supervisor.connected:
             raise ChannelUnavailable("the mailbox is not connected")
-        return await self._blocking(_selectable_folders, imap)
+        always = {INBOX, await self._sent_folder()}
+        return [name for name in await self._blocking(_selectable_folders, imap) if name not in always]
 
     def choose_folders(self, extra: Sequence[str]) -> None:
         """Sync ``extra`` folders too from now on (besides INBOX and Sent); a running connection syncs them at once."""
