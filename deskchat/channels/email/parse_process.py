@@ -40,6 +40,7 @@ log = logging.getLogger("deskchat.mail")
 
 WORKER_NICENESS: Final = 5  # a little below the app: its window wins a busy CPU, yet parsing keeps pace
 ATTEMPTS_IN_A_PROCESS: Final = 2
+END_WAIT_S: Final = 5.0
 _LENGTH: Final = struct.Struct("!Q")
 PIPE_BYTES: Final = 1024 * 1024  # Linux's default limit for an unprivileged process
 
@@ -96,14 +97,10 @@ class BodyParser:
         return await asyncio.get_running_loop().run_in_executor(self._thread, self._parse, account_id, group, raw)
 
     def close(self) -> None:
-        """End the worker (its input closes) and wait for it; no parse may be running (the app is ending)."""
-        worker, self._worker = self._worker, None
+        """End the worker and wait for it (the app is ending: no parse is running)."""
+        worker = self._worker
         if worker is not None:
-            assert worker.stdin is not None and worker.stdout is not None
-            with contextlib.suppress(OSError):
-                worker.stdin.close()
-            worker.wait()
-            worker.stdout.close()
+            self._end(worker, kill=False)
 
     # -- on the parser thread ------------------------------------------------------------------------------------
 
@@ -139,16 +136,22 @@ class BodyParser:
             raise WorkerDied(type(answer).__name__)
         return answer
 
-    def _end(self, worker: subprocess.Popen[bytes]) -> None:
+    def _end(self, worker: subprocess.Popen[bytes], *, kill: bool = True) -> None:
+        """Close its pipes (it ends when its input closes, or at its next answer), then make sure it has ended."""
         if self._worker is worker:
             self._worker = None
-        with contextlib.suppress(OSError):
-            worker.kill()
-        worker.wait()
+        if kill:
+            with contextlib.suppress(OSError):
+                worker.kill()
         for stream in (worker.stdin, worker.stdout):
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+        try:
+            worker.wait(END_WAIT_S)
+        except subprocess.TimeoutExpired:  # stuck in a parse: it is only a parser
+            worker.kill()
+            worker.wait()
 
 
 #: The one parser of the app (its worker starts at the first sync).

@@ -19,7 +19,7 @@ SHOWN_NAME_CHARS = 120
 class FolderChoice(Protocol):
     """The e-mail driver's folder choice (a demo keeps its own)."""
 
-    def folders(self, account_id: int) -> Awaitable[list[str]]: ...
+    def folders(self, account_id: int) -> Awaitable[list[str]]: ...  # the choosable ones: not INBOX, not Sent
     def synced_folders(self, account_id: int) -> list[str]: ...
     def set_synced_folders(self, account_id: int, names: Sequence[str]) -> Awaitable[None]: ...
 
@@ -68,9 +68,7 @@ class MailFoldersDialog(QDialog):
             self.status_label.setText(self.tr("The server did not list its folders now. Try again in a moment."))
             return
         chosen = set(self._choice.synced_folders(self._account_id))
-        for name in names:
-            if name.upper() == "INBOX":
-                continue
+        for name in names:  # INBOX and Sent are not offered: the driver leaves them out
             item = QListWidgetItem(shown_name(name), self.folder_list)
             item.setData(Qt.ItemDataRole.UserRole, name)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)

@@ -4,6 +4,7 @@ nothing but itself, and the worker ends with DeskChat even when DeskChat is kill
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import select
 import signal
@@ -13,6 +14,7 @@ import textwrap
 
 import pytest
 
+from deskchat.channels.email import parse_process
 from deskchat.channels.email.bodies import BodyGroup, parse_bodies
 from deskchat.channels.email.parse_process import BodyParser
 from deskchat.core.sync_steps import MailBody
@@ -106,3 +108,18 @@ def test_the_worker_ends_when_deskchat_is_killed() -> None:
         app.kill()  # SIGKILL: no clean-up of its own runs
         app.wait(20)
         assert _wait_until_gone(worker)
+
+
+@pytest.mark.skipif(not hasattr(os, "pidfd_open"), reason="waits for the worker's end with a pidfd (Linux)")
+def test_closing_ends_a_worker_that_does_not_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DeskChat's exit never hangs on its parser: a worker that does not end when its input closes is killed."""
+    monkeypatch.setattr(parse_process, "END_WAIT_S", 0.2)
+    parser = BodyParser()
+    worker = asyncio.run(parser.worker_pid())
+    os.kill(worker, signal.SIGSTOP)  # it can no longer read its closed input
+    try:
+        parser.close()
+        assert _wait_until_gone(worker, timeout_s=5)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(worker, signal.SIGKILL)
