@@ -44,8 +44,25 @@ class Desk:
         self.sent = 0
 
     def mail(self, sender: str, subject: str, *, automatic: bool = False) -> int:
+        (conversation_id,) = self.mails(sender, [subject], automatic=automatic)
+        return conversation_id
+
+    def mails(self, sender: str, subjects: list[str], *, automatic: bool = False) -> list[int]:
+        """One batch, as a header FETCH brings it: a message and its link request per subject."""
+        batch: list[InboundMessage] = []
+        links: list[CaseLinkRequest] = []
+        for subject in subjects:
+            message = self._mail(sender, subject, automatic)
+            batch.append(message)
+            links.append(
+                CaseLinkRequest(self.mailbox, message.channel_id, tuple(case_ids(subject)), automatic=automatic)
+            )
+        stored = asyncio.run(self.ingest.ingest(batch, steps=links))
+        return [one.conversation_id for one in stored]
+
+    def _mail(self, sender: str, subject: str, automatic: bool) -> InboundMessage:
         self.sent += 1
-        message = InboundMessage(
+        return InboundMessage(
             account_id=self.mailbox,
             chat_key=sender,
             chat_title=sender,
@@ -57,9 +74,6 @@ class Desk:
             subject=subject,
             automatic=automatic,
         )
-        link = CaseLinkRequest(self.mailbox, message.channel_id, tuple(case_ids(subject)), automatic=automatic)
-        (stored,) = asyncio.run(self.ingest.ingest([message], steps=[link]))
-        return stored.conversation_id
 
     def whatsapp_message(self, *, historical: bool = False) -> int:
         self.sent += 1
@@ -203,3 +217,28 @@ def test_a_case_saved_without_a_status_is_pending_and_links(db: Store) -> None:
     db.write_now(lambda conn: crm_records.save_case(conn, contact, None, now=5, crm_id="9", display_number="#9"))
     desk.mail(CARLA, "Novidades")
     assert desk.links(carla) == [("#9", "email")]
+
+
+def test_a_batch_of_mails_links_as_the_same_mails_one_by_one(tmp_path: Path) -> None:
+    """A header batch writes its case links together (one sender link per conversation): the result is the one the
+    mails give one at a time, whatever the order of tagged and untagged subjects."""
+    subjects = ["Oi", "RE: [Caso #123] boleto", "Mais uma coisa", "[Caso #124] outra", "Obrigada"]
+    found: list[list[tuple[str, str]]] = []
+    for name, one_batch in (("batch", True), ("one-by-one", False)):
+        store = Store.open(Profile(tmp_path / name), ephemeral=True)
+        try:
+            desk = Desk(store)
+            carla = desk.mail(CARLA, "Primeira")
+            desk.pull(
+                desk.contact_of(carla),
+                [("c-1", "#123", "encerrado", 1), ("c-2", "#124", "pendente", 2), ("c-3", "#125", "pendente", 3)],
+            )
+            if one_batch:
+                assert set(desk.mails(CARLA, subjects)) == {carla}
+            else:
+                assert {desk.mail(CARLA, subject) for subject in subjects} == {carla}
+            found.append(desk.links(carla))
+        finally:
+            store.close()
+    assert found[0] == found[1]
+    assert ("#123", "subject") in found[0] and ("#125", "email") in found[0]
